@@ -1,0 +1,4 @@
+// Types named after the definitions of specs/jobservice-swagger.yaml.
+export interface PingResponse {
+  success: boolean
+}

@@ -1,0 +1,54 @@
+// Every command: output flags, one output path, one error path (PRODUCT.md §2).
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Exit, toFailure} from './errors.js'
+import {canPrompt, Prompter} from './prompt.js'
+import {type Format, FORMATS, Output, type View} from '../format/output.js'
+import {colorWanted} from '../format/paint.js'
+
+const GLOBAL = 'GLOBAL'
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    output: Flags.option({char: 'o', options: FORMATS, helpGroup: GLOBAL, description: 'output format'})(),
+    json: Flags.boolean({helpGroup: GLOBAL, description: 'same as -o json', exclusive: ['output']}),
+    'no-color': Flags.boolean({helpGroup: GLOBAL, description: 'no colours (also NO_COLOR)'}),
+    verbose: Flags.boolean({helpGroup: GLOBAL, description: 'trace HTTP requests and show stack traces on stderr (secrets redacted)'}),
+    'no-prompt': Flags.boolean({helpGroup: GLOBAL, description: 'never prompt; fail naming the missing flag instead (also when CI is set)'}),
+  }
+
+  protected out!: Output
+  protected prompter!: Prompter
+  protected verbose = false
+  /** Every flag of the command, parsed once in init(); subclasses read their shared flags from here. */
+  protected parsedFlags: Record<string, unknown> = {}
+
+  override async init(): Promise<void> {
+    await super.init()
+    // Parsing errors (unknown flag, bad value) surface here and reach catch() like any other failure.
+    const {flags} = await this.parse({flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict})
+    this.parsedFlags = flags
+    const base = flags as Interfaces.InferredFlags<typeof BaseCommand.baseFlags>
+    const format: Format = base.json ? 'json' : (base.output ?? 'table')
+    this.verbose = base.verbose
+    this.out = new Output({format, color: format === 'table' && colorWanted(base['no-color'], process.stdout)})
+    this.prompter = new Prompter(canPrompt(base['no-prompt']))
+  }
+
+  /** Prints the command's result in the chosen format. */
+  protected output<T>(value: T | T[], view?: View<T>): Promise<void> {
+    return this.out.data(value, view)
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    const failure = toFailure(error)
+    if (this.verbose && error.stack) process.stderr.write(`${error.stack}\n`)
+    process.stderr.write(`Error: ${failure.message}\n`)
+    if (failure.hint) process.stderr.write(`Hint: ${failure.hint}\n`)
+    process.exitCode = failure.exitCode
+  }
+
+  /** Ends with a non-zero exit code after a result was printed (a check that found problems, a failed operation). */
+  protected setExitCode(code: (typeof Exit)[keyof typeof Exit]): void {
+    process.exitCode = code
+  }
+}

@@ -1,0 +1,78 @@
+// The one place that turns any failure into what the operator sees and the exit code of PRODUCT.md §2.
+import {ApiError, SERVICE_LABEL} from '../api/errors.js'
+
+export const Exit = {
+  OK: 0, UNEXPECTED: 1, USAGE: 2, NOT_FOUND: 3, AUTH: 4, CONFLICT: 5, UNREACHABLE: 6,
+  TIMEOUT: 7, FAILED: 8, PROBLEMS: 9, INTERRUPTED: 130,
+} as const
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = Exit.UNEXPECTED, readonly hint?: string) {
+    super(message)
+    this.name = 'CliError'
+  }
+}
+
+/** Bad usage or input: nothing was sent. */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.USAGE, hint)
+    this.name = 'UsageError'
+  }
+}
+
+/** The command's --timeout ran out while it was waiting; the operation may still finish. */
+export class DeadlineError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.TIMEOUT, hint)
+    this.name = 'DeadlineError'
+  }
+}
+
+export class InterruptedError extends CliError {
+  constructor() {
+    super('interrupted', Exit.INTERRUPTED)
+    this.name = 'InterruptedError'
+  }
+}
+
+export interface Failure {
+  message: string
+  hint?: string
+  exitCode: number
+}
+
+function exitCodeForStatus(status: number): number {
+  if (status === 401 || status === 403) return Exit.AUTH
+  if (status === 404) return Exit.NOT_FOUND
+  if (status === 405 || status === 409) return Exit.CONFLICT
+  if (status === 502 || status === 503 || status === 504) return Exit.UNREACHABLE
+  if (status === 400 || status === 413 || status === 422) return Exit.USAGE
+  return Exit.UNEXPECTED
+}
+
+function hintForApiError(err: ApiError): string | undefined {
+  if (err.hint) return err.hint
+  if (err.status === 401) return `check the ${SERVICE_LABEL[err.service]} credentials: run \`workerctl login\` or set the password environment variable`
+  if (err.status === 403) return 'the user is authenticated but lacks the permission for this operation'
+  if (err.kind === 'tls') return 'pass --ca-cert FILE with the CA that signed the server certificate (or --insecure to skip verification, not for production)'
+  if (err.kind === 'network' || err.kind === 'timeout') return 'check the URL in the context (`workerctl context show`) and that the service is running'
+  return undefined
+}
+
+export function toFailure(err: unknown): Failure {
+  if (err instanceof ApiError) {
+    // Anything but an HTTP error status means we never reached the service as configured.
+    const exitCode = err.kind === 'http' ? exitCodeForStatus(err.status ?? 0) : Exit.UNREACHABLE
+    const what = `${err.method} ${err.url}`
+    return {message: `${SERVICE_LABEL[err.service]}: ${what}: ${err.status ? `${err.status} ` : ''}${err.title}`, hint: hintForApiError(err), exitCode}
+  }
+  if (err instanceof CliError) return {message: err.message, hint: err.hint, exitCode: err.exitCode}
+  const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
+  if (err instanceof Error && oclifExit !== undefined) {
+    // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage.
+    const [first] = err.message.split('\n')
+    return {message: first ?? err.message, hint: 'see --help for the flags and examples', exitCode: oclifExit === 0 ? 0 : Exit.USAGE}
+  }
+  return {message: err instanceof Error ? err.message : String(err), exitCode: Exit.UNEXPECTED}
+}

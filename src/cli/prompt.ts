@@ -1,0 +1,48 @@
+// Prompts only when a person can answer: stdin and stdout are terminals, and neither CI nor --no-prompt is set.
+import {UsageError} from './errors.js'
+
+export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'
+}
+
+export function canPrompt(noPromptFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI(env) && !noPromptFlag
+}
+
+export class Prompter {
+  constructor(readonly enabled: boolean) {}
+
+  /** Asks for a value, or fails naming the flag that would have given it. */
+  async input(message: string, flag: string, fallback?: string): Promise<string> {
+    if (!this.enabled) throw missing(flag)
+    const {input} = await import('@inquirer/prompts')
+    return input({message, default: fallback, required: true})
+  }
+
+  async password(message: string, flag: string): Promise<string> {
+    if (!this.enabled) throw missing(flag)
+    const {password} = await import('@inquirer/prompts')
+    return password({message, mask: '*', validate: v => (v.length > 0 ? true : 'a password is required')})
+  }
+
+  async confirm(message: string, flag = '--yes'): Promise<boolean> {
+    if (!this.enabled) throw missing(flag)
+    const {confirm} = await import('@inquirer/prompts')
+    return confirm({message, default: false})
+  }
+}
+
+function missing(flag: string): UsageError {
+  return new UsageError(`missing ${flag}`, `prompting is off (not a terminal, CI is set, or --no-prompt): give ${flag}`)
+}
+
+/** Reads a whole secret from stdin (--password-stdin): the first line, without its newline. */
+export async function readStdinSecret(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  const line = text.split(/\r?\n/)[0] ?? ''
+  if (line === '') throw new UsageError('--password-stdin: nothing was read from standard input')
+  return line
+}

@@ -1,0 +1,92 @@
+// The CLI side of the sandbox: where a running one is recorded, and the `sandbox` context it writes.
+import {rm} from 'node:fs/promises'
+import {get as httpsGet} from 'node:https'
+import {get as httpGet} from 'node:http'
+import {join} from 'node:path'
+import {updateConfig} from '../config/config.js'
+import {Credentials} from '../config/credentials.js'
+import {readJsonIfExists, writeFileAtomic} from '../config/files.js'
+import {configFile, sandboxDir} from '../config/paths.js'
+
+export const SANDBOX_CONTEXT = 'sandbox'
+export const SANDBOX_USER = 'admin'
+export const SANDBOX_PASSWORD = 'admin'
+export const SANDBOX_TENANT = 'sandbox'
+export const SANDBOX_PARTITION = 'default'
+
+export interface SandboxState {
+  pid: number
+  url: string
+  port: number
+  tls: boolean
+  caPath?: string
+  logPath?: string
+  startedAt: string
+  faults: number
+  seed: number
+}
+
+export const statePath = (env = process.env) => join(sandboxDir(env), 'state.json')
+export const caPath = (env = process.env) => join(sandboxDir(env), 'ca.pem')
+export const logPath = (env = process.env) => join(sandboxDir(env), 'sandbox.log')
+
+export const readState = (env = process.env) => readJsonIfExists<SandboxState>(statePath(env))
+export const writeState = (state: SandboxState, env = process.env) => writeFileAtomic(statePath(env), `${JSON.stringify(state, null, 2)}\n`)
+export const removeState = (env = process.env) => rm(statePath(env), {force: true})
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export interface SandboxHealth {
+  ok: boolean
+  pid: number
+  startedAt: string
+  requests: number
+  tls: boolean
+}
+
+/** Asks a running sandbox how it is; undefined when nothing answers. */
+export function fetchHealth(state: SandboxState, ca?: string): Promise<SandboxHealth | undefined> {
+  return new Promise(resolve => {
+    const url = `${state.url}/_sandbox/health`
+    const onResponse = (res: import('node:http').IncomingMessage) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', chunk => (body += chunk))
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as SandboxHealth) : undefined)
+        } catch {
+          resolve(undefined)
+        }
+      })
+    }
+    const req = state.tls ? httpsGet(url, {ca, timeout: 2000}, onResponse) : httpGet(url, {timeout: 2000}, onResponse)
+    req.on('error', () => resolve(undefined))
+    req.on('timeout', () => req.destroy())
+  })
+}
+
+/** Writes the `sandbox` context, makes it current and stores its credentials, so every command works at once. */
+export async function configureSandboxContext(opts: {url: string; caPath?: string; env?: NodeJS.ProcessEnv; warn: (m: string) => void}): Promise<void> {
+  const env = opts.env ?? process.env
+  const tls = opts.caPath ? {caCert: opts.caPath} : {}
+  await updateConfig(data => {
+    data.contexts[SANDBOX_CONTEXT] = {
+      corda: {url: opts.url, username: SANDBOX_USER, apiVersion: 'auto', ...tls},
+      workerManager: {url: opts.url, tenant: SANDBOX_TENANT, username: SANDBOX_USER, oauthClient: 'client', ...tls},
+      jobService: {url: opts.url, partition: SANDBOX_PARTITION, ...tls},
+    }
+    data['current-context'] = SANDBOX_CONTEXT
+  }, configFile(env))
+  const credentials = new Credentials({env, warn: opts.warn})
+  await credentials.set(SANDBOX_CONTEXT, 'corda-password', SANDBOX_PASSWORD)
+  await credentials.set(SANDBOX_CONTEXT, 'wm-password', SANDBOX_PASSWORD)
+  await credentials.delete(SANDBOX_CONTEXT, 'wm-session') // a token from an earlier sandbox is not valid on this one
+}

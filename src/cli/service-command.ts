@@ -1,0 +1,95 @@
+// Commands that talk to a service: context, deadline, TLS flags, and a lazy client per service.
+import {Flags, type Interfaces} from '@oclif/core'
+import {BaseCommand} from './base-command.js'
+import {ClientFactory} from './clients.js'
+import {DeadlineError, InterruptedError} from './errors.js'
+import {formatDuration, parseDuration} from './duration.js'
+import {resolveContext, type ResolvedContext} from '../config/context.js'
+import {Credentials, type SecretKey} from '../config/credentials.js'
+import type {CordaClient} from '../api/corda/client.js'
+import type {WorkerManagerClient} from '../api/workermanager/client.js'
+import type {JobServiceClient} from '../api/jobservice/client.js'
+
+const GLOBAL = 'GLOBAL'
+
+/** --timeout with a command's own default: waiting commands need minutes, a lookup seconds. */
+export const timeoutFlag = (fallback: string) =>
+  Flags.string({helpGroup: GLOBAL, default: fallback, description: `deadline for the whole command, waiting included (e.g. 30s, 5m)`})
+
+export const serviceFlags = {
+  context: Flags.string({char: 'c', helpGroup: GLOBAL, description: 'context to use (default: WORKERCTL_CONTEXT, then the current context)'}),
+  timeout: timeoutFlag('30s'),
+  insecure: Flags.boolean({helpGroup: GLOBAL, description: 'skip TLS certificate verification (prints a warning)'}),
+  'ca-cert': Flags.file({helpGroup: GLOBAL, description: 'PEM file of a CA to trust in addition to the system roots'}),
+}
+
+export abstract class ServiceCommand extends BaseCommand {
+  static override baseFlags = {...BaseCommand.baseFlags, ...serviceFlags}
+  /** false for commands that build their context themselves (login) and call useContext(). */
+  static resolvesContext = true
+
+  protected context!: ResolvedContext
+  protected credentials!: Credentials
+  protected clients!: ClientFactory
+  /** Epoch ms when --timeout runs out. */
+  protected deadline!: number
+  protected timeoutText!: string
+  protected readonly abort = new AbortController()
+  private timer?: NodeJS.Timeout
+  private readonly onSigint = () => {
+    if (this.abort.signal.aborted) process.exit(130)
+    this.abort.abort(new InterruptedError())
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    const f = this.parsedFlags as Interfaces.InferredFlags<typeof ServiceCommand.baseFlags>
+    this.timeoutText = f.timeout
+    const timeoutMs = parseDuration(f.timeout)
+    this.deadline = Date.now() + timeoutMs
+    // A backstop for work that is not an HTTP request (each request also gets the remaining time as its own timeout).
+    this.timer = setTimeout(() => this.abort.abort(new DeadlineError(`gave up after ${formatDuration(timeoutMs)} (--timeout ${f.timeout})`)), timeoutMs + 250)
+    this.timer.unref()
+    process.on('SIGINT', this.onSigint)
+    this.credentials = new Credentials({warn: m => this.out.warn(m)})
+    if ((this.ctor as typeof ServiceCommand).resolvesContext) this.useContext(await resolveContext(f.context))
+  }
+
+  /** Builds the clients for a context (with secrets not stored yet, for login). */
+  protected useContext(context: ResolvedContext, secrets?: Partial<Record<SecretKey, string>>): void {
+    const f = this.parsedFlags as Interfaces.InferredFlags<typeof ServiceCommand.baseFlags>
+    this.clients?.close()
+    this.context = context
+    this.clients = new ClientFactory({
+      context,
+      credentials: this.credentials,
+      secrets,
+      insecure: f.insecure,
+      caCert: f['ca-cert'],
+      signal: this.abort.signal,
+      deadline: this.deadline,
+      trace: this.verbose ? line => process.stderr.write(`${line}\n`) : undefined,
+      warn: m => this.out.warn(m),
+      userAgent: this.config.userAgent,
+    })
+  }
+
+  protected corda(): Promise<CordaClient> {
+    return this.clients.corda()
+  }
+
+  protected workerManager(): Promise<WorkerManagerClient> {
+    return this.clients.workerManager()
+  }
+
+  protected jobService(): Promise<JobServiceClient> {
+    return this.clients.jobService()
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    process.off('SIGINT', this.onSigint)
+    this.clients?.close()
+    await super.finally(error)
+  }
+}

@@ -1,0 +1,68 @@
+// The one output path: data to stdout as a table, JSON or YAML; everything else to stderr.
+import {painter, type Paint} from './paint.js'
+import {type Columns, renderTable} from './table.js'
+
+export type Format = 'table' | 'json' | 'yaml'
+export const FORMATS: readonly Format[] = ['table', 'json', 'yaml']
+
+export interface View<T> {
+  /** Columns for a list, or for a single object shown as a one-row table. */
+  table?: Columns<T>
+  /** A free-form rendering for the table format when columns do not fit (e.g. a status report). */
+  text?: (value: T, paint: Paint) => string
+}
+
+export interface OutputOptions {
+  format: Format
+  color: boolean
+  stdout?: NodeJS.WritableStream
+  stderr?: NodeJS.WritableStream
+}
+
+export class Output {
+  readonly format: Format
+  private readonly stdout: NodeJS.WritableStream
+  private readonly stderr: NodeJS.WritableStream
+  private paintPromise?: Promise<Paint>
+
+  constructor(private readonly options: OutputOptions) {
+    this.format = options.format
+    this.stdout = options.stdout ?? process.stdout
+    this.stderr = options.stderr ?? process.stderr
+  }
+
+  paint(): Promise<Paint> {
+    return (this.paintPromise ??= painter(this.options.color))
+  }
+
+  /** Prints a command's result: the data as is for JSON/YAML, through its view for tables. */
+  async data<T>(value: T | T[], view: View<T> = {}): Promise<void> {
+    if (this.format === 'json') return this.write(`${JSON.stringify(value, null, 2)}\n`)
+    if (this.format === 'yaml') {
+      const {stringify} = await import('yaml')
+      return this.write(stringify(value))
+    }
+    const paint = await this.paint()
+    const rows = Array.isArray(value) ? value : [value]
+    if (view.text && !Array.isArray(value)) return this.write(`${view.text(value, paint)}\n`)
+    if (view.table) {
+      if (rows.length === 0) return this.note('nothing to show')
+      return this.write(`${await renderTable(rows, view.table, paint)}\n`)
+    }
+    const {stringify} = await import('yaml')
+    return this.write(stringify(value))
+  }
+
+  /** A line for people (progress, confirmations): stderr, so stdout stays data. */
+  note(message: string): void {
+    this.stderr.write(`${message}\n`)
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`Warning: ${message}\n`)
+  }
+
+  private write(text: string): void {
+    this.stdout.write(text)
+  }
+}
