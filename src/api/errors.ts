@@ -51,8 +51,17 @@ export class ApiError extends Error {
     this.title = init.title
     this.details = init.details
     this.code = init.code
-    this.hint = init.hint
+    this.hint = init.hint ?? defaultHint(init)
   }
+}
+
+/** What an operator can do about the usual failures; callers with better knowledge pass their own hint. */
+function defaultHint(init: ApiErrorInit): string | undefined {
+  if (init.status === 401) return `check the ${SERVICE_LABEL[init.service]} credentials: run \`workerctl login\`, or set the password environment variable`
+  if (init.status === 403) return 'the user is authenticated but lacks the permission for this operation'
+  if (init.kind === 'tls') return 'pass --ca-cert FILE with the CA that signed the server certificate (or --insecure to skip verification, not for production)'
+  if (init.kind === 'network' || init.kind === 'timeout') return 'check the URL in the context (`workerctl context show`) and that the service is running'
+  return undefined
 }
 
 export function statusText(status: number): string {

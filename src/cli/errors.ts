@@ -51,21 +51,12 @@ function exitCodeForStatus(status: number): number {
   return Exit.UNEXPECTED
 }
 
-function hintForApiError(err: ApiError): string | undefined {
-  if (err.hint) return err.hint
-  if (err.status === 401) return `check the ${SERVICE_LABEL[err.service]} credentials: run \`workerctl login\` or set the password environment variable`
-  if (err.status === 403) return 'the user is authenticated but lacks the permission for this operation'
-  if (err.kind === 'tls') return 'pass --ca-cert FILE with the CA that signed the server certificate (or --insecure to skip verification, not for production)'
-  if (err.kind === 'network' || err.kind === 'timeout') return 'check the URL in the context (`workerctl context show`) and that the service is running'
-  return undefined
-}
-
 export function toFailure(err: unknown): Failure {
   if (err instanceof ApiError) {
     // Anything but an HTTP error status means we never reached the service as configured.
     const exitCode = err.kind === 'http' ? exitCodeForStatus(err.status ?? 0) : Exit.UNREACHABLE
     const what = `${err.method} ${err.url}`
-    return {message: `${SERVICE_LABEL[err.service]}: ${what}: ${err.status ? `${err.status} ` : ''}${err.title}`, hint: hintForApiError(err), exitCode}
+    return {message: `${SERVICE_LABEL[err.service]}: ${what}: ${err.status ? `${err.status} ` : ''}${err.title}`, hint: err.hint, exitCode}
   }
   if (err instanceof CliError) return {message: err.message, hint: err.hint, exitCode: err.exitCode}
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit

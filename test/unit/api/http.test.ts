@@ -24,14 +24,14 @@ describe('retries', () => {
 
   it('gives up after the attempts and reports the last error', async () => {
     nock(URL).get('/x').times(3).reply(504, '')
-    const error = await transport().get('/x').catch(e => e)
+    const error = (await transport().get('/x').catch((e: unknown) => e)) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.status).toBe(504)
   })
 
   it('never retries a POST: it may have been applied', async () => {
     const scope = nock(URL).post('/x').reply(503, {title: 'busy', status: 503, details: {}}).post('/x').reply(200, {})
-    const error = await transport().post('/x', {json: {a: 1}}).catch(e => e)
+    const error = (await transport().post('/x', {json: {a: 1}}).catch((e: unknown) => e)) as ApiError
     expect(error.status).toBe(503)
     expect(scope.pendingMocks()).toHaveLength(1) // the second answer was never asked for
   })
@@ -47,10 +47,10 @@ describe('retries', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     nock.enableNetConnect('127.0.0.1')
     try {
-      const error = await transport({url}).post('/x', {json: {}}).catch(e => e)
+      const error = (await transport({url}).post('/x', {json: {}}).catch((e: unknown) => e)) as ApiError
       expect(error.kind).toBe('network')
       expect(hits).toBe(1)
-      const again = await transport({url}).get('/x').catch(e => e)
+      const again = (await transport({url}).get('/x').catch((e: unknown) => e)) as ApiError
       expect(again.kind).toBe('network')
       expect(hits).toBe(4) // the GET was tried three times
     } finally {

@@ -1,0 +1,26 @@
+// What every service module shares: settings, generated ids, issued tokens and emulated state.
+import {TokenStore} from './auth.js'
+import {idStream, type Random} from './random.js'
+import {seededWorkers, type Workers} from './workers.js'
+
+export interface Settings {
+  username: string
+  password: string
+  tenant: string
+  oauthClientId: string
+  oauthClientSecret: string
+  tokenTtlSeconds: number
+}
+
+export interface SandboxContext {
+  settings: Settings
+  /** Seeded: generated ids are the same for the same --seed. */
+  ids: Random
+  tokens: TokenStore
+  workers: Workers
+}
+
+export function createContext(settings: Settings, seed: number): SandboxContext {
+  const ids = idStream(seed)
+  return {settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers: seededWorkers()}
+}

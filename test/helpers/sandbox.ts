@@ -1,0 +1,48 @@
+// An in-process sandbox on a free port, a private config that points at it, and the real CLI to drive it.
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {configureSandboxContext} from '../../src/cli/sandbox-control.js'
+import type {LoggedRequest} from '../../src/sandbox/log.js'
+import {type SandboxOptions, type SandboxServer, startSandbox as startServer} from '../../src/sandbox/server.js'
+import {type CliOptions, type CliResult, runCli, tempHome} from './cli.js'
+
+export interface Sbx {
+  url: string
+  server: SandboxServer
+  /** The environment every CLI run gets: private config, file credential store. */
+  env: Record<string, string>
+  dir: string
+  /** With tls: the CA file for --ca-cert. */
+  caFile?: string
+  cli(args: string | string[], options?: CliOptions): Promise<CliResult>
+  /** Service requests the sandbox received (its /_sandbox routes excluded). */
+  requests(): LoggedRequest[]
+  close(): Promise<void>
+}
+
+export async function startSandbox(options: SandboxOptions & {configure?: boolean} = {}): Promise<Sbx> {
+  const home = tempHome()
+  const server = await startServer({port: 0, ...options})
+  let caFile: string | undefined
+  if (server.caPem) {
+    caFile = join(home.dir, 'sandbox-ca.pem')
+    writeFileSync(caFile, server.caPem)
+  }
+  if (options.configure !== false) {
+    // The same code `sandbox start` runs: writes the sandbox context and stores admin/admin.
+    await configureSandboxContext({url: server.url, caPath: caFile, env: {...process.env, ...home.env}, warn: () => {}})
+  }
+  return {
+    url: server.url,
+    server,
+    env: home.env,
+    dir: home.dir,
+    caFile,
+    cli: (args, opts = {}) => runCli(args, {...opts, env: {...home.env, ...opts.env}}),
+    requests: () => server.log.entries(),
+    close: async () => {
+      await server.close()
+      home.cleanup()
+    },
+  }
+}
