@@ -1,5 +1,6 @@
 // What `cluster status` and `login` ask each service: reachable, TLS, authenticated, and one fact worth knowing.
 import {ApiError, type ServiceName} from './errors.js'
+import type {HttpTransport} from './http.js'
 import type {CordaClient} from './corda/client.js'
 import type {CordaApiVersion} from './corda/types.js'
 import type {WorkerManagerClient} from './workermanager/client.js'
@@ -54,7 +55,8 @@ async function check(service: ServiceName, probe: Probe, steps: (h: ServiceHealt
   return health
 }
 
-async function timed<T>(health: ServiceHealth, call: () => Promise<T>): Promise<T> {
+async function timed<T>(health: ServiceHealth, http: HttpTransport, call: () => Promise<T>): Promise<T> {
+  await http.prepare()
   const started = performance.now()
   const result = await call()
   health.latencyMs = Math.round(performance.now() - started)
@@ -66,14 +68,14 @@ export function checkCorda(client: CordaClient, probe: Probe): Promise<ServiceHe
     h.apiVersion = await client.detectVersion()
     h.reachable = true
     h.tls = tlsOf(probe, true)
-    await timed(h, () => client.hello())
+    await timed(h, client.http, () => client.hello())
     h.authenticated = true
   })
 }
 
 export function checkWorkerManager(client: WorkerManagerClient, probe: Probe): Promise<ServiceHealth> {
   return check('workerManager', probe, async h => {
-    const workers = await timed(h, () => client.workers())
+    const workers = await timed(h, client.http, () => client.workers())
     h.reachable = true
     h.tls = tlsOf(probe, true)
     h.authenticated = true
@@ -84,7 +86,7 @@ export function checkWorkerManager(client: WorkerManagerClient, probe: Probe): P
 
 export function checkJobService(client: JobServiceClient, probe: Probe): Promise<ServiceHealth> {
   return check('jobService', probe, async h => {
-    const pong = await timed(h, () => client.ping())
+    const pong = await timed(h, client.http, () => client.ping())
     h.reachable = true
     h.tls = tlsOf(probe, true)
     // The Job Service has no auth of its own; a gateway in front of it would have answered 401/403 above.

@@ -145,6 +145,11 @@ export class HttpTransport {
     this.auth = auth
   }
 
+  /** Loads the HTTP library now, so a first request's timing measures the network, not module loading. */
+  async prepare(): Promise<void> {
+    await this.axios()
+  }
+
   /** Releases kept-alive sockets so the process can end. */
   close(): void {
     this.httpAgent.destroy()
