@@ -40,7 +40,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const failure = toFailure(error)
+    const failure = toFailure(error, this.id?.replaceAll(':', ' '))
     if (this.verbose && error.stack) process.stderr.write(`${error.stack}\n`)
     process.stderr.write(`Error: ${failure.message}\n`)
     if (failure.hint) process.stderr.write(`Hint: ${failure.hint}\n`)

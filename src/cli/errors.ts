@@ -51,7 +51,8 @@ function exitCodeForStatus(status: number): number {
   return Exit.UNEXPECTED
 }
 
-export function toFailure(err: unknown): Failure {
+/** `command` (e.g. "context use") makes usage hints point at that command's help. */
+export function toFailure(err: unknown, command?: string): Failure {
   if (err instanceof ApiError) {
     // Anything but an HTTP error status means we never reached the service as configured.
     const exitCode = err.kind === 'http' ? exitCodeForStatus(err.status ?? 0) : Exit.UNREACHABLE
@@ -61,9 +62,11 @@ export function toFailure(err: unknown): Failure {
   if (err instanceof CliError) return {message: err.message, hint: err.hint, exitCode: err.exitCode}
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof Error && oclifExit !== undefined) {
-    // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage.
-    const [first] = err.message.split('\n')
-    return {message: first ?? err.message, hint: 'see --help for the flags and examples', exitCode: oclifExit === 0 ? 0 : Exit.USAGE}
+    // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage, on one line.
+    const lines = err.message.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^See more help/i.test(l))
+    const message = lines.join(' ').replace(/\s{2,}/g, ': ')
+    const hint = `run \`workerctl ${command ? `${command} ` : ''}--help\` for the flags and examples`
+    return {message, hint, exitCode: oclifExit === 0 ? 0 : Exit.USAGE}
   }
   return {message: err instanceof Error ? err.message : String(err), exitCode: Exit.UNEXPECTED}
 }
