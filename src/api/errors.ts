@@ -68,6 +68,15 @@ export function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'HTTP error'
 }
 
+/** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
+ * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
+
 const MAX_TITLE = 300
 
 function oneLine(text: string): string {

@@ -4,6 +4,7 @@ import type {AxiosInstance, AxiosResponse} from 'axios'
 import {Agent as HttpAgent} from 'node:http'
 import {Agent as HttpsAgent} from 'node:https'
 import {rootCertificates} from 'node:tls'
+import {sleep} from './wait.js'
 import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
@@ -102,20 +103,6 @@ function headerMap(headers: AxiosResponse['headers']): Record<string, string> {
   for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
   return out
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
 
 export class HttpTransport {
   private client?: AxiosInstance
@@ -315,4 +302,3 @@ export class HttpTransport {
   }
 }
 
-export {sleep}

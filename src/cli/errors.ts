@@ -1,5 +1,6 @@
 // The one place that turns any failure into what the operator sees and the exit code of PRODUCT.md §2.
-import {ApiError, SERVICE_LABEL} from '../api/errors.js'
+import {ApiError, InputError, SERVICE_LABEL} from '../api/errors.js'
+import {OperationFailedError, WaitTimeoutError} from '../api/wait.js'
 
 export const Exit = {
   OK: 0, UNEXPECTED: 1, USAGE: 2, NOT_FOUND: 3, AUTH: 4, CONFLICT: 5, UNREACHABLE: 6,
@@ -60,6 +61,12 @@ export function toFailure(err: unknown, command?: string): Failure {
     return {message: `${SERVICE_LABEL[err.service]}: ${what}: ${err.status ? `${err.status} ` : ''}${err.title}`, hint: err.hint, exitCode}
   }
   if (err instanceof CliError) return {message: err.message, hint: err.hint, exitCode: err.exitCode}
+  // Errors the clients raise before sending anything: bad input, exit 2.
+  if (err instanceof InputError) return {message: err.message, exitCode: Exit.USAGE}
+  if (err instanceof WaitTimeoutError) {
+    return {message: err.message, hint: 'the operation may still finish; ask again later with the id above', exitCode: Exit.TIMEOUT}
+  }
+  if (err instanceof OperationFailedError) return {message: err.message, exitCode: Exit.FAILED}
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof Error && oclifExit !== undefined) {
     // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage, on one line.

@@ -1,7 +1,19 @@
 // The Corda REST worker: Basic auth on every call, API version chosen once per context.
 import {ApiError} from '../errors.js'
 import type {HttpTransport} from '../http.js'
+import {Certificates} from './certificates.js'
+import {Cpis} from './cpis.js'
+import {Flows} from './flows.js'
 import {CORDA_API_VERSIONS, type CordaApiVersion} from './types.js'
+import {VirtualNodes} from './vnodes.js'
+
+/** What the resource groups (cpis, vnodes, flows, certificates) need of the client. */
+export interface CordaApi {
+  readonly http: HttpTransport
+  apiVersion(): Promise<CordaApiVersion>
+  /** `/api/<version><resource>`. */
+  path(resource: string): Promise<string>
+}
 
 export interface CordaClientOptions {
   /** A fixed version, or `auto` to probe `/api/<v>/swagger.json` newest first. */
@@ -11,8 +23,12 @@ export interface CordaClientOptions {
   onDetected?: (version: CordaApiVersion) => void | Promise<void>
 }
 
-export class CordaClient {
+export class CordaClient implements CordaApi {
   private version?: CordaApiVersion
+  readonly cpis: Cpis = new Cpis(this)
+  readonly certificates: Certificates = new Certificates(this)
+  readonly vnodes: VirtualNodes = new VirtualNodes(this)
+  readonly flows: Flows = new Flows(this)
 
   constructor(readonly http: HttpTransport, private readonly options: CordaClientOptions) {
     this.version = options.apiVersion === 'auto' ? options.cachedVersion : options.apiVersion

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {checkServices} from '../../cli/checks.js'
 import {Exit} from '../../cli/errors.js'
-import {sleep} from '../../api/http.js'
+import {sleep} from '../../api/wait.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {healthTable} from '../../format/health.js'
 import type {ServiceHealth} from '../../api/health.js'

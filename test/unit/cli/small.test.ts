@@ -3,6 +3,9 @@ import {parseDuration} from '../../../src/cli/duration.js'
 import {singularTopic} from '../../../src/cli/topics.js'
 import {toFailure, UsageError} from '../../../src/cli/errors.js'
 import {ApiError} from '../../../src/api/errors.js'
+import {UnsupportedOperationError} from '../../../src/api/corda/capabilities.js'
+import {InvalidX500Error} from '../../../src/api/corda/x500.js'
+import {OperationFailedError, WaitTimeoutError} from '../../../src/api/wait.js'
 import {applySettingFlags} from '../../../src/cli/context-flags.js'
 
 describe('durations', () => {
@@ -40,6 +43,11 @@ describe('exit codes', () => {
     expect(toFailure(api({kind: 'tls', status: undefined})).exitCode).toBe(6)
     expect(toFailure(api({kind: 'tls', status: undefined})).hint).toMatch(/--ca-cert/)
     expect(toFailure(new UsageError('x')).exitCode).toBe(2)
+    expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).exitCode).toBe(2)
+    expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).message).toContain('needs Corda 5.2 (this cluster serves v5_1)')
+    expect(toFailure(new InvalidX500Error('CN=x', 'O is required')).exitCode).toBe(2)
+    expect(toFailure(new WaitTimeoutError({what: 'CPI upload', resumeId: 'abc'}))).toMatchObject({exitCode: 7, message: expect.stringContaining('abc')})
+    expect(toFailure(new OperationFailedError({what: 'flow', state: {}})).exitCode).toBe(8)
     expect(toFailure(new Error('boom')).exitCode).toBe(1)
   })
 })

@@ -1,0 +1,32 @@
+// Cluster-level certificates (code-signer, P2P TLS, P2P session); v1 spells the resource `/certificates`.
+import type {CordaApi} from './client.js'
+import {certificateResource} from './capabilities.js'
+import {multipartBuffer} from './multipart.js'
+import type {CertificateUsage} from './types.js'
+
+export class Certificates {
+  constructor(private readonly api: CordaApi) {}
+
+  private async resource(rest: string): Promise<string> {
+    return this.api.path(`${certificateResource(await this.api.apiVersion())}${rest}`)
+  }
+
+  /** PUT multipart `certificate` (the PEM file) + `alias`; 204. The body is small, so it is buffered and may be retried. */
+  async importCluster(usage: CertificateUsage | string, alias: string, pem: Buffer | string, filename: string): Promise<void> {
+    const {body, contentType} = await multipartBuffer([
+      {name: 'alias', value: alias},
+      {name: 'certificate', filename, contentType: 'application/x-pem-file', data: Buffer.isBuffer(pem) ? pem : Buffer.from(pem)},
+    ])
+    await this.api.http.put<void>(await this.resource(`/cluster/${encodeURIComponent(usage)}`), {body, contentType})
+  }
+
+  /** The aliases of the cluster's certificate chains for a usage. */
+  async listCluster(usage: CertificateUsage | string): Promise<string[]> {
+    return (await this.api.http.get<string[] | undefined>(await this.resource(`/cluster/${encodeURIComponent(usage)}`))) ?? []
+  }
+
+  /** The chain as PEM text (the endpoint answers raw text). */
+  async getCluster(usage: CertificateUsage | string, alias: string): Promise<string> {
+    return this.api.http.get<string>(await this.resource(`/cluster/${encodeURIComponent(usage)}/${encodeURIComponent(alias)}`), {responseType: 'text'})
+  }
+}

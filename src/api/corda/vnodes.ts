@@ -1,0 +1,150 @@
+// Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
+import {ApiError, InputError} from '../errors.js'
+import {poll} from '../wait.js'
+import type {CordaApi} from './client.js'
+import {requireCapability} from './capabilities.js'
+import type {WaitOptions} from './cpis.js'
+import type {
+  AsyncOperationStatus, AsyncResponse, ChangeVirtualNodeStateResponse, CreateVirtualNodeRequest,
+  UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
+} from './types.js'
+import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
+
+/** No virtual node answers to the reference: an ApiError with status 404, so it maps like any not-found (exit 3). */
+export class VnodeNotFoundError extends ApiError {
+  readonly ref: string
+  constructor(ref: string, url: string) {
+    super({service: 'corda', kind: 'http', method: 'GET', url, status: 404, title: `no virtual node matches "${ref}"`,
+      hint: 'name a virtual node by its 12-hex short hash, its full X.500 name, or a CN/O that matches one (`workerctl vnode list`)'})
+    this.name = 'VnodeNotFoundError'
+    this.ref = ref
+  }
+}
+
+/** Several virtual nodes match a CN/O: the operator must be more specific (exit 2). */
+export class AmbiguousVnodeError extends InputError {
+  readonly ref: string
+  readonly candidates: VirtualNodeInfo[]
+  constructor(ref: string, candidates: VirtualNodeInfo[]) {
+    const list = candidates.map(n => `${n.holdingIdentity.shortHash} (${n.holdingIdentity.x500Name})`).join(', ')
+    super(`"${ref}" matches ${candidates.length} virtual nodes: ${list}; name one by short hash or full X.500 name`)
+    this.name = 'AmbiguousVnodeError'
+    this.ref = ref
+    this.candidates = candidates
+  }
+}
+
+const SHORT_HASH = /^[0-9a-fA-F]{12}$/
+const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.status === status
+const seg = encodeURIComponent
+
+export class VirtualNodes {
+  constructor(private readonly api: CordaApi) {}
+
+  /** POST /virtualnode → 202 `{requestId}` (the short hash). 409: the vnode exists. */
+  async create(req: CreateVirtualNodeRequest): Promise<AsyncResponse> {
+    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req})
+  }
+
+  async status(requestId: string): Promise<AsyncOperationStatus> {
+    return this.api.http.get<AsyncOperationStatus>(await this.api.path(`/virtualnode/status/${seg(requestId)}`))
+  }
+
+  /**
+   * Polls until SUCCEEDED; FAILED/ABORTED throw OperationFailedError with the AsyncOperationStatus. A 404
+   * "Failed to find a status" within `graceMs` (15 s) is pending (status cache per REST worker).
+   */
+  async waitForOperation(requestId: string, options: WaitOptions<AsyncOperationStatus> = {}): Promise<AsyncOperationStatus> {
+    const graceMs = options.graceMs ?? 15_000
+    return poll<AsyncOperationStatus>({
+      what: `virtual node operation ${requestId}`,
+      resumeId: requestId,
+      fetch: () => this.status(requestId),
+      done: s => s.status === 'SUCCEEDED',
+      failed: s => s.status === 'FAILED' || s.status === 'ABORTED',
+      reason: s => [s.status, s.processingStage && `at ${s.processingStage}`, s.errorReason].filter(Boolean).join(' '),
+      transient: (error, elapsed) => elapsed < graceMs && isStatus(error, 404),
+      deadline: options.deadline, signal: options.signal, onState: options.onStatus,
+      initialMs: options.initialMs, maxMs: options.maxMs,
+    })
+  }
+
+  async list(): Promise<VirtualNodeInfo[]> {
+    return (await this.api.http.get<VirtualNodesResponse>(await this.api.path('/virtualnode'))).virtualNodes
+  }
+
+  async get(shortHash: string): Promise<VirtualNodeInfo> {
+    return this.api.http.get<VirtualNodeInfo>(await this.api.path(`/virtualnode/${seg(shortHash)}`))
+  }
+
+  /** GET /virtualnode/{h} may 404 briefly after SUCCEEDED: polls until it answers (404 pending for `graceMs`, 30 s). */
+  async waitUntilVisible(shortHash: string, options: WaitOptions<VirtualNodeInfo> = {}): Promise<VirtualNodeInfo> {
+    const graceMs = options.graceMs ?? 30_000
+    return poll<VirtualNodeInfo>({
+      what: `virtual node ${shortHash} to appear`,
+      resumeId: shortHash,
+      fetch: () => this.get(shortHash),
+      done: () => true,
+      transient: (error, elapsed) => elapsed < graceMs && isStatus(error, 404),
+      deadline: options.deadline, signal: options.signal, onState: options.onStatus,
+      initialMs: options.initialMs, maxMs: options.maxMs,
+    })
+  }
+
+  /** Synchronous and idempotent; MAINTENANCE kills running flows. */
+  async setState(shortHash: string, state: VirtualNodeState): Promise<ChangeVirtualNodeStateResponse> {
+    return this.api.http.put<ChangeVirtualNodeStateResponse>(await this.api.path(`/virtualnode/${seg(shortHash)}/state/${state}`))
+  }
+
+  /** PUT /virtualnode/{h}/cpi/{checksum}: 202 `{requestId}` (v1: 200 + Warning); `force` only from v5_1. */
+  async upgrade(shortHash: string, targetChecksum: string, options: {force?: boolean} = {}): Promise<AsyncResponse> {
+    if (options.force) requireCapability(await this.api.apiVersion(), 'vnode.upgrade.force')
+    return this.api.http.put<AsyncResponse>(await this.api.path(`/virtualnode/${seg(shortHash)}/cpi/${seg(targetChecksum)}`), {
+      query: options.force ? {forceupgrade: true} : undefined,
+    })
+  }
+
+  /** PUT /virtualnode/{h}/db (v5_2 only) → 202 `{requestId}` (a UUID). */
+  async updateDb(shortHash: string, req: UpdateVirtualNodeDbRequest): Promise<AsyncResponse> {
+    requireCapability(await this.api.apiVersion(), 'vnode.updateDb')
+    return this.api.http.put<AsyncResponse>(await this.api.path(`/virtualnode/${seg(shortHash)}/db`), {json: req, idempotent: false})
+  }
+
+  /**
+   * A vnode named by its 12-hex short hash, its full X.500 name (attribute order and spacing do not matter),
+   * or a CN or O value that matches exactly one node. Throws InvalidX500Error, VnodeNotFoundError, AmbiguousVnodeError.
+   */
+  async resolve(ref: string): Promise<VirtualNodeInfo> {
+    const text = ref.trim()
+    if (SHORT_HASH.test(text)) {
+      try {
+        return await this.get(text.toUpperCase())
+      } catch (error) {
+        if (!isStatus(error, 404)) throw error
+      }
+    }
+    const listUrl = `${this.api.http.url}${await this.api.path('/virtualnode')}`
+    if (text.includes('=')) {
+      const wanted = canonicalX500(parseX500(text))
+      const found = (await this.list()).find(n => (tryCanonicalX500(n.holdingIdentity.x500Name) ?? n.holdingIdentity.x500Name) === wanted)
+      if (!found) throw new VnodeNotFoundError(ref, listUrl)
+      return found
+    }
+    const nodes = await this.list()
+    const matches = nodes.filter(n => {
+      const name = tryParse(n.holdingIdentity.x500Name)
+      return name !== undefined && (name.CN === text || name.O === text)
+    })
+    if (matches.length === 1) return matches[0]!
+    if (matches.length > 1) throw new AmbiguousVnodeError(ref, matches)
+    throw new VnodeNotFoundError(ref, listUrl)
+  }
+}
+
+function tryParse(text: string): X500Name | undefined {
+  try {
+    return parseX500(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,108 @@
+// The one poll loop for every asynchronous operation of every service: backoff, deadline, abort, transient errors.
+import {ApiError} from './errors.js'
+
+/** The deadline passed while the operation was still under way; it may still finish (exit 7, print `resumeId`). */
+export class WaitTimeoutError extends Error {
+  readonly what: string
+  /** The last state seen, if any. */
+  readonly lastState: unknown
+  /** The id to resume waiting with (`cpi status ID`, `vnode status ID`, `flow wait VNODE ID`). */
+  readonly resumeId?: string
+
+  constructor(init: {what: string; lastState?: unknown; resumeId?: string}) {
+    super(`timed out waiting for ${init.what}${init.resumeId ? ` (resume with id ${init.resumeId})` : ''}`)
+    this.name = 'WaitTimeoutError'
+    this.what = init.what
+    this.lastState = init.lastState
+    this.resumeId = init.resumeId
+  }
+}
+
+/** The operation reached a terminal failure state (vnode FAILED/ABORTED, flow FAILED/KILLED): exit 8. */
+export class OperationFailedError<S = unknown> extends Error {
+  readonly what: string
+  /** The final state as the service reported it (e.g. an AsyncOperationStatus or FlowStatusResponse). */
+  readonly state: S
+
+  constructor(init: {what: string; state: S; reason?: string}) {
+    super(`${init.what} failed${init.reason ? `: ${init.reason}` : ''}`)
+    this.name = 'OperationFailedError'
+    this.what = init.what
+    this.state = init.state
+  }
+}
+
+export interface PollOptions<T> {
+  /** What is awaited, for messages: `CPI upload 1234`, `flow create-1`. */
+  what?: string
+  /** The id to print for resuming after a timeout. */
+  resumeId?: string
+  fetch: () => Promise<T>
+  /** Success: poll returns this state. */
+  done: (state: T) => boolean
+  /** Terminal failure: poll throws OperationFailedError with this state; `reason` gives its message. */
+  failed?: (state: T) => boolean
+  reason?: (state: T) => string | undefined
+  /** Errors from fetch that mean "not yet" (races, eventual consistency); `elapsedMs` since polling started. */
+  transient?: (error: unknown, elapsedMs: number) => boolean
+  /** Epoch ms: when it passes, WaitTimeoutError. */
+  deadline?: number
+  signal?: AbortSignal
+  initialMs?: number
+  maxMs?: number
+  factor?: number
+  onState?: (state: T) => void
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal!.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+/** Polls `fetch` with exponential backoff (default 250 ms ×1.5, capped at 2 s) until `done`, a failure or the deadline. */
+export async function poll<T>(options: PollOptions<T>): Promise<T> {
+  const {fetch, done, failed, transient, deadline, signal, onState} = options
+  const what = options.what ?? 'the operation'
+  const started = Date.now()
+  let delay = options.initialMs ?? 250
+  const maxMs = options.maxMs ?? 2000
+  const factor = options.factor ?? 1.5
+  let lastState: T | undefined
+  const timeout = () => new WaitTimeoutError({what, lastState, resumeId: options.resumeId})
+  for (;;) {
+    if (signal?.aborted) throw signal.reason
+    if (deadline !== undefined && Date.now() >= deadline) throw timeout()
+    let state: T | undefined
+    let pending = false
+    try {
+      state = await fetch()
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      // The transport's own deadline is the command's: the operation may still finish.
+      if (error instanceof ApiError && error.kind === 'timeout') throw timeout()
+      if (!transient?.(error, Date.now() - started)) throw error
+      pending = true
+    }
+    if (!pending) {
+      const s = state as T
+      lastState = s
+      onState?.(s)
+      if (done(s)) return s
+      if (failed?.(s)) throw new OperationFailedError({what, state: s, reason: options.reason?.(s)})
+    }
+    const wait = deadline === undefined ? delay : Math.min(delay, Math.max(0, deadline - Date.now()))
+    if (deadline !== undefined && wait <= 0) throw timeout()
+    await sleep(wait, signal)
+    delay = Math.min(maxMs, Math.round(delay * factor))
+  }
+}
