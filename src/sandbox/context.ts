@@ -1,5 +1,6 @@
 // What every service module shares: settings, generated ids, issued tokens and emulated state.
 import {TokenStore} from './auth.js'
+import {type Clock, CordaState} from './corda-state.js'
 import {idStream, type Random} from './random.js'
 import {seededWorkers, type Workers} from './workers.js'
 
@@ -18,9 +19,13 @@ export interface SandboxContext {
   ids: Random
   tokens: TokenStore
   workers: Workers
+  /** The one source of time for emulated async work (replaceable: tests, a later speed option). */
+  clock: Clock
+  /** Emulated Corda cluster: CPIs, certificates, vnodes, flows (settings in `corda.settings`). */
+  corda: CordaState
 }
 
 export function createContext(settings: Settings, seed: number): SandboxContext {
   const ids = idStream(seed)
-  return {settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers: seededWorkers()}
+  return {settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers: seededWorkers(), clock: Date.now, corda: new CordaState()}
 }

@@ -2,6 +2,10 @@
 // as a 5.2 cluster serves all three. Later modules (CPIs, vnodes, flows, RBAC...) register through `cordaRoute`.
 import {parseBasic} from './auth.js'
 import type {SandboxContext} from './context.js'
+import {registerCertificates} from './corda-certs.js'
+import {registerCpi} from './corda-cpi.js'
+import {registerFlows} from './corda-flows.js'
+import {registerVirtualNodes} from './corda-vnodes.js'
 import {cordaError} from './errors.js'
 import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from './router.js'
 import {CORDA_API} from './services.js'
@@ -66,4 +70,9 @@ export function registerCorda(router: Router, ctx: SandboxContext): void {
   })
 
   cordaRoute(router, ctx, 'GET', '/hello/getprotocolversion', () => ({status: 200, body: PLATFORM_VERSION}), {auth: false})
+
+  registerCpi(router, ctx)
+  registerCertificates(router, ctx)
+  registerVirtualNodes(router, ctx)
+  registerFlows(router, ctx)
 }

@@ -27,6 +27,9 @@ export interface SandboxOptions {
   oauthClientId?: string   // default 'client'
   oauthClientSecret?: string // default 'secret'
   tokenTtlSeconds?: number // default 3600
+  maxUploadBytes?: number  // Corda's corda.rest.maxContentLength; default 200,000,000
+  requireSigner?: boolean  // CPIs fail validation unless a code-signer certificate was imported; default false
+  clock?: () => number     // the time emulated async work follows; default Date.now (tests move their own)
 }
 
 export interface SandboxServer {
@@ -34,6 +37,8 @@ export interface SandboxServer {
   port: number
   caPem?: string           // with tls: the PEM of the certificate (self-signed, so it is its own CA) for --ca-cert
   log: RequestLog
+  /** The emulated state and settings, for tests that arrange a situation directly. */
+  context: SandboxContext
   close(): Promise<void>   // stops accepting, destroys open sockets, resolves when closed
 }
 
@@ -55,6 +60,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     oauthClientSecret: options.oauthClientSecret ?? 'secret',
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
   }, seed)
+  if (options.clock) ctx.clock = options.clock
+  if (options.maxUploadBytes !== undefined) ctx.corda.settings.maxUploadBytes = options.maxUploadBytes
+  if (options.requireSigner !== undefined) ctx.corda.settings.requireSigner = options.requireSigner
   const services = new Router()
   for (const register of SERVICES) register(services, ctx)
 
@@ -81,6 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: bound,
     ...(cert ? {caPem: cert.cert} : {}),
     log,
+    context: ctx,
     close: () => (closing ??= new Promise<void>(resolve => {
       server.close(() => resolve())
       for (const socket of sockets) socket.destroy()
