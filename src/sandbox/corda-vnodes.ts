@@ -107,22 +107,29 @@ function updateDb(ctx: SandboxContext, req: SandboxRequest, now: number): Sandbo
   const given = CONNECTIONS.filter(k => fields[k] !== undefined && fields[k] !== null && fields[k] !== '')
   if (given.length === 0) return cordaError(400, 'At least one database connection must be given.')
   const requestId = ctx.ids.uuid()
+  runOperation(ctx, vnode, requestId, 'CHANGE_VIRTUAL_NODE_DB', now, () => {
+    const key: Record<(typeof CONNECTIONS)[number], keyof VNode['connections']> = {
+      vaultDdlConnection: 'vaultDdl', vaultDmlConnection: 'vaultDml', cryptoDdlConnection: 'cryptoDdl',
+      cryptoDmlConnection: 'cryptoDml', uniquenessDdlConnection: 'uniquenessDdl', uniquenessDmlConnection: 'uniquenessDml',
+    }
+    for (const k of given) vnode.connections[key[k]] = ctx.ids.uuid()
+  })
+  return {status: 202, body: {requestId}}
+}
+
+/** An upgrade or DB change: ACCEPTED → IN_PROGRESS → SUCCEEDED, holding the vnode's operationInProgress meanwhile. */
+function runOperation(ctx: SandboxContext, vnode: VNode, requestId: string, operation: VNodeOperation['operation'], now: number, apply: () => void): void {
   vnode.operationInProgress = requestId
-  const op: VNodeOperation = {requestId, operation: 'CHANGE_VIRTUAL_NODE_DB', resourceId: vnode.shortHash, status: 'ACCEPTED', lastUpdated: now, visibleAt: now}
+  const op: VNodeOperation = {requestId, operation, resourceId: vnode.shortHash, status: 'ACCEPTED', lastUpdated: now, visibleAt: now}
   ctx.corda.operations.set(requestId, op)
   const inProgress = now + CORDA_DELAYS.vnodeUpgradeInProgress
   const done = now + CORDA_DELAYS.vnodeUpgradeDone
   ctx.corda.schedule(inProgress, () => Object.assign(op, {status: 'IN_PROGRESS', lastUpdated: inProgress}))
   ctx.corda.schedule(done, () => {
     Object.assign(op, {status: 'SUCCEEDED', lastUpdated: done})
-    const key: Record<(typeof CONNECTIONS)[number], keyof VNode['connections']> = {
-      vaultDdlConnection: 'vaultDdl', vaultDmlConnection: 'vaultDml', cryptoDdlConnection: 'cryptoDdl',
-      cryptoDmlConnection: 'cryptoDml', uniquenessDdlConnection: 'uniquenessDdl', uniquenessDmlConnection: 'uniquenessDml',
-    }
-    for (const k of given) vnode.connections[key[k]] = ctx.ids.uuid()
+    apply()
     if (vnode.operationInProgress === requestId) vnode.operationInProgress = null
   })
-  return {status: 202, body: {requestId}}
 }
 
 export function vnodeNotFound(shortHash: string): SandboxResponse {
@@ -270,16 +277,8 @@ function upgrade(ctx: SandboxContext, req: SandboxRequest, version: CordaVersion
   if (vnode.operationInProgress !== null && !force) return cordaError(400, `Virtual node ${vnode.shortHash} already has operation ${vnode.operationInProgress} in progress.`)
 
   const requestId = vnode.shortHash + vnode.cpi.checksum + cpi.checksum
-  vnode.operationInProgress = requestId
-  const op: VNodeOperation = {requestId, operation: 'UPGRADE_VIRTUAL_NODE', resourceId: vnode.shortHash, status: 'ACCEPTED', lastUpdated: now, visibleAt: now}
-  ctx.corda.operations.set(requestId, op)
-  const inProgress = now + CORDA_DELAYS.vnodeUpgradeInProgress
-  const done = now + CORDA_DELAYS.vnodeUpgradeDone
-  ctx.corda.schedule(inProgress, () => Object.assign(op, {status: 'IN_PROGRESS', lastUpdated: inProgress}))
-  ctx.corda.schedule(done, () => {
-    Object.assign(op, {status: 'SUCCEEDED', lastUpdated: done})
+  runOperation(ctx, vnode, requestId, 'UPGRADE_VIRTUAL_NODE', now, () => {
     vnode.cpi = {name: cpi.name, version: cpi.version, signerSummaryHash: cpi.signerSummaryHash, checksum: cpi.checksum}
-    if (vnode.operationInProgress === requestId) vnode.operationInProgress = null
   })
   // v1 (5.0 semantics) answers 200 with a deprecation warning; v5_1+ 202.
   if (version === 'v1') return {status: 200, body: {requestId}, headers: {warning: '299 - This endpoint is deprecated, use /api/v5_1/virtualnode/{virtualNodeShortId}/cpi/{targetCpiFileChecksum} instead.'}}

@@ -2,68 +2,15 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import zlib from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 import {InvalidCpiError, parseManifest, readCpiManifest, sha256File} from '../../../../src/api/corda/cpi-file.js'
 import {caught} from './support.js'
+import {makeZip} from '../../../helpers/cpi.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'workerctl-cpi-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
-// zlib.crc32 arrived in Node 20.15; a table-driven fallback keeps the test on older 20.x.
-const crc32: (data: Buffer) => number = typeof zlib.crc32 === 'function'
-  ? data => zlib.crc32(data)
-  : (() => {
-      const table = Array.from({length: 256}, (_, n) => {
-        let c = n
-        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-        return c >>> 0
-      })
-      return (data: Buffer) => {
-        let c = 0xffffffff
-        for (const byte of data) c = table[(c ^ byte) & 0xff]! ^ (c >>> 8)
-        return (c ^ 0xffffffff) >>> 0
-      }
-    })()
-
-/** A zip of stored (uncompressed) entries. */
-function zip(entries: Record<string, string>): Buffer {
-  const locals: Buffer[] = []
-  const centrals: Buffer[] = []
-  let offset = 0
-  for (const [name, text] of Object.entries(entries)) {
-    const data = Buffer.from(text)
-    const fileName = Buffer.from(name)
-    const crc = crc32(data)
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
-    local.writeUInt16LE(20, 4)
-    local.writeUInt32LE(crc, 14)
-    local.writeUInt32LE(data.length, 18)
-    local.writeUInt32LE(data.length, 22)
-    local.writeUInt16LE(fileName.length, 26)
-    const central = Buffer.alloc(46)
-    central.writeUInt32LE(0x02014b50, 0)
-    central.writeUInt16LE(20, 4)
-    central.writeUInt16LE(20, 6)
-    central.writeUInt32LE(crc, 16)
-    central.writeUInt32LE(data.length, 20)
-    central.writeUInt32LE(data.length, 24)
-    central.writeUInt16LE(fileName.length, 28)
-    central.writeUInt32LE(offset, 42)
-    locals.push(local, fileName, data)
-    centrals.push(central, fileName)
-    offset += local.length + fileName.length + data.length
-  }
-  const cd = Buffer.concat(centrals)
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(Object.keys(entries).length, 8)
-  end.writeUInt16LE(Object.keys(entries).length, 10)
-  end.writeUInt32LE(cd.length, 12)
-  end.writeUInt32LE(offset, 16)
-  return Buffer.concat([...locals, cd, end])
-}
+const zip = (entries: Record<string, string>) => makeZip(entries, true)
 
 function file(name: string, content: Buffer | string): string {
   const p = path.join(dir, name)
