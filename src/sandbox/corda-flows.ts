@@ -3,7 +3,8 @@
 import type {SandboxContext} from './context.js'
 import {cordaRoute, queryValue} from './corda.js'
 import {CORDA_DELAYS, type Flow, iso} from './corda-state.js'
-import {findVNode, isTerminal, parseError, unwrap, vnodeNotFound} from './corda-vnodes.js'
+import {parseError, readBody} from './corda-body.js'
+import {findVNode, isTerminal, vnodeNotFound} from './corda-vnodes.js'
 import {cordaError} from './errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
 
@@ -94,14 +95,9 @@ function resultResponse(f: Flow) {
 
 function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
   const h = req.params.holdingidentityshorthash!
-  const body = unwrap(req.body, 'startFlow')
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return parseError('startFlow', 'Expected a JSON object (StartFlowParameters).')
-  const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).find(k => !START_FIELDS.has(k))
-  if (unknown !== undefined) return parseError('startFlow', `Unrecognized field "${unknown}" (class StartFlowParameters), not marked as ignorable`, 'UnrecognizedPropertyException')
-  for (const key of ['clientRequestId', 'flowClassName']) {
-    if (typeof fields[key] !== 'string') return parseError('startFlow', `Missing or non-string required field ${key}`, 'MissingKotlinParameterException')
-  }
+  const read = readBody(req.body, {parameter: 'startFlow', className: 'StartFlowParameters', fields: START_FIELDS, requiredStrings: ['clientRequestId', 'flowClassName']})
+  if ('error' in read) return read.error
+  const {fields} = read
   if (fields.requestBody === undefined || fields.requestBody === null) return parseError('startFlow', 'Missing required field requestBody', 'MissingKotlinParameterException')
   const vnode = findVNode(ctx, h)
   if (!vnode) return vnodeNotFound(h)

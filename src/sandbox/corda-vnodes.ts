@@ -2,6 +2,7 @@
 // SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade.
 import type {SandboxContext} from './context.js'
 import {cordaRoute, type CordaVersion} from './corda.js'
+import {parseError, readBody} from './corda-body.js'
 import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './corda-state.js'
 import {cordaError} from './errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
@@ -34,6 +35,7 @@ export function canonicalX500(name: string): {ok: true; value: string} | {ok: fa
 
 const CONNECTIONS = ['vaultDdlConnection', 'vaultDmlConnection', 'cryptoDdlConnection', 'cryptoDmlConnection', 'uniquenessDdlConnection', 'uniquenessDmlConnection'] as const
 const CREATE_FIELDS = new Set<string>(['x500Name', 'cpiFileChecksum', ...CONNECTIONS])
+const DB_FIELDS = new Set<string>(CONNECTIONS)
 
 export function registerVirtualNodes(router: Router, ctx: SandboxContext): void {
   const settle = () => {
@@ -95,11 +97,9 @@ function registerByod(router: Router, ctx: SandboxContext, settle: () => number)
 }
 
 function updateDb(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
-  const body = unwrap(req.body, 'request')
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return parseError('request', 'Expected a JSON object (UpdateVirtualNodeDbRequest).')
-  const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).find(k => !(CONNECTIONS as readonly string[]).includes(k))
-  if (unknown !== undefined) return parseError('request', `Unrecognized field "${unknown}" (class UpdateVirtualNodeDbRequest), not marked as ignorable`, 'UnrecognizedPropertyException')
+  const read = readBody(req.body, {parameter: 'request', className: 'UpdateVirtualNodeDbRequest', fields: DB_FIELDS})
+  if ('error' in read) return read.error
+  const {fields} = read
   const vnode = findVNode(ctx, req.params.virtualnodeshortid!)
   if (!vnode) return vnodeNotFound(req.params.virtualnodeshortid!)
   if (vnode.state !== 'MAINTENANCE') return cordaError(400, `Virtual node ${vnode.shortHash} must be in maintenance to change its database connections.`)
@@ -169,28 +169,10 @@ function operationStatus(op: VNodeOperation) {
   }
 }
 
-/** Jackson: a single body parameter may come bare or wrapped in its Kotlin parameter name. */
-export function unwrap(body: unknown, parameter: string): unknown {
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const keys = Object.keys(body)
-    if (keys.length === 1 && keys[0] === parameter) return (body as Record<string, unknown>)[parameter]
-  }
-  return body
-}
-
-export function parseError(parameter: string, reason: string, cause = 'MismatchedInputException'): SandboxResponse {
-  return cordaError(400, `Unable to parse parameter '${parameter}'`, {cause, reason})
-}
-
 function create(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
-  const body = unwrap(req.body, 'request')
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return parseError('request', 'Expected a JSON object (CreateVirtualNodeRequest).')
-  const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).find(k => !CREATE_FIELDS.has(k))
-  if (unknown !== undefined) return parseError('request', `Unrecognized field "${unknown}" (class CreateVirtualNodeRequest), not marked as ignorable`, 'UnrecognizedPropertyException')
-  for (const key of ['x500Name', 'cpiFileChecksum']) {
-    if (typeof fields[key] !== 'string') return parseError('request', `Missing or non-string required field ${key}`, 'MissingKotlinParameterException')
-  }
+  const read = readBody(req.body, {parameter: 'request', className: 'CreateVirtualNodeRequest', fields: CREATE_FIELDS, requiredStrings: ['x500Name', 'cpiFileChecksum']})
+  if ('error' in read) return read.error
+  const {fields} = read
   for (const key of CONNECTIONS) {
     if (fields[key] !== undefined && fields[key] !== null && typeof fields[key] !== 'string') return parseError('request', `Field ${key} must be a string holding JSON`)
   }
