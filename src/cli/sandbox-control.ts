@@ -1,4 +1,5 @@
 // The CLI side of the sandbox: where a running one is recorded, and the `sandbox` context it writes.
+import {readFileSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import {get as httpsGet} from 'node:https'
 import {get as httpGet} from 'node:http'
@@ -51,8 +52,9 @@ export interface SandboxHealth {
   tls: boolean
 }
 
-/** Asks a running sandbox how it is; undefined when nothing answers. */
-export function fetchHealth(state: SandboxState, ca?: string): Promise<SandboxHealth | undefined> {
+/** Asks a running sandbox how it is (trusting its own CA); undefined when nothing answers. */
+export function fetchHealth(state: SandboxState): Promise<SandboxHealth | undefined> {
+  const ca = state.caPath ? readFileSync(state.caPath, 'utf8') : undefined
   return new Promise(resolve => {
     const url = `${state.url}/_sandbox/health`
     const onResponse = (res: import('node:http').IncomingMessage) => {

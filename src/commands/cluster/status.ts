@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {checkServices} from '../../cli/checks.js'
 import {Exit} from '../../cli/errors.js'
-import {sleep} from '../../api/wait.js'
+import {poll, WaitTimeoutError} from '../../api/wait.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {healthTable} from '../../format/health.js'
 import type {ServiceHealth} from '../../api/health.js'
@@ -23,16 +23,22 @@ With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ClusterStatus)
-    let report = await checkServices(this.clients)
-    for (let delay = 1000; flags.wait && !allHealthy(report); delay = Math.min(delay * 2, 5000)) {
-      if (Date.now() + delay >= this.deadline) {
-        await this.output(report, {table: healthTable})
+    const check = () => checkServices(this.clients)
+    let report = flags.wait ? undefined : await check()
+    if (!report) {
+      try {
+        report = await poll({
+          fetch: check, done: allHealthy, deadline: this.deadline, signal: this.abort.signal, initialMs: 1000, factor: 2, maxMs: 5000,
+          onState: r => {
+            if (!allHealthy(r) && process.stderr.isTTY) this.out.note(`waiting for ${r.filter(h => !h.healthy).map(h => h.service).join(', ')}…`)
+          },
+        })
+      } catch (error) {
+        if (!(error instanceof WaitTimeoutError) || !error.lastState) throw error
+        await this.output(error.lastState as ServiceHealth[], {table: healthTable})
         this.out.note(`still not healthy after --timeout ${this.timeoutText}`)
         return this.setExitCode(Exit.TIMEOUT)
       }
-      if (process.stderr.isTTY) this.out.note(`waiting for ${report.filter(h => !h.healthy).map(h => h.service).join(', ')}…`)
-      await sleep(delay, this.abort.signal)
-      report = await checkServices(this.clients)
     }
     await this.output(report, {table: healthTable})
     if (!allHealthy(report)) {

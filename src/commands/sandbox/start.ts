@@ -42,7 +42,7 @@ so every command works right after it with no login. Runs in the background unle
 
     const running = await readState()
     if (running && processAlive(running.pid) && process.env[DETACHED_ENV] === undefined) {
-      if (await fetchHealth(running, running.caPath ? readFileSync(running.caPath, 'utf8') : undefined)) {
+      if (await fetchHealth(running)) {
         if (flags.port !== 0 && flags.port !== running.port) {
           throw new CliError(`a sandbox is already running on port ${running.port}`, Exit.CONFLICT, 'stop it first: `workerctl sandbox stop`')
         }
@@ -96,7 +96,7 @@ so every command works right after it with no login. Runs in the background unle
     const giveUp = Date.now() + 20_000
     while (Date.now() < giveUp) {
       const state = await readState()
-      if (state && state.pid === child.pid && (await fetchHealth(state, state.caPath ? readFileSync(state.caPath, 'utf8') : undefined))) {
+      if (state && state.pid === child.pid && (await fetchHealth(state))) {
         await configureSandboxContext({url: state.url, caPath: state.caPath, warn: m => this.out.warn(m)})
         return this.report(state, 'started')
       }

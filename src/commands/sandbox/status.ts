@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 import {Exit} from '../../cli/errors.js'
 import {fetchHealth, processAlive, readState} from '../../cli/sandbox-control.js'
@@ -11,7 +10,7 @@ export default class SandboxStatus extends BaseCommand {
   async run(): Promise<void> {
     await this.parse(SandboxStatus)
     const state = await readState()
-    const health = state && processAlive(state.pid) ? await fetchHealth(state, state.caPath ? readFileSync(state.caPath, 'utf8') : undefined) : undefined
+    const health = state && processAlive(state.pid) ? await fetchHealth(state) : undefined
     if (!state || !health) {
       await this.output({running: false}, {text: () => 'The sandbox is not running. Start it with `workerctl sandbox start`.'})
       return this.setExitCode(Exit.NOT_FOUND)
