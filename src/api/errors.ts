@@ -68,6 +68,14 @@ export function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'HTTP error'
 }
 
+/** Nothing answers to what the operator named (a vnode, a CPI): found out by looking, not a 404 of its own (exit 3). */
+export class NotFoundError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message)
+    this.name = 'NotFoundError'
+  }
+}
+
 /** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
  * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
 export class InputError extends Error {

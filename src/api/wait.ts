@@ -23,12 +23,15 @@ export class OperationFailedError<S = unknown> extends Error {
   readonly what: string
   /** The final state as the service reported it (e.g. an AsyncOperationStatus or FlowStatusResponse). */
   readonly state: S
+  /** What the operator can do next. */
+  readonly hint?: string
 
-  constructor(init: {what: string; state: S; reason?: string}) {
+  constructor(init: {what: string; state: S; reason?: string; hint?: string}) {
     super(`${init.what} failed${init.reason ? `: ${init.reason}` : ''}`)
     this.name = 'OperationFailedError'
     this.what = init.what
     this.state = init.state
+    this.hint = init.hint
   }
 }
 

@@ -1,5 +1,5 @@
 // The one place that turns any failure into what the operator sees and the exit code of PRODUCT.md §2.
-import {ApiError, InputError, SERVICE_LABEL} from '../api/errors.js'
+import {ApiError, InputError, NotFoundError, SERVICE_LABEL} from '../api/errors.js'
 import {OperationFailedError, WaitTimeoutError} from '../api/wait.js'
 
 export const Exit = {
@@ -63,10 +63,11 @@ export function toFailure(err: unknown, command?: string): Failure {
   if (err instanceof CliError) return {message: err.message, hint: err.hint, exitCode: err.exitCode}
   // Errors the clients raise before sending anything: bad input, exit 2.
   if (err instanceof InputError) return {message: err.message, exitCode: Exit.USAGE}
+  if (err instanceof NotFoundError) return {message: err.message, hint: err.hint, exitCode: Exit.NOT_FOUND}
   if (err instanceof WaitTimeoutError) {
     return {message: err.message, hint: 'the operation may still finish; ask again later with the id above', exitCode: Exit.TIMEOUT}
   }
-  if (err instanceof OperationFailedError) return {message: err.message, exitCode: Exit.FAILED}
+  if (err instanceof OperationFailedError) return {message: err.message, hint: err.hint, exitCode: Exit.FAILED}
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof Error && oclifExit !== undefined) {
     // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage, on one line.

@@ -25,6 +25,8 @@ export interface SandboxState {
   startedAt: string
   faults: number
   seed: number
+  /** CPIs fail validation until a code-signer certificate is imported. */
+  requireSigner?: boolean
 }
 
 export const statePath = (env = process.env) => join(sandboxDir(env), 'state.json')

@@ -3,6 +3,9 @@ import {Flags, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {ClientFactory} from './clients.js'
 import {DeadlineError, InterruptedError} from './errors.js'
+import {OperationFailedError, WaitTimeoutError} from '../api/wait.js'
+import type {View} from '../format/output.js'
+import {Progress} from '../format/progress.js'
 import {formatDuration, parseDuration} from './duration.js'
 import {resolveContext, type ResolvedContext} from '../config/context.js'
 import {Credentials, type SecretKey} from '../config/credentials.js'
@@ -15,6 +18,9 @@ const GLOBAL = 'GLOBAL'
 /** --timeout with a command's own default: waiting commands need minutes, a lookup seconds. */
 export const timeoutFlag = (fallback: string) =>
   Flags.string({helpGroup: GLOBAL, default: fallback, description: `deadline for the whole command, waiting included (e.g. 30s, 5m)`})
+
+/** --wait/--no-wait for commands that start asynchronous work and wait for it by default. */
+export const waitFlag = Flags.boolean({default: true, allowNo: true, description: 'wait until it finishes (--no-wait: print the request id and return at once)'})
 
 export const serviceFlags = {
   context: Flags.string({char: 'c', helpGroup: GLOBAL, description: 'context to use (default: WORKERCTL_CONTEXT, then the current context)'}),
@@ -35,6 +41,8 @@ export abstract class ServiceCommand extends BaseCommand {
   protected deadline!: number
   protected timeoutText!: string
   protected readonly abort = new AbortController()
+  /** Progress on stderr, drawn only on a terminal. */
+  protected readonly progress = new Progress()
   private timer?: NodeJS.Timeout
   private readonly onSigint = () => {
     if (this.abort.signal.aborted) process.exit(130)
@@ -86,7 +94,28 @@ export abstract class ServiceCommand extends BaseCommand {
     return this.clients.jobService()
   }
 
+  /**
+   * Awaits a waiting operation. A failed one (exit 8) has its final state printed first, as a result; a timeout
+   * (exit 7) says which command resumes the wait.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  protected async settle<T>(work: Promise<T>, options: {view?: View<any>; resume?: (id: string) => string} = {}): Promise<T> {
+    try {
+      return await work
+    } catch (error) {
+      this.progress.done()
+      if (error instanceof OperationFailedError && error.state !== undefined) await this.output(error.state, options.view)
+      if (error instanceof WaitTimeoutError && error.resumeId && options.resume) {
+        throw new DeadlineError(error.message, `it may still finish; to wait again: ${options.resume(error.resumeId)}`)
+      }
+      throw error
+    } finally {
+      this.progress.done()
+    }
+  }
+
   protected override async finally(error: Error | undefined): Promise<void> {
+    this.progress.done()
     if (this.timer) clearTimeout(this.timer)
     process.off('SIGINT', this.onSigint)
     this.clients?.close()

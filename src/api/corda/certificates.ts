@@ -30,3 +30,10 @@ export class Certificates {
     return this.api.http.get<string>(await this.resource(`/cluster/${encodeURIComponent(usage)}/${encodeURIComponent(alias)}`), {responseType: 'text'})
   }
 }
+
+/** Two PEM texts hold the same certificates, whatever the line endings and spacing. */
+export function samePem(a: string, b: string): boolean {
+  const blocks = (text: string) => (text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(block => block.replace(/\s+/g, ''))
+  const [x, y] = [blocks(a), blocks(b)]
+  return x.length > 0 && x.length === y.length && x.every((block, i) => block === y[i])
+}

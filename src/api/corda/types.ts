@@ -59,6 +59,9 @@ export interface GetCPIsResponse {
 
 export type CertificateUsage = 'code-signer' | 'p2p-tls' | 'p2p-session' | 'rest-tls'
 
+/** The usages an operator imports cluster certificates for. */
+export const CLUSTER_CERT_USAGES = ['code-signer', 'p2p-tls', 'p2p-session'] as const
+
 // --- Virtual nodes ------------------------------------------------------------------------------------------------
 
 /** The `*Connection` fields are strings holding JSON. */

@@ -1,5 +1,5 @@
 // Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
-import {ApiError, InputError} from '../errors.js'
+import {ApiError, InputError, NotFoundError} from '../errors.js'
 import {poll} from '../wait.js'
 import type {CordaApi} from './client.js'
 import {requireCapability} from './capabilities.js'
@@ -10,14 +10,11 @@ import type {
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
 
-/** No virtual node answers to the reference: an ApiError with status 404, so it maps like any not-found (exit 3). */
-export class VnodeNotFoundError extends ApiError {
-  readonly ref: string
-  constructor(ref: string, url: string) {
-    super({service: 'corda', kind: 'http', method: 'GET', url, status: 404, title: `no virtual node matches "${ref}"`,
-      hint: 'name a virtual node by its 12-hex short hash, its full X.500 name, or a CN/O that matches one (`workerctl vnode list`)'})
+/** No virtual node answers to the reference (exit 3). */
+export class VnodeNotFoundError extends NotFoundError {
+  constructor(readonly ref: string) {
+    super(`no virtual node matches "${ref}"`, 'name a virtual node by its 12-hex short hash, its full X.500 name, or a CN/O that matches one (`workerctl vnode list`)')
     this.name = 'VnodeNotFoundError'
-    this.ref = ref
   }
 }
 
@@ -33,6 +30,10 @@ export class AmbiguousVnodeError extends InputError {
     this.candidates = candidates
   }
 }
+
+/** `FAILED at Validation: <errorReason>` */
+export const operationReason = (s: AsyncOperationStatus): string =>
+  `${s.status}${s.processingStage ? ` at ${s.processingStage}` : ''}${s.errorReason ? `: ${s.errorReason}` : ''}`
 
 const SHORT_HASH = /^[0-9a-fA-F]{12}$/
 const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.status === status
@@ -62,7 +63,7 @@ export class VirtualNodes {
       fetch: () => this.status(requestId),
       done: s => s.status === 'SUCCEEDED',
       failed: s => s.status === 'FAILED' || s.status === 'ABORTED',
-      reason: s => [s.status, s.processingStage && `at ${s.processingStage}`, s.errorReason].filter(Boolean).join(' '),
+      reason: operationReason,
       transient: (error, elapsed) => elapsed < graceMs && isStatus(error, 404),
       deadline: options.deadline, signal: options.signal, onState: options.onStatus,
       initialMs: options.initialMs, maxMs: options.maxMs,
@@ -123,11 +124,10 @@ export class VirtualNodes {
         if (!isStatus(error, 404)) throw error
       }
     }
-    const listUrl = `${this.api.http.url}${await this.api.path('/virtualnode')}`
     if (text.includes('=')) {
       const wanted = canonicalX500(parseX500(text))
       const found = (await this.list()).find(n => (tryCanonicalX500(n.holdingIdentity.x500Name) ?? n.holdingIdentity.x500Name) === wanted)
-      if (!found) throw new VnodeNotFoundError(ref, listUrl)
+      if (!found) throw new VnodeNotFoundError(ref)
       return found
     }
     const nodes = await this.list()
@@ -137,7 +137,7 @@ export class VirtualNodes {
     })
     if (matches.length === 1) return matches[0]!
     if (matches.length > 1) throw new AmbiguousVnodeError(ref, matches)
-    throw new VnodeNotFoundError(ref, listUrl)
+    throw new VnodeNotFoundError(ref)
   }
 }
 

@@ -25,6 +25,7 @@ so every command works right after it with no login. Runs in the background unle
     '<%= config.bin %> sandbox start --tls --port 8888',
     '<%= config.bin %> sandbox start --faults 0.1 --seed 42   # one request in ten fails, reproducibly',
     '<%= config.bin %> sandbox start --foreground',
+    '<%= config.bin %> sandbox start --require-signer   # CPIs need a trusted code-signer first',
   ]
 
   static override flags = {
@@ -33,6 +34,7 @@ so every command works right after it with no login. Runs in the background unle
     faults: Flags.string({description: 'fraction of requests that fail with 503 or a reset, 0 to 1', default: '0'}),
     seed: Flags.integer({description: 'seed for generated data and faults', default: 1}),
     foreground: Flags.boolean({description: 'serve in this process until Ctrl-C'}),
+    'require-signer': Flags.boolean({description: 'reject CPIs until a code-signer certificate is imported (`cert import --usage code-signer`), as a real cluster does'}),
   }
 
   async run(): Promise<void> {
@@ -51,11 +53,11 @@ so every command works right after it with no login. Runs in the background unle
       }
     }
 
-    if (flags.foreground || process.env[DETACHED_ENV]) return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed})
+    if (flags.foreground || process.env[DETACHED_ENV]) return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed, requireSigner: flags['require-signer']})
     await this.startInBackground()
   }
 
-  private async serve(opts: {port: number; tls: boolean; faults: number; seed: number}): Promise<void> {
+  private async serve(opts: {port: number; tls: boolean; faults: number; seed: number; requireSigner: boolean}): Promise<void> {
     const {startSandbox} = await import('../../sandbox/server.js')
     const server = await startSandbox(opts)
     let ca: string | undefined
@@ -66,7 +68,7 @@ so every command works right after it with no login. Runs in the background unle
     }
     const state: SandboxState = {
       pid: process.pid, url: server.url, port: server.port, tls: opts.tls, caPath: ca, startedAt: new Date().toISOString(),
-      faults: opts.faults, seed: opts.seed, logPath: process.env[DETACHED_ENV] ? logPath() : undefined,
+      faults: opts.faults, seed: opts.seed, requireSigner: opts.requireSigner, logPath: process.env[DETACHED_ENV] ? logPath() : undefined,
     }
     await writeState(state)
     if (!process.env[DETACHED_ENV]) {
@@ -111,7 +113,7 @@ so every command works right after it with no login. Runs in the background unle
   private async report(state: SandboxState, result: 'started' | 'already running'): Promise<void> {
     await this.output({...state, context: SANDBOX_CONTEXT, result}, {
       text: (s, p) => [
-        `${p.ok(`Sandbox ${s.result}`)} at ${s.url} (pid ${s.pid})${s.tls ? `, TLS CA in ${s.caPath}` : ''}${s.faults ? `, faults ${s.faults}` : ''}`,
+        `${p.ok(`Sandbox ${s.result}`)} at ${s.url} (pid ${s.pid})${s.tls ? `, TLS CA in ${s.caPath}` : ''}${s.faults ? `, faults ${s.faults}` : ''}${s.requireSigner ? ', CPIs need a trusted code-signer' : ''}`,
         `Context "${SANDBOX_CONTEXT}" is current: user admin/admin, tenant sandbox, partition default.`,
         p.dim('Try: workerctl cluster status    Stop: workerctl sandbox stop'),
       ].join('\n'),

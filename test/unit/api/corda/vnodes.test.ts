@@ -3,7 +3,8 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {AmbiguousVnodeError, VnodeNotFoundError} from '../../../../src/api/corda/vnodes.js'
 import type {VirtualNodeInfo} from '../../../../src/api/corda/types.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
-import {ApiError} from '../../../../src/api/errors.js'
+import {ApiError, NotFoundError} from '../../../../src/api/errors.js'
+import {toFailure} from '../../../../src/cli/errors.js'
 import {OperationFailedError, WaitTimeoutError} from '../../../../src/api/wait.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 
@@ -85,7 +86,7 @@ describe('vnodes.waitForOperation / waitUntilVisible', () => {
     const error = (await caught(client().vnodes.waitForOperation('58B6030FABDD', fast))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.state).toMatchObject({status: 'FAILED', errorReason: 'liquibase broke'})
-    expect(error.message).toMatch(/FAILED at Migration liquibase broke/)
+    expect(error.message).toMatch(/FAILED at Migration: liquibase broke/)
   })
 
   it('times out with the request id', async () => {
@@ -130,12 +131,13 @@ describe('vnodes.resolve', () => {
     expect(error.message).toMatch(/matches 2 virtual nodes/)
   })
 
-  it('reports none as a 404 VnodeNotFoundError', async () => {
+  it('reports none as a VnodeNotFoundError (not found, exit 3), not as an HTTP error', async () => {
     listed()
     const error = (await caught(client().vnodes.resolve('Dave'))) as VnodeNotFoundError
     expect(error).toBeInstanceOf(VnodeNotFoundError)
-    expect(error).toBeInstanceOf(ApiError)
-    expect(error.status).toBe(404)
+    expect(error).toBeInstanceOf(NotFoundError)
+    expect(error).not.toBeInstanceOf(ApiError)
+    expect(toFailure(error)).toMatchObject({exitCode: 3, message: 'no virtual node matches "Dave"'})
     listed()
     expect(await caught(client().vnodes.resolve('CN=Dave, O=R3, L=London, C=GB'))).toBeInstanceOf(VnodeNotFoundError)
     nock(URL).get('/api/v5_2/virtualnode/FFFFFFFFFFFF').reply(404, {title: 'Virtual node not found', status: 404, details: {}})

@@ -1,0 +1,58 @@
+import {Args, Flags} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
+import {basename} from 'node:path'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {UsageError} from '../../cli/errors.js'
+import {samePem} from '../../api/corda/certificates.js'
+import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
+import {certImportView} from '../../format/corda.js'
+
+export default class CertImport extends ServiceCommand {
+  static override summary = 'Import a cluster-level certificate (the code-signer must be trusted before a CPI it signed uploads)'
+  static override description = `PUTs the PEM file under the usage and alias. If the alias already holds the same certificate,
+nothing is sent and the result is "unchanged"; a different certificate under the alias is replaced ("updated").
+
+JSON: {usage, alias, result}.`
+
+  static override examples = [
+    '<%= config.bin %> cert import signer.pem --usage code-signer --alias my-signer',
+    '<%= config.bin %> cert import ca.pem --usage p2p-tls --alias corp-ca -o json',
+  ]
+
+  static override args = {file: Args.string({required: true, description: 'PEM file of the certificate (or chain)'})}
+  static override flags = {
+    usage: Flags.option({options: CLUSTER_CERT_USAGES, required: true, description: 'what the cluster trusts it for'})(),
+    alias: Flags.string({required: true, description: 'name to keep it under'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(CertImport)
+    const pem = await readPem(args.file)
+    const corda = await this.corda()
+    const aliases = await corda.certificates.listCluster(flags.usage)
+    let result: 'created' | 'updated' | 'unchanged' = 'created'
+    if (aliases.includes(flags.alias)) {
+      result = samePem(await corda.certificates.getCluster(flags.usage, flags.alias), pem) ? 'unchanged' : 'updated'
+    }
+    if (result !== 'unchanged') await corda.certificates.importCluster(flags.usage, flags.alias, pem, basename(args.file))
+    await this.output({usage: flags.usage, alias: flags.alias, result}, certImportView)
+  }
+}
+
+/** The file must hold at least one PEM certificate: anything else is refused before it is sent. */
+async function readPem(file: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UsageError(`${file}: no such file`)
+    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a PEM file`)
+    if (code === 'EACCES') throw new UsageError(`${file}: permission denied`)
+    throw error
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) {
+    throw new UsageError(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)`)
+  }
+  return text
+}

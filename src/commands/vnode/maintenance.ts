@@ -1,0 +1,41 @@
+import {Flags} from '@oclif/core'
+import {flowsInFlight, inMaintenance} from '../../api/corda/deploy.js'
+import {vnodeArg} from '../../cli/corda-args.js'
+import {CliError, Exit} from '../../cli/errors.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {flowSample, vnodeChangeView} from '../../format/corda.js'
+
+export default class VnodeMaintenance extends ServiceCommand {
+  static override summary = 'Put a virtual node in maintenance (stops flow starts; KILLS its running flows)'
+  static override description = `Shows the running flows maintenance would kill and asks first; --yes skips the question,
+--dry-run only shows. A node already in maintenance is "unchanged". JSON: the VirtualNodeInfo plus result.`
+
+  static override examples = [
+    '<%= config.bin %> vnode maintenance 58B6030FABDD',
+    '<%= config.bin %> vnode maintenance Alice --yes',
+    '<%= config.bin %> vnode maintenance Alice --dry-run',
+  ]
+
+  static override args = {vnode: vnodeArg}
+  static override flags = {
+    yes: Flags.boolean({char: 'y', description: 'do not ask, even if running flows will be killed'}),
+    'dry-run': Flags.boolean({description: 'only show what would be killed'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(VnodeMaintenance)
+    const corda = await this.corda()
+    const node = await corda.vnodes.resolve(args.vnode)
+    const hash = node.holdingIdentity.shortHash
+    if (inMaintenance(node)) return this.output({...node, result: 'unchanged'}, vnodeChangeView)
+    const flows = await flowsInFlight(corda, hash)
+    const what = `${hash} (${node.holdingIdentity.x500Name})`
+    this.out.note(flows.length === 0
+      ? `${what} has no running flows.`
+      : `Maintenance will KILL ${flows.length} running flow(s) of ${what}:\n${flowSample(flows)}`)
+    if (flags['dry-run']) return
+    if (!flags.yes && !(await this.prompter.confirm(`Put ${what} in maintenance?`))) throw new CliError('cancelled; nothing was changed', Exit.CONFLICT)
+    await corda.vnodes.setState(hash, 'MAINTENANCE')
+    await this.output({...(await corda.vnodes.get(hash)), result: 'updated'}, vnodeChangeView)
+  }
+}
