@@ -5,7 +5,7 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const home = mkdtempSync(join(tmpdir(), 'workerctl-demo-'))
@@ -42,15 +42,33 @@ async function workerctl(args, {stdin, shown, expect = [0]} = {}) {
 let failed = false
 try {
   console.log('A tour of workerctl against its built-in sandbox: Corda, the REGARDS worker manager and the Job Service on 127.0.0.1.')
-  const started = JSON.parse(await workerctl(['sandbox', 'start', '-o', 'json'], {shown: 'workerctl sandbox start -o json'}))
+  // --require-signer: like a real cluster, CPIs are refused until their code-signer certificate is trusted.
+  const started = JSON.parse(await workerctl(['sandbox', 'start', '--require-signer', '-o', 'json'], {shown: 'workerctl sandbox start --require-signer -o json'}))
   const url = started.url
   await workerctl(['cluster', 'status'])
+
+  console.log('\nDeploying a CorDapp: trust its signer, upload the CPI, create two virtual nodes, run a flow.')
+  const {writeDemoFiles} = await import(pathToFileURL(join(root, 'dist', 'sandbox', 'demo-files.js')).href)
+  const files = await writeDemoFiles(join(home, 'files'))
+  const shortPath = file => file.replace(home, '$DEMO')
+  await workerctl(['cert', 'import', files.signer, '--usage', 'code-signer', '--alias', 'demo-signer'], {shown: `workerctl cert import ${shortPath(files.signer)} --usage code-signer --alias demo-signer`})
+  await workerctl(['cpi', 'upload', files.cpi], {shown: `workerctl cpi upload ${shortPath(files.cpi)}`})
+  await workerctl(['cpi', 'upload', files.cpi], {shown: `workerctl cpi upload ${shortPath(files.cpi)}   # again: the same file is not sent twice`})
+  await workerctl(['vnode', 'create', '--x500', 'CN=Alice, O=Alice Corp, L=London, C=GB', '--cpi', 'workerctl-demo'], {shown: 'workerctl vnode create --x500 "CN=Alice, O=Alice Corp, L=London, C=GB" --cpi workerctl-demo'})
+  await workerctl(['vnode', 'create', '--x500', 'CN=Bob, O=Bob Ltd, L=Paris, C=FR', '--cpi', 'workerctl-demo@1.0', '-o', 'json'], {shown: 'workerctl vnode create --x500 "CN=Bob, O=Bob Ltd, L=Paris, C=FR" --cpi workerctl-demo@1.0 -o json'})
+  await workerctl(['vnode', 'list'])
+  await workerctl(['flow', 'classes', 'Alice'])
+  await workerctl(['flow', 'start', 'Alice', 'com.r3.sandbox.EchoFlow', '--args', '{"message":"hello Bob"}', '--id', 'greeting-1'], {shown: `workerctl flow start Alice com.r3.sandbox.EchoFlow --args '{"message":"hello Bob"}' --id greeting-1`})
+  await workerctl(['flow', 'start', 'Alice', 'com.r3.sandbox.FailingFlow'], {expect: [8], shown: 'workerctl flow start Alice com.r3.sandbox.FailingFlow   # exit 8: the flow failed'})
+  await workerctl(['cpi', 'upload', files.cpiV2], {shown: `workerctl cpi upload ${shortPath(files.cpiV2)}`})
+  await workerctl(['vnode', 'upgrade', 'Alice', '--cpi', 'workerctl-demo@2.0', '--yes'])
+
+  console.log('\nContexts and credentials: log in to a context, and see a wrong password refused.')
   await workerctl(
     ['login', '--context', 'demo', '--corda-url', url, '--username', 'admin', '--wm-url', url, '--tenant', 'sandbox', '--wm-username', 'admin', '--jobs-url', url, '--password-stdin'],
     {stdin: 'admin\n', shown: `echo "$PASSWORD" | workerctl login --context demo --corda-url ${url} --username admin --wm-url ${url} --tenant sandbox --wm-username admin --jobs-url ${url} --password-stdin`},
   )
   await workerctl(['context', 'list'])
-  await workerctl(['cluster', 'status', '-o', 'json'])
   await workerctl(['login', '--context', 'wrong', '--corda-url', url, '--username', 'admin', '--password-stdin'], {stdin: 'not-the-password\n', expect: [4], shown: `echo wrong | workerctl login --context wrong --corda-url ${url} --username admin --password-stdin   # exit 4`})
 } catch (error) {
   failed = true
