@@ -1,5 +1,5 @@
 // Runs the real bin/run.js in a child process with its own temporary config directory.
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>
   stdin?: string
   timeoutMs?: number
+  /** The spawned process, e.g. to send it a signal. */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 /** Splits a command line like a shell would for the simple cases tests need: spaces, "double" and 'single' quotes. */
@@ -68,5 +70,6 @@ export function runCli(args: string | string[], options: CliOptions = {}): Promi
       resolvePromise({stdout, stderr, exitCode: code ?? -1})
     })
     child.stdin.end(options.stdin ?? '')
+    options.onSpawn?.(child)
   })
 }
