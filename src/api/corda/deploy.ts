@@ -127,7 +127,10 @@ export async function followUpload<S>(
     }
     if (error.status === 401 || error.status === 403) throw error
     const reason = typeof error.details?.errorMessage === 'string' && error.details.errorMessage !== '' ? error.details.errorMessage : error.title
-    throw new OperationFailedError({what: `CPI upload ${id}`, state: failedState(reason), reason})
+    const hint = /sign|trusted|certificate/i.test(reason)
+      ? 'trust the code signer first: workerctl cert import SIGNER.pem --usage code-signer --alias ALIAS'
+      : undefined
+    throw new OperationFailedError({what: `CPI upload ${id}`, state: failedState(reason), reason, hint})
   }
 }
 

@@ -116,6 +116,7 @@ describe('deployCpi', () => {
     expect(toFailure(error).exitCode).toBe(8)
     expect(error.message).toContain('signer is not trusted')
     expect(error.state).toMatchObject({cpiName: 'unsigned', requestId: 'u5', status: 'signer is not trusted', result: 'failed'})
+    expect(error.hint).toMatch(/cert import SIGNER.pem --usage code-signer/)
   })
 
   it('refuses a file over the limit, a missing file and a directory before any request', async () => {
