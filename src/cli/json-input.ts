@@ -1,5 +1,6 @@
 // JSON given on the command line: inline, or `@file` to read it from a file. Bad JSON is exit 2 with nothing sent.
 import {readFile} from 'node:fs/promises'
+import {localFileError} from '../api/local-file.js'
 import {UsageError} from './errors.js'
 
 export async function readJsonArgument(value: string, flag: string): Promise<unknown> {
@@ -8,13 +9,9 @@ export async function readJsonArgument(value: string, flag: string): Promise<unk
   if (value.startsWith('@')) {
     const file = value.slice(1)
     where = `${flag} ${value}`
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
-      throw new UsageError(`${where}: ${problem}`)
-    }
+    text = await readFile(file, 'utf8').catch(error => {
+      throw localFileError(file, error, 'a JSON file')
+    })
   }
   try {
     return JSON.parse(text)

@@ -99,7 +99,7 @@ describe('vnode create', () => {
     })
 
     const before = mark()
-    const byName = await sbx.cli(['vnode', 'create', '--x500', x500, '--cpi', 'workerctl-demo', '-o', 'json'])
+    const byName = await sbx.cli(['vnode', 'create', '--x500', x500, '--cpi', 'workerctl-demo@1.0', '-o', 'json'])
     expect(byName.exitCode, byName.stderr).toBe(0)
     expect(JSON.parse(byName.stdout)).toMatchObject({holdingIdentity: {shortHash: node.holdingIdentity.shortHash}, result: 'unchanged'})
 

@@ -7,6 +7,7 @@ import {stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Readable} from 'node:stream'
 import {ApiError, InputError, NotFoundError} from '../errors.js'
+import {localFileError} from '../local-file.js'
 import {OperationFailedError, poll} from '../wait.js'
 import type {CordaClient} from './client.js'
 import {readCpiManifest, sha256File} from './cpi-file.js'
@@ -53,16 +54,11 @@ export interface DeployCpiOptions extends StepOptions {
 
 /** A local file problem, said plainly: exit 2, nothing sent. */
 async function fileSize(file: string): Promise<number> {
-  try {
-    const info = await stat(file)
-    if (info.isDirectory()) throw new InputError(`${file} is a directory, not a CPI file`)
-    return info.size
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new InputError(`${file}: no such file`)
-    if (code === 'EACCES') throw new InputError(`${file}: permission denied`)
-    throw error
-  }
+  const info = await stat(file).catch(error => {
+    throw localFileError(file, error, 'a CPI file')
+  })
+  if (info.isDirectory()) throw new InputError(`${file} is a directory, not a CPI file`)
+  return info.size
 }
 
 const sameChecksum = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()

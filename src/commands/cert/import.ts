@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {UsageError} from '../../cli/errors.js'
+import {localFileError} from '../../api/local-file.js'
 import {samePem} from '../../api/corda/certificates.js'
 import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
 import {certImportView} from '../../format/corda.js'
@@ -41,16 +42,9 @@ JSON: {usage, alias, result}.`
 
 /** The file must hold at least one PEM certificate: anything else is refused before it is sent. */
 async function readPem(file: string): Promise<string> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new UsageError(`${file}: no such file`)
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a PEM file`)
-    if (code === 'EACCES') throw new UsageError(`${file}: permission denied`)
-    throw error
-  }
+  const text = await readFile(file, 'utf8').catch(error => {
+    throw localFileError(file, error, 'a PEM file')
+  })
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)`)
   }

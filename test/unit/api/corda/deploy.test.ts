@@ -31,7 +31,6 @@ const cpiFile = (name: string, version: string, extra?: string) => {
 const meta = (name: string, version: string, checksums: {cpiFileChecksum: string; cpiFileFullChecksum: string}): CpiMetadata => ({
   id: {cpiName: name, cpiVersion: version, signerSummaryHash: SIGNER}, ...checksums, cpks: [], groupPolicy: JSON.stringify({groupId: GROUP}), timestamp: '2026-01-01T00:00:00Z',
 })
-const fast = {initialMs: 1, maxMs: 2}
 const corda = () => client()
 
 describe('deployCpi', () => {
@@ -203,7 +202,7 @@ describe('ensureVnode', () => {
   it('a FAILED creation is a failed operation with the reason and stage', async () => {
     nock(URL).post('/api/v5_2/virtualnode').reply(202, {requestId: '58B6030FABDD'})
       .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, opStatus('FAILED', {processingStage: 'Migration', errorReason: 'liquibase broke'}))
-    const error = (await caught(ensureVnode(corda(), ALICE, app, fast))) as OperationFailedError
+    const error = (await caught(ensureVnode(corda(), ALICE, app))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toContain('FAILED at Migration: liquibase broke')
   })
@@ -265,7 +264,7 @@ describe('upgradeVnode', () => {
     nock(URL).put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE').reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
       .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2').reply(202, {requestId: 'R-UP'})
       .get('/api/v5_2/virtualnode/status/R-UP').reply(200, opStatus('FAILED', {requestId: 'R-UP', processingStage: 'Migration', errorReason: 'boom'}))
-    const error = (await caught(upgradeVnode(corda(), node(ALICE, v1), v2, fast))) as OperationFailedError
+    const error = (await caught(upgradeVnode(corda(), node(ALICE, v1), v2))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toBe('upgrade of virtual node 58B6030FABDD failed: FAILED at Migration: boom')
     expect(toFailure(error)).toMatchObject({exitCode: 8, hint: expect.stringContaining('stays in maintenance')})
