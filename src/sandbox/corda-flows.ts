@@ -11,7 +11,7 @@ import type {Router, SandboxRequest, SandboxResponse} from './router.js'
 export const SANDBOX_FLOWS = {
   /** Completes with the request body as its result (a JSON string). */
   echo: 'com.r3.sandbox.EchoFlow',
-  /** Runs for CORDA_DELAYS.flowSlowDone, then completes. */
+  /** Runs for `seconds` of its request body (default CORDA_DELAYS.flowSlowDone), then completes. */
   slow: 'com.r3.sandbox.SlowFlow',
   /** Fails with a FLOW_FAILED error. */
   failing: 'com.r3.sandbox.FailingFlow',
@@ -93,6 +93,20 @@ function resultResponse(f: Flow) {
   }
 }
 
+/** SlowFlow's run time: `{"seconds": N}` in its request body (0 < N ≤ 86400), else the default. */
+function slowFlowMs(requestBody: unknown): number {
+  let body = requestBody
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body)
+    } catch {
+      return CORDA_DELAYS.flowSlowDone
+    }
+  }
+  const seconds = (body as {seconds?: unknown} | null)?.seconds
+  return typeof seconds === 'number' && seconds > 0 && seconds <= 86_400 ? seconds * 1000 : CORDA_DELAYS.flowSlowDone
+}
+
 function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
   const h = req.params.holdingidentityshorthash!
   const read = readBody(req.body, {parameter: 'startFlow', className: 'StartFlowParameters', fields: START_FIELDS, requiredStrings: ['clientRequestId', 'flowClassName']})
@@ -118,7 +132,7 @@ function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxRe
   flows.set(clientRequestId, flow)
   const requestBody = typeof fields.requestBody === 'string' ? fields.requestBody : JSON.stringify(fields.requestBody)
   const running = now + CORDA_DELAYS.flowRunning
-  const done = now + (flowClassName === SANDBOX_FLOWS.slow ? CORDA_DELAYS.flowSlowDone : CORDA_DELAYS.flowDone)
+  const done = now + (flowClassName === SANDBOX_FLOWS.slow ? slowFlowMs(fields.requestBody) : CORDA_DELAYS.flowDone)
   ctx.corda.schedule(running, () => {
     if (flow.flowStatus !== 'START_REQUESTED') return // killed meanwhile
     Object.assign(flow, {flowStatus: 'RUNNING', flowId: ctx.ids.uuid(), updated: running})

@@ -7,32 +7,19 @@ import type {LoggedRequest} from '../../src/sandbox/log.js'
 import {writeDemoFiles, type DemoFiles} from '../../src/sandbox/demo-files.js'
 import {expectContract} from '../helpers/contract.js'
 import {checksumsOf, makeCpi} from '../helpers/cpi.js'
+import type {CpiUploadResult} from '../../src/api/corda/deploy.js'
+import {expectOneError} from '../helpers/cli.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 const CPI_POST = '/api/v5_2/cpi'
 const FORCE_POST = '/api/v5_2/maintenance/virtualnode/forcecpiupload'
 
-/** Exactly one `Error:` line, and no stack trace. */
-function expectOneError(stderr: string, pattern?: RegExp): void {
-  expect(stderr.match(/^Error: /gm), stderr).toHaveLength(1)
-  expect(stderr).not.toMatch(/^\s+at /m)
-  if (pattern) expect(stderr).toMatch(pattern)
-}
-
 /** The sandbox's request-log position now, to look at what one command sent. */
-const mark = (sbx: Sbx): number => sbx.server.log.total
-const since = (sbx: Sbx, seq: number): LoggedRequest[] => sbx.requests().filter(r => r.seq > seq)
+const mark = (sbx: Sbx): number => sbx.mark()
+const since = (sbx: Sbx, seq: number): LoggedRequest[] => sbx.since(seq)
 const notGets = (sbx: Sbx, seq: number): LoggedRequest[] => since(sbx, seq).filter(r => r.method !== 'GET')
 
-interface UploadResult {
-  cpiName: string
-  cpiVersion: string
-  cpiFileChecksum: string
-  cpiFileFullChecksum: string
-  requestId: string | null
-  status: string
-  result: string
-}
+type UploadResult = CpiUploadResult
 
 describe('cpi upload, list and status', () => {
   let sbx: Sbx

@@ -8,6 +8,7 @@ import {DEMO_CPI, writeDemoFiles} from '../../src/sandbox/demo-files.js'
 import type {LoggedRequest} from '../../src/sandbox/log.js'
 import {expectContract} from '../helpers/contract.js'
 import {checksumsOf, makeCpi} from '../helpers/cpi.js'
+import {expectOneError} from '../helpers/cli.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 interface VNode {
@@ -31,22 +32,11 @@ let sbx: Sbx
 let demoV1: string
 let demoV2: string
 
-/** Exactly one `Error:` line, and no stack trace. */
-function expectOneError(stderr: string, pattern?: RegExp): void {
-  expect(stderr.match(/^Error: /gm), stderr).toHaveLength(1)
-  expect(stderr).not.toMatch(/^\s+at /m)
-  if (pattern) expect(stderr).toMatch(pattern)
-}
-
-const mark = (): number => sbx.server.log.total
-const since = (seq: number): LoggedRequest[] => sbx.requests().filter(r => r.seq > seq)
+const mark = (): number => sbx.mark()
+const since = (seq: number): LoggedRequest[] => sbx.since(seq)
 const notGets = (seq: number): LoggedRequest[] => since(seq).filter(r => r.method !== 'GET')
 
-async function json<T>(args: string[]): Promise<T> {
-  const {stdout, stderr, exitCode} = await sbx.cli([...args, '-o', 'json'])
-  if (exitCode !== 0) throw new Error(`workerctl ${args.join(' ')} exited ${exitCode}: ${stderr}`)
-  return JSON.parse(stdout) as T
-}
+const json = <T>(args: string[]): Promise<T> => sbx.json<T>(args)
 
 /** Creates a vnode on workerctl-demo 1.0 and returns its short hash. */
 async function createNode(x500: string, cpi = 'workerctl-demo@1.0'): Promise<string> {
@@ -206,7 +196,7 @@ describe('vnode list and get', () => {
 describe('vnode maintenance and activate', () => {
   it('without --yes and no terminal: exit 2 "missing --yes", and nothing is changed', async () => {
     const hash = await createNode('CN=Maud, O=Maint Corp, L=Oslo, C=NO')
-    const slow = await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--no-wait'])
+    const slow = await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--args', '{"seconds":120}', '--no-wait'])
     const before = mark()
     const {stderr, exitCode} = await sbx.cli(['vnode', 'maintenance', hash, '-o', 'json'])
     expect(exitCode, stderr).toBe(2)
@@ -223,7 +213,7 @@ describe('vnode maintenance and activate', () => {
 
   it('--yes puts the node in maintenance (updated, INACTIVE) and kills its running flows; again is unchanged', async () => {
     const hash = await createNode('CN=Mallory, O=Maint Corp, L=Oslo, C=NO')
-    const slow = await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--no-wait'])
+    const slow = await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--args', '{"seconds":120}', '--no-wait'])
 
     const first = await sbx.cli(['vnode', 'maintenance', hash, '--yes', '-o', 'json'])
     expect(first.exitCode, first.stderr).toBe(0)
@@ -247,7 +237,7 @@ describe('vnode maintenance and activate', () => {
 describe('vnode upgrade', () => {
   it('refuses while a flow runs unless --yes (exit 5, node untouched); with --yes moves it to the new version', async () => {
     const hash = await createNode('CN=Uma, O=Upgrade Corp, L=Rome, C=IT')
-    await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--no-wait'])
+    await json<Flow>(['flow', 'start', hash, 'com.r3.sandbox.SlowFlow', '--args', '{"seconds":120}', '--no-wait'])
 
     const before = mark()
     const refused = await sbx.cli(['vnode', 'upgrade', hash, '--cpi', 'workerctl-demo@2.0', '-o', 'json'])

@@ -1,5 +1,6 @@
 // Runs the real bin/run.js in a child process with its own temporary config directory.
 import {type ChildProcess, spawn} from 'node:child_process'
+import {expect} from 'vitest'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -72,4 +73,11 @@ export function runCli(args: string | string[], options: CliOptions = {}): Promi
     child.stdin.end(options.stdin ?? '')
     options.onSpawn?.(child)
   })
+}
+
+/** Exactly one `Error:` line (optionally matching), and no stack trace. */
+export function expectOneError(stderr: string, pattern?: RegExp): void {
+  expect(stderr.match(/^Error: /gm), stderr).toHaveLength(1)
+  expect(stderr).not.toMatch(/^\s+at /m)
+  if (pattern) expect(stderr).toMatch(pattern)
 }

@@ -17,6 +17,11 @@ export interface Sbx {
   cli(args: string | string[], options?: CliOptions): Promise<CliResult>
   /** Service requests the sandbox received (its /_sandbox routes excluded). */
   requests(): LoggedRequest[]
+  /** The request log's position now; `since(mark)` is what came after, e.g. what one command sent. */
+  mark(): number
+  since(mark: number): LoggedRequest[]
+  /** Runs a command with `-o json`; fails unless it exits 0; its parsed stdout. */
+  json<T>(args: string[]): Promise<T>
   close(): Promise<void>
 }
 
@@ -40,6 +45,13 @@ export async function startSandbox(options: SandboxOptions & {configure?: boolea
     caFile,
     cli: (args, opts = {}) => runCli(args, {...opts, env: {...home.env, ...opts.env}}),
     requests: () => server.log.entries(),
+    mark: () => server.log.total,
+    since: mark => server.log.entries().filter(r => r.seq > mark),
+    json: async <T>(args: string[]) => {
+      const {stdout, stderr, exitCode} = await runCli([...args, '-o', 'json'], {env: home.env})
+      if (exitCode !== 0) throw new Error(`workerctl ${args.join(' ')} exited ${exitCode}: ${stderr}`)
+      return JSON.parse(stdout) as T
+    },
     close: async () => {
       await server.close()
       home.cleanup()

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {isNoSuchRequestId} from '../../api/corda/cpis.js'
-import {followUpload, withHint} from '../../api/corda/deploy.js'
-import type {ApiError} from '../../api/errors.js'
+import {followUpload} from '../../api/corda/deploy.js'
+import {NotFoundError} from '../../api/errors.js'
 import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
 import {cpiStatusView} from '../../format/corda.js'
 
@@ -31,7 +31,8 @@ status call itself as an error (exit 8 with its reason when waiting; otherwise t
       await this.output(status, cpiStatusView)
     } catch (error) {
       if (isNoSuchRequestId(error)) {
-        throw withHint(error as ApiError, 'the cluster does not know this id (yet): right after an upload it may take a few seconds; ids are forgotten after a restart')
+        throw new NotFoundError(`the cluster knows no CPI upload ${args.requestId} (yet)`,
+          'right after an upload it may take a few seconds (`--wait` waits for it); the cluster forgets ids when it restarts')
       }
       throw error
     }

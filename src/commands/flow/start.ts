@@ -21,7 +21,7 @@ A node in maintenance exits 5. JSON: the FlowStatusResponse.`
   static override examples = [
     `<%= config.bin %> flow start Alice com.r3.sandbox.EchoFlow --args '{"message":"hello"}'`,
     '<%= config.bin %> flow start 58B6030FABDD com.example.IssueFlow --args @issue.json --id issue-42',
-    '<%= config.bin %> flow start Alice com.r3.sandbox.SlowFlow --no-wait -o json',
+    `<%= config.bin %> flow start Alice com.r3.sandbox.SlowFlow --args '{"seconds":60}' --no-wait -o json`,
   ]
 
   static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
