@@ -76,6 +76,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/** What the operator asked for exists already and differs from it: found by looking (exit 5). */
+export class ConflictError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message)
+    this.name = 'ConflictError'
+  }
+}
+
 /** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
  * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
 export class InputError extends Error {

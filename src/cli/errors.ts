@@ -1,5 +1,5 @@
 // The one place that turns any failure into what the operator sees and the exit code of PRODUCT.md §2.
-import {ApiError, InputError, NotFoundError, SERVICE_LABEL} from '../api/errors.js'
+import {ApiError, ConflictError, InputError, NotFoundError, SERVICE_LABEL} from '../api/errors.js'
 import {OperationFailedError, WaitTimeoutError} from '../api/wait.js'
 
 export const Exit = {
@@ -64,6 +64,7 @@ export function toFailure(err: unknown, command?: string): Failure {
   // Errors the clients raise before sending anything: bad input, exit 2.
   if (err instanceof InputError) return {message: err.message, exitCode: Exit.USAGE}
   if (err instanceof NotFoundError) return {message: err.message, hint: err.hint, exitCode: Exit.NOT_FOUND}
+  if (err instanceof ConflictError) return {message: err.message, hint: err.hint, exitCode: Exit.CONFLICT}
   if (err instanceof WaitTimeoutError) {
     return {message: err.message, hint: 'the operation may still finish; ask again later with the id above', exitCode: Exit.TIMEOUT}
   }

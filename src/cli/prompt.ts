@@ -26,6 +26,17 @@ export class Prompter {
     return password({message, mask: '*', validate: v => (v.length > 0 ? true : 'a password is required')})
   }
 
+  /** A new password typed twice; never echoed. */
+  async newPassword(what: string, flag: string): Promise<string> {
+    if (!this.enabled) throw missing(flag, 'WORKERCTL_NEW_PASSWORD')
+    for (;;) {
+      const first = await this.password(`New password for ${what}`, flag)
+      const again = await this.password('Repeat it', flag)
+      if (first === again) return first
+      process.stderr.write('The two passwords differ; try again.\n')
+    }
+  }
+
   async confirm(message: string, flag = '--yes'): Promise<boolean> {
     if (!this.enabled) throw missing(flag)
     const {confirm} = await import('@inquirer/prompts')
@@ -33,8 +44,19 @@ export class Prompter {
   }
 }
 
-function missing(flag: string): UsageError {
-  return new UsageError(`missing ${flag}`, `prompting is off (not a terminal, CI is set, or --no-prompt): give ${flag}`)
+function missing(flag: string, env?: string): UsageError {
+  return new UsageError(`missing ${flag}`, `prompting is off (not a terminal, CI is set, or --no-prompt): give ${flag}${env ? ` or set ${env}` : ''}`)
+}
+
+/**
+ * A password to set, never from a flag value: WORKERCTL_NEW_PASSWORD, else the first line of stdin with
+ * --password-stdin, else a prompt (typed twice).
+ */
+export async function newPassword(prompter: Prompter, what: string, fromStdin: boolean): Promise<string> {
+  const env = process.env.WORKERCTL_NEW_PASSWORD
+  if (env !== undefined && env !== '') return env
+  if (fromStdin) return readStdinSecret()
+  return prompter.newPassword(what, '--password-stdin')
 }
 
 /** Reads a whole secret from stdin (--password-stdin): the first line, without its newline. */

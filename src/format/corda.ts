@@ -12,7 +12,7 @@ export function details(rows: Array<[string, string | number | null | undefined]
   return shown.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n')
 }
 
-const result = (r: string, p: Paint) => (r === 'unchanged' ? p.dim(r) : r === 'failed' ? p.bad(r) : p.ok(r))
+export const resultText = (r: string, p: Paint) => (r === 'unchanged' ? p.dim(r) : r === 'failed' ? p.bad(r) : p.ok(r))
 const opStatus = (s: OperationalStatus | string, p: Paint) => (s === 'ACTIVE' ? p.ok(s) : p.warn(s))
 
 export const cpiTable = columns<CpiMetadata>({
@@ -30,7 +30,7 @@ export const cpiUploadView: View<CpiUploadResult> = {
     ['Checksum', r.cpiFileChecksum],
     ['Status', r.status],
     ['Request', r.requestId],
-    ['Result', result(r.result, p)],
+    ['Result', resultText(r.result, p)],
   ]),
 }
 
@@ -68,7 +68,7 @@ export const vnodeView: View<VirtualNodeInfo> = {text: (n, p) => vnodeDetails(n,
 
 /** A vnode after a change: its details, the request and what happened. */
 export const vnodeChangeView: View<VirtualNodeInfo & {requestId?: string | null; result: string}> = {
-  text: (n, p) => vnodeDetails(n, p, [['Request', n.requestId], ['Result', result(n.result, p)]]),
+  text: (n, p) => vnodeDetails(n, p, [['Request', n.requestId], ['Result', resultText(n.result, p)]]),
 }
 
 export const vnodeCreateView: View<VnodeCreateResult> = {
@@ -123,7 +123,7 @@ export const flowView: View<FlowStatusResponse> = {
 export const nameTable = (header: string) => columns<string>({[header]: s => s})
 
 export const certImportView: View<{usage: string; alias: string; result: string}> = {
-  text: (r, p) => details([['Usage', r.usage], ['Alias', r.alias], ['Result', result(r.result, p)]]),
+  text: (r, p) => details([['Usage', r.usage], ['Alias', r.alias], ['Result', resultText(r.result, p)]]),
 }
 
 /** The flows a state change would kill, for a confirmation: a count and a sample. */

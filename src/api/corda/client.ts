@@ -3,7 +3,9 @@ import {ApiError} from '../errors.js'
 import type {HttpTransport} from '../http.js'
 import {Certificates} from './certificates.js'
 import {Cpis} from './cpis.js'
+import {ClusterConfig} from './config.js'
 import {Flows} from './flows.js'
+import {Permissions, Roles, Users} from './rbac.js'
 import {CORDA_API_VERSIONS, type CordaApiVersion} from './types.js'
 import {VirtualNodes} from './vnodes.js'
 
@@ -29,6 +31,10 @@ export class CordaClient implements CordaApi {
   readonly certificates: Certificates = new Certificates(this)
   readonly vnodes: VirtualNodes = new VirtualNodes(this)
   readonly flows: Flows = new Flows(this)
+  readonly users: Users = new Users(this)
+  readonly roles: Roles = new Roles(this)
+  readonly permissions: Permissions = new Permissions(this)
+  readonly config: ClusterConfig = new ClusterConfig(this)
 
   constructor(readonly http: HttpTransport, private readonly options: CordaClientOptions) {
     this.version = options.apiVersion === 'auto' ? options.cachedVersion : options.apiVersion

@@ -186,3 +186,142 @@ export interface FlowResultResponse {
 export interface StartableFlowsResponse {
   flowClassNames: string[]
 }
+
+// --- RBAC ---------------------------------------------------------------------------------------------------------
+
+export interface CreateUserType {
+  loginName: string
+  fullName: string
+  enabled: boolean
+  /** Null for SSO users; 5..255 characters (more if corda.rbac says so). */
+  initialPassword?: string | null
+  /** ISO instant. */
+  passwordExpiry?: string | null
+  parentGroup?: string | null
+}
+
+export interface RoleAssociationResponseType {
+  roleId: string
+  createTimestamp: string
+}
+
+export interface PropertyResponseType {
+  key: string
+  value: string
+  lastChangedTimestamp: string
+}
+
+export interface UserResponseType {
+  id: string
+  version: number
+  updateTimestamp: string
+  loginName: string
+  fullName: string
+  enabled: boolean
+  ssoAuth: boolean
+  passwordExpiry?: string | null
+  parentGroup?: string | null
+  properties: PropertyResponseType[]
+  roleAssociations: RoleAssociationResponseType[]
+}
+
+export type PermissionType = 'ALLOW' | 'DENY'
+
+export interface CreateRoleType {
+  roleName: string
+  groupVisibility?: string | null
+}
+
+export interface PermissionAssociationResponseType {
+  id: string
+  createdTimestamp: string
+}
+
+export interface RoleResponseType {
+  id: string
+  version: number
+  updateTimestamp: string
+  roleName: string
+  groupVisibility?: string | null
+  permissions: PermissionAssociationResponseType[]
+}
+
+export interface CreatePermissionType {
+  permissionType: PermissionType
+  permissionString: string
+  groupVisibility?: string | null
+  virtualNode?: string | null
+}
+
+export interface PermissionResponseType {
+  id: string
+  version: number
+  updateTimestamp: string
+  permissionType: PermissionType
+  permissionString: string
+  groupVisibility?: string | null
+  virtualNode?: string | null
+}
+
+export interface BulkCreatePermissionsRequestType {
+  permissionsToCreate: CreatePermissionType[]
+  roleIds: string[]
+}
+
+export interface BulkCreatePermissionsResponseType {
+  permissionIds: string[]
+  roleIds: string[]
+}
+
+export interface PermissionSummaryResponseType {
+  id: string
+  permissionType: PermissionType
+  permissionString: string
+  groupVisibility?: string | null
+  virtualNode?: string | null
+}
+
+export interface UserPermissionSummaryResponseType {
+  loginName: string
+  enabled: boolean
+  lastUpdateTimestamp: string
+  permissions: PermissionSummaryResponseType[]
+}
+
+// --- Configuration ------------------------------------------------------------------------------------------------
+
+export interface ConfigSchemaVersion {
+  major: number
+  minor: number
+}
+
+/** `sourceConfig` and `configWithDefaults` are JSON held in strings. */
+export interface GetConfigResponse {
+  section: string
+  sourceConfig: string
+  configWithDefaults: string
+  schemaVersion: ConfigSchemaVersion
+  version: number
+}
+
+export interface UpdateConfigParameters {
+  section: string
+  /** The current version (−1 for a section never set): optimistic locking, 409 when stale. */
+  version: number
+  config: unknown
+  schemaVersion: ConfigSchemaVersion
+}
+
+export interface UpdateConfigResponse {
+  section: string
+  config: string
+  schemaVersion: ConfigSchemaVersion
+  version: number
+}
+
+/** The configuration sections of a 5.2 cluster (reference/corda-rest.md §10); the API has no call that lists them. */
+export const CONFIG_SECTIONS = [
+  'corda.boot', 'corda.crypto', 'corda.db', 'corda.externalMessaging', 'corda.flow', 'corda.ledger.utxo', 'corda.membership',
+  'corda.messaging', 'corda.p2p.gateway', 'corda.p2p.linkManager', 'corda.rbac', 'corda.reconciliation', 'corda.rest',
+  'corda.sandbox', 'corda.secrets', 'corda.security', 'corda.stateManager', 'corda.vnode.datasource',
+] as const

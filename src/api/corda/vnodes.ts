@@ -112,6 +112,15 @@ export class VirtualNodes {
   }
 
   /**
+   * The short hash of a vnode reference. A 12-hex hash is taken as it is, with no call (a user allowed only to run
+   * flows on a node may not read it); anything else is resolved.
+   */
+  async shortHash(ref: string): Promise<string> {
+    const text = ref.trim()
+    return SHORT_HASH.test(text) ? text.toUpperCase() : (await this.resolve(text)).holdingIdentity.shortHash
+  }
+
+  /**
    * A vnode named by its 12-hex short hash, its full X.500 name (attribute order and spacing do not matter),
    * or a CN or O value that matches exactly one node. Throws InvalidX500Error, VnodeNotFoundError, AmbiguousVnodeError.
    */

@@ -10,7 +10,7 @@ export default class FlowClasses extends ServiceCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(FlowClasses)
     const corda = await this.corda()
-    const hash = (await corda.vnodes.resolve(args.vnode)).holdingIdentity.shortHash
+    const hash = await corda.vnodes.shortHash(args.vnode)
     await this.output(await corda.flows.classes(hash), {table: nameTable('FLOW CLASS')})
   }
 }

@@ -16,7 +16,7 @@ export default class FlowList extends ServiceCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(FlowList)
     const corda = await this.corda()
-    const hash = (await corda.vnodes.resolve(args.vnode)).holdingIdentity.shortHash
+    const hash = await corda.vnodes.shortHash(args.vnode)
     await this.output(await corda.flows.list(hash, {status: flags.status}), {table: flowTable})
   }
 }

@@ -38,7 +38,7 @@ A node in maintenance exits 5. JSON: the FlowStatusResponse.`
     if (!CLIENT_REQUEST_ID.test(clientRequestId)) throw new UsageError(`--id "${clientRequestId}" is not a valid client request id: use 1 to 242 of A-Z a-z 0-9 - . _`)
     const requestBody = flags.args === undefined ? {} : await readJsonArgument(flags.args, '--args')
     const corda = await this.corda()
-    const hash = (await corda.vnodes.resolve(args.vnode)).holdingIdentity.shortHash
+    const hash = await corda.vnodes.shortHash(args.vnode)
     let started
     try {
       started = await corda.flows.start(hash, {clientRequestId, flowClassName: args.flowClass, requestBody})

@@ -11,7 +11,7 @@ export default class FlowStatus extends ServiceCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(FlowStatus)
     const corda = await this.corda()
-    const hash = (await corda.vnodes.resolve(args.vnode)).holdingIdentity.shortHash
+    const hash = await corda.vnodes.shortHash(args.vnode)
     await this.output(await corda.flows.status(hash, args.id), flowView)
   }
 }

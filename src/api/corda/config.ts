@@ -1,0 +1,63 @@
+// Cluster configuration: one section at a time, with optimistic locking on its version (reference/corda-rest.md §10).
+import type {CordaApi} from './client.js'
+import {isDeepStrictEqual} from 'node:util'
+import {ApiError} from '../errors.js'
+import type {ChangeResult} from './deploy.js'
+import type {GetConfigResponse, UpdateConfigParameters, UpdateConfigResponse} from './types.js'
+
+export class ClusterConfig {
+  constructor(private readonly api: CordaApi) {}
+
+  async get(section: string): Promise<GetConfigResponse> {
+    return this.api.http.get<GetConfigResponse>(await this.api.path(`/config/${encodeURIComponent(section)}`))
+  }
+
+  /** PUT /config → 202 with the new version; 409 when `version` is not the current one. */
+  async update(params: UpdateConfigParameters): Promise<UpdateConfigResponse> {
+    return this.api.http.put<UpdateConfigResponse>(await this.api.path('/config'), {json: params, idempotent: false})
+  }
+}
+
+/** `cluster config set` output: the section, its version before and after, and what happened. */
+export interface ConfigChange {
+  section: string
+  previousVersion: number
+  version: number
+  result: ChangeResult
+  /** The section's source configuration now. */
+  config: unknown
+}
+
+const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.kind === 'http' && error.status === status
+const isConflict = (error: unknown) => isStatus(error, 409)
+
+/** A section never set answers 404; its version is then −1 (reference §10). */
+async function currentOrUnset(config: ClusterConfig, section: string): Promise<Pick<GetConfigResponse, 'sourceConfig' | 'version' | 'schemaVersion'>> {
+  try {
+    return await config.get(section)
+  } catch (error) {
+    if (!isStatus(error, 404)) throw error
+    return {sourceConfig: '{}', version: -1, schemaVersion: {major: 1, minor: 0}}
+  }
+}
+const parsed = (text: string): unknown => (text.trim() === '' ? {} : JSON.parse(text))
+
+/**
+ * Makes `config` the section's source configuration (Corda's PUT replaces it; defaults fill the rest). Reads the current
+ * version and PUTs with it; a stale version (409, someone changed it meanwhile) is read again and retried once.
+ * The same configuration is `unchanged` and sends no PUT.
+ */
+export async function setConfigSection(corda: {config: ClusterConfig}, section: string, config: unknown): Promise<ConfigChange> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await currentOrUnset(corda.config, section)
+    if (isDeepStrictEqual(parsed(current.sourceConfig), config)) {
+      return {section, previousVersion: current.version, version: current.version, result: 'unchanged', config}
+    }
+    try {
+      const updated = await corda.config.update({section, version: current.version, config, schemaVersion: current.schemaVersion})
+      return {section, previousVersion: current.version, version: updated.version, result: 'updated', config}
+    } catch (error) {
+      if (!isConflict(error) || attempt > 1) throw error
+    }
+  }
+}

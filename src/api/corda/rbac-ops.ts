@@ -1,0 +1,179 @@
+// RBAC operations as an operator means them: idempotent creation (a 409 that is the same object is `unchanged`),
+// permissions matched by value (Corda never answers 409 for them), roles named by id or name, template roles.
+import {ApiError, ConflictError, InputError, NotFoundError} from '../errors.js'
+import type {CordaClient} from './client.js'
+import {type ChangeResult, withHint} from './deploy.js'
+import type {
+  CreatePermissionType, CreateUserType, PermissionResponseType, RoleResponseType, UserResponseType,
+} from './types.js'
+
+const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/
+const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/
+export const PASSWORD_LENGTH = {min: 5, max: 255}
+
+/** Corda's rule for login names, checked before anything is sent. */
+export function checkLoginName(login: string): void {
+  if (!LOGIN_NAME.test(login)) throw new InputError(`invalid login name "${login}": use 3 to 255 of a-z A-Z 0-9 - . _ @`)
+}
+
+export function checkPassword(password: string): void {
+  const {min, max} = PASSWORD_LENGTH
+  if (password.length < min || password.length > max) throw new InputError(`the password must be ${min} to ${max} characters long`)
+}
+
+/** A permission string is a regular expression: one that does not compile is refused locally. */
+export function checkPermissionString(text: string): void {
+  try {
+    new RegExp(text)
+  } catch (error) {
+    throw new InputError(`--string "${text}" is not a valid regular expression: ${(error as Error).message}`)
+  }
+}
+
+const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.kind === 'http' && error.status === status
+const norm = (v: string | null | undefined) => (v === undefined || v === null || v === '' ? null : v)
+const sameNode = (a?: string | null, b?: string | null) => norm(a)?.toUpperCase() === norm(b)?.toUpperCase()
+
+/** Equal by value: type, string, virtual node and group visibility. */
+export function samePermission(a: CreatePermissionType | PermissionResponseType, b: CreatePermissionType | PermissionResponseType): boolean {
+  return a.permissionType === b.permissionType && a.permissionString === b.permissionString &&
+    sameNode(a.virtualNode, b.virtualNode) && norm(a.groupVisibility) === norm(b.groupVisibility)
+}
+
+/** An existing permission equal to `wanted`, found through the prefix query. */
+export async function findPermission(corda: CordaClient, wanted: CreatePermissionType): Promise<PermissionResponseType | undefined> {
+  const candidates = await corda.permissions.list({
+    permissionType: wanted.permissionType, permissionStringPrefix: wanted.permissionString, virtualNode: norm(wanted.virtualNode) ?? undefined,
+  })
+  return candidates.find(p => samePermission(p, wanted))
+}
+
+export type PermissionChange = PermissionResponseType & {result: ChangeResult; roles: string[]}
+
+/**
+ * Creates a permission unless an equal one exists, and makes sure each role has it: one bulk call when it is new.
+ * `roles` are resolved roles; the result lists their ids.
+ */
+export async function ensurePermission(corda: CordaClient, wanted: CreatePermissionType, roles: RoleResponseType[] = []): Promise<PermissionChange> {
+  const roleIds = roles.map(r => r.id)
+  const existing = await findPermission(corda, wanted)
+  if (!existing) {
+    if (roleIds.length === 0) return {...(await corda.permissions.create(wanted)), result: 'created', roles: []}
+    const {permissionIds: [id]} = await corda.permissions.bulkCreate({permissionsToCreate: [wanted], roleIds})
+    return {...(await corda.permissions.get(id!)), result: 'created', roles: roleIds}
+  }
+  let added = false
+  for (const role of roles) {
+    if (role.permissions.some(p => p.id === existing.id)) continue
+    await corda.roles.addPermission(role.id, existing.id)
+    added = true
+  }
+  return {...existing, result: added ? 'updated' : 'unchanged', roles: roleIds}
+}
+
+/** A role by id or by name (exact, else case-insensitive when that matches one). */
+export async function resolveRole(corda: CordaClient, ref: string, known?: RoleResponseType[]): Promise<RoleResponseType> {
+  if (UUID.test(ref) && !known) {
+    try {
+      return await corda.roles.get(ref)
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error
+    }
+  }
+  const roles = known ?? (await corda.roles.list())
+  const byId = roles.find(r => r.id.toLowerCase() === ref.toLowerCase())
+  if (byId) return byId
+  const exact = roles.filter(r => r.roleName === ref)
+  if (exact.length === 1) return exact[0]!
+  const loose = roles.filter(r => r.roleName.toLowerCase() === ref.toLowerCase())
+  if (loose.length === 1) return loose[0]!
+  if (loose.length > 1) throw new InputError(`"${ref}" matches ${loose.length} roles: ${loose.map(r => `${r.roleName} (${r.id})`).join(', ')}; name one by id`)
+  throw new NotFoundError(`no role matches "${ref}"`, 'name a role by its id or its name (`workerctl role list`)')
+}
+
+export type RoleChange = RoleResponseType & {result: ChangeResult; addedPermissions: string[]}
+
+/**
+ * Creates the role unless it exists, then gives it every wanted permission it lacks (reusing equal permissions that
+ * exist elsewhere, creating the rest in one bulk call). An existing role with another group visibility is a conflict.
+ */
+export async function ensureRole(corda: CordaClient, roleName: string, options: {groupVisibility?: string | null; permissions?: CreatePermissionType[]} = {}): Promise<RoleChange> {
+  const wanted = options.permissions ?? []
+  let role = (await corda.roles.list()).find(r => r.roleName === roleName)
+  let result: ChangeResult = 'unchanged'
+  if (!role) {
+    try {
+      role = await corda.roles.create({roleName, groupVisibility: norm(options.groupVisibility)})
+      result = 'created'
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error
+      role = (await corda.roles.list()).find(r => r.roleName === roleName)
+      if (!role) throw error
+    }
+  }
+  if (result === 'unchanged' && norm(role.groupVisibility) !== norm(options.groupVisibility)) {
+    throw new ConflictError(`role ${roleName} exists with group visibility ${norm(role.groupVisibility) ?? 'none'}, not ${norm(options.groupVisibility) ?? 'none'}`,
+      'Corda cannot change a role\'s group visibility: choose another role name')
+  }
+  if (wanted.length === 0) return {...role, result, addedPermissions: []}
+
+  // What the role has, by value: one list per permission type rather than one GET per permission.
+  const types = [...new Set(wanted.map(p => p.permissionType))]
+  const all = (await Promise.all(types.map(permissionType => corda.permissions.list({permissionType})))).flat()
+  const onRole = new Set(role.permissions.map(p => p.id))
+  const missing = wanted.filter(w => !all.some(p => onRole.has(p.id) && samePermission(p, w)))
+  if (missing.length === 0) return {...role, result, addedPermissions: []}
+
+  const added: string[] = []
+  const toCreate: CreatePermissionType[] = []
+  for (const w of missing) {
+    const reusable = all.find(p => samePermission(p, w))
+    if (reusable) {
+      await corda.roles.addPermission(role.id, reusable.id)
+      added.push(reusable.id)
+    } else toCreate.push(w)
+  }
+  if (toCreate.length > 0) added.push(...(await corda.permissions.bulkCreate({permissionsToCreate: toCreate, roleIds: [role.id]})).permissionIds)
+  return {...(await corda.roles.get(role.id)), result: result === 'created' ? 'created' : 'updated', addedPermissions: added}
+}
+
+export type UserChange = UserResponseType & {result: ChangeResult}
+
+/** The fields of a user a create sets and a later create must agree with. */
+function userDifferences(existing: UserResponseType, wanted: CreateUserType): string[] {
+  const differences: string[] = []
+  if (existing.fullName !== wanted.fullName) differences.push(`full name "${existing.fullName}", not "${wanted.fullName}"`)
+  if (existing.enabled !== wanted.enabled) differences.push(existing.enabled ? 'enabled, not disabled' : 'disabled, not enabled')
+  const expiry = (v?: string | null) => (v ? new Date(v).toISOString() : null)
+  if (wanted.passwordExpiry !== undefined && expiry(existing.passwordExpiry) !== expiry(wanted.passwordExpiry)) {
+    differences.push(`password expiry ${existing.passwordExpiry ?? 'none'}, not ${wanted.passwordExpiry ?? 'none'}`)
+  }
+  return differences
+}
+
+/**
+ * Creates the user unless one with that login exists; an existing one that matches is `unchanged` (its password is
+ * left alone), one that differs is a 409 naming the differences. Then each role in `roles` is associated.
+ */
+export async function ensureUser(corda: CordaClient, wanted: CreateUserType, roles: RoleResponseType[] = []): Promise<UserChange> {
+  let user: UserResponseType
+  let result: ChangeResult = 'created'
+  try {
+    user = await corda.users.create(wanted)
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error
+    user = await corda.users.get(wanted.loginName)
+    const differences = userDifferences(user, wanted)
+    if (differences.length > 0) {
+      throw withHint(error as ApiError, 'Corda cannot edit a user except for its roles and password; create another login, or match the existing one',
+        `user ${wanted.loginName} exists with ${differences.join(', ')}`)
+    }
+    result = 'unchanged'
+  }
+  for (const role of roles) {
+    if (user.roleAssociations.some(a => a.roleId === role.id)) continue
+    user = await corda.users.addRole(user.loginName, role.id)
+    if (result === 'unchanged') result = 'updated'
+  }
+  return {...user, result}
+}

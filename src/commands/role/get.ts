@@ -1,0 +1,20 @@
+import {resolveRole} from '../../api/corda/rbac-ops.js'
+import {roleArg} from '../../cli/corda-args.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {roleView} from '../../format/rbac.js'
+
+export default class RoleGet extends ServiceCommand {
+  static override summary = 'Show a role and its permissions'
+  static override examples = ['<%= config.bin %> role get FlowExecutor-Alice', '<%= config.bin %> role get 6a1f0b1e-… -o json']
+  static override args = {role: roleArg}
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(RoleGet)
+    const corda = await this.corda()
+    const role = await resolveRole(corda, args.role)
+    if (this.out.format !== 'table' || role.permissions.length === 0) return this.output(role, roleView())
+    // The table format spells the permissions out: two list calls rather than one GET per permission.
+    const all = (await Promise.all((['ALLOW', 'DENY'] as const).map(permissionType => corda.permissions.list({permissionType})))).flat()
+    await this.output(role, roleView(new Map(all.map(p => [p.id, p]))))
+  }
+}

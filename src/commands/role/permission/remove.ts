@@ -1,0 +1,20 @@
+import {Args} from '@oclif/core'
+import {resolveRole} from '../../../api/corda/rbac-ops.js'
+import {roleArg} from '../../../cli/corda-args.js'
+import {ServiceCommand} from '../../../cli/service-command.js'
+import {roleView} from '../../../format/rbac.js'
+
+export default class RolePermissionRemove extends ServiceCommand {
+  static override summary = 'Remove a permission from a role'
+  static override description = 'A role without the permission is "unchanged". JSON: the RoleResponseType plus result.'
+  static override examples = ['<%= config.bin %> role permission remove Operators 0b5e…-permission-id']
+  static override args = {role: roleArg, permission: Args.string({required: true, description: 'permission id'})}
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(RolePermissionRemove)
+    const corda = await this.corda()
+    const role = await resolveRole(corda, args.role)
+    if (!role.permissions.some(p => p.id === args.permission)) return this.output({...role, result: 'unchanged'}, roleView())
+    await this.output({...(await corda.roles.removePermission(role.id, args.permission)), result: 'updated'}, roleView())
+  }
+}
