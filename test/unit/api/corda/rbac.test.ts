@@ -1,0 +1,171 @@
+// RBAC and config operations against a nock cluster: what is sent, what is reused, what is refused.
+import nock from 'nock'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {setConfigSection} from '../../../../src/api/corda/config.js'
+import {
+  checkLoginName, checkPermissionString, ensurePermission, ensureRole, ensureUser, resolveRole,
+} from '../../../../src/api/corda/rbac-ops.js'
+import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
+import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
+import {ApiError, ConflictError, InputError, NotFoundError} from '../../../../src/api/errors.js'
+import {toFailure} from '../../../../src/cli/errors.js'
+import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+const ROLE_ID = '6a1f0b1e-0000-4000-8000-000000000001'
+const PERM_ID = '0b5e2a52-0000-4000-8000-000000000002'
+const T = '2026-01-01T00:00:00.000Z'
+const role = (permissions: string[] = [], name = 'Operators'): RoleResponseType =>
+  ({id: ROLE_ID, version: 0, updateTimestamp: T, roleName: name, groupVisibility: null, permissions: permissions.map(id => ({id, createdTimestamp: T}))})
+const permission = (id: string, permissionString: string, virtualNode: string | null = null): PermissionResponseType =>
+  ({id, version: 0, updateTimestamp: T, permissionType: 'ALLOW', permissionString, groupVisibility: null, virtualNode})
+const user = (extra: Partial<UserResponseType> = {}): UserResponseType => ({
+  id: 'u-1', version: 0, updateTimestamp: T, loginName: 'alice', fullName: 'Alice', enabled: true, ssoAuth: false,
+  passwordExpiry: null, parentGroup: null, properties: [], roleAssociations: [], ...extra,
+})
+const conflict = (title: string) => [409, {title, status: 409, details: {}}] as const
+
+describe('local checks', () => {
+  it('login names and permission regexes are refused before anything is sent', () => {
+    expect(() => checkLoginName('al')).toThrow(InputError)
+    expect(() => checkLoginName('alice smith')).toThrow(/invalid login name/)
+    expect(() => checkLoginName('ci.deployer@corp-1')).not.toThrow()
+    expect(() => checkPermissionString('GET:/api/(v5_2/cpi')).toThrow(/not a valid regular expression/)
+  })
+
+  it('templates: flow-executor needs a vnode and scopes StartFlow to it; cluster-wide ones refuse one', () => {
+    expect(() => templatePermissions('flow-executor')).toThrow(/give --vnode/)
+    expect(() => templatePermissions('user-admin', 'ABCDEF012345')).toThrow(/--vnode does not apply/)
+    const perms = templatePermissions('flow-executor', 'ABCDEF012345')
+    expect(perms).toContainEqual({permissionType: 'ALLOW', permissionString: 'StartFlow:.*', groupVisibility: null, virtualNode: 'ABCDEF012345'})
+    expect(perms.find(p => p.permissionString.startsWith('POST:'))!.permissionString).toBe('POST:/api/v[_a-zA-Z0-9]{1,30}/flow/ABCDEF012345')
+    for (const p of [...perms, ...templatePermissions('vnode-creator'), ...templatePermissions('user-admin')]) expect(() => new RegExp(p.permissionString)).not.toThrow()
+  })
+})
+
+describe('ensurePermission', () => {
+  const wanted = {permissionType: 'ALLOW' as const, permissionString: 'GET:/api/v5_2/cpi', groupVisibility: null, virtualNode: null}
+
+  it('reuses an equal permission found through the prefix query, adding it only to roles that lack it', async () => {
+    const seen: Seen[] = []
+    nock(URL).get('/api/v5_2/permission').query(true).reply(recorder(seen, [200, [permission('other', 'GET:/api/v5_2/cpi/status/.*'), permission(PERM_ID, 'GET:/api/v5_2/cpi')]]))
+      .put(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`).reply(200, role([PERM_ID]))
+    const result = await ensurePermission(client(), wanted, [role()])
+    expect(seen[0]!.query).toEqual({limit: '1000', permissiontype: 'ALLOW', permissionstringprefix: 'GET:/api/v5_2/cpi'})
+    expectValidRequest(seen[0]!)
+    expect(result).toMatchObject({id: PERM_ID, result: 'updated', roles: [ROLE_ID]})
+
+    nock(URL).get('/api/v5_2/permission').query(true).reply(200, [permission(PERM_ID, 'GET:/api/v5_2/cpi')])
+    expect(await ensurePermission(client(), wanted, [role([PERM_ID])])).toMatchObject({id: PERM_ID, result: 'unchanged'})
+  })
+
+  it('creates a new one with its roles in one bulk call', async () => {
+    const seen: Seen[] = []
+    nock(URL).get('/api/v5_2/permission').query(true).reply(200, [])
+      .post('/api/v5_2/permission/bulk').reply(recorder(seen, [201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]}]))
+      .get(`/api/v5_2/permission/${PERM_ID}`).reply(200, permission(PERM_ID, 'GET:/api/v5_2/cpi'))
+    expect(await ensurePermission(client(), wanted, [role()])).toMatchObject({id: PERM_ID, result: 'created', roles: [ROLE_ID]})
+    expect(seen[0]!.body).toEqual({permissionsToCreate: [wanted], roleIds: [ROLE_ID]})
+    expectValidRequest(seen[0]!)
+  })
+})
+
+describe('ensureRole', () => {
+  it('a new role gets every template permission in one bulk call', async () => {
+    const wanted = templatePermissions('corda-developer')
+    nock(URL).get('/api/v5_2/role').reply(200, [])
+      .post('/api/v5_2/role', {roleName: 'Dev', groupVisibility: null}).reply(201, role([], 'Dev'))
+      .get('/api/v5_2/permission').query(true).reply(200, [])
+      .post('/api/v5_2/permission/bulk', {permissionsToCreate: wanted, roleIds: [ROLE_ID]}).reply(201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]})
+      .get(`/api/v5_2/role/${ROLE_ID}`).reply(200, role([PERM_ID], 'Dev'))
+    expect(await ensureRole(client(), 'Dev', {permissions: wanted})).toMatchObject({result: 'created', addedPermissions: [PERM_ID]})
+  })
+
+  it('an existing role with every permission is unchanged: no write at all', async () => {
+    const [wanted] = templatePermissions('corda-developer')
+    nock(URL).get('/api/v5_2/role').reply(200, [role([PERM_ID], 'Dev')])
+      .get('/api/v5_2/permission').query(true).reply(200, [permission(PERM_ID, wanted!.permissionString)])
+    expect(await ensureRole(client(), 'Dev', {permissions: [wanted!]})).toMatchObject({result: 'unchanged', addedPermissions: []})
+  })
+
+  it('another group visibility is a conflict (exit 5)', async () => {
+    nock(URL).get('/api/v5_2/role').reply(200, [{...role([], 'Dev'), groupVisibility: 'g1'}])
+    const error = await caught(ensureRole(client(), 'Dev'))
+    expect(error).toBeInstanceOf(ConflictError)
+    expect(toFailure(error).exitCode).toBe(5)
+  })
+})
+
+describe('resolveRole', () => {
+  it('by id, by exact name, by a name in another case; unknown is not found', async () => {
+    const roles = [role([], 'Operators'), {...role([], 'Readers'), id: '7a1f0b1e-0000-4000-8000-000000000003'}]
+    expect((await resolveRole(client(), ROLE_ID, roles)).roleName).toBe('Operators')
+    expect((await resolveRole(client(), 'Readers', roles)).id).toBe('7a1f0b1e-0000-4000-8000-000000000003')
+    expect((await resolveRole(client(), 'operators', roles)).id).toBe(ROLE_ID)
+    expect(await caught(resolveRole(client(), 'Writers', roles))).toBeInstanceOf(NotFoundError)
+  })
+})
+
+describe('ensureUser', () => {
+  const wanted = {loginName: 'alice', fullName: 'Alice', enabled: true, initialPassword: 'secret-1'}
+
+  it('a 409 for the same user is unchanged, and only missing roles are added', async () => {
+    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
+      .get('/api/v5_2/user/alice').reply(200, user())
+      .put(`/api/v5_2/user/alice/role/${ROLE_ID}`).reply(200, user({roleAssociations: [{roleId: ROLE_ID, createTimestamp: T}]}))
+    expect(await ensureUser(client(), wanted, [role()])).toMatchObject({loginName: 'alice', result: 'updated'})
+    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
+      .get('/api/v5_2/user/alice').reply(200, user())
+    expect(await ensureUser(client(), wanted)).toMatchObject({result: 'unchanged'})
+  })
+
+  it('a 409 for a user that differs names the differences (exit 5)', async () => {
+    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
+      .get('/api/v5_2/user/alice').reply(200, user({fullName: 'Alice Other', enabled: false}))
+    const error = (await caught(ensureUser(client(), wanted))) as ApiError
+    expect(toFailure(error).exitCode).toBe(5)
+    expect(error.title).toBe('user alice exists with full name "Alice Other", not "Alice", disabled, not enabled')
+  })
+
+  it('on v1 the user is looked up with ?loginname=', async () => {
+    nock(URL).post('/api/v1/user').reply(...conflict('exists'))
+      .get('/api/v1/user').query({loginname: 'alice'}).reply(200, user())
+    expect(await ensureUser(client('v1'), wanted)).toMatchObject({result: 'unchanged'})
+  })
+})
+
+describe('setConfigSection', () => {
+  const current = (version: number, source: object) => ({
+    section: 'corda.flow', sourceConfig: JSON.stringify(source), configWithDefaults: '{}', schemaVersion: {major: 1, minor: 0}, version,
+  })
+
+  it('the same configuration is unchanged and sends no PUT', async () => {
+    nock(URL).get('/api/v5_2/config/corda.flow').reply(200, current(3, {a: {b: 1}}))
+    expect(await setConfigSection(client(), 'corda.flow', {a: {b: 1}})).toMatchObject({result: 'unchanged', version: 3})
+  })
+
+  it('PUTs with the current version and schema; a stale version is read again and retried once', async () => {
+    const seen: Seen[] = []
+    nock(URL).get('/api/v5_2/config/corda.flow').reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config').reply(...conflict('The request specified version 3, but the current version is 4'))
+      .get('/api/v5_2/config/corda.flow').reply(200, current(4, {a: 2}))
+      .put('/api/v5_2/config').reply(recorder(seen, [202, {section: 'corda.flow', config: '{"a":5}', schemaVersion: {major: 1, minor: 0}, version: 5}]))
+    expect(await setConfigSection(client(), 'corda.flow', {a: 5})).toEqual({section: 'corda.flow', previousVersion: 4, version: 5, result: 'updated', config: {a: 5}})
+    expect(seen[0]!.body).toEqual({section: 'corda.flow', version: 4, config: {a: 5}, schemaVersion: {major: 1, minor: 0}})
+    expectValidRequest(seen[0]!)
+  })
+
+  it('a second stale version gives up with the 409 (exit 5)', async () => {
+    nock(URL).get('/api/v5_2/config/corda.flow').twice().reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config').twice().reply(...conflict('stale'))
+    expect(toFailure(await caught(setConfigSection(client(), 'corda.flow', {a: 5}))).exitCode).toBe(5)
+  })
+
+  it('a section never set (404) is written with version -1', async () => {
+    nock(URL).get('/api/v5_2/config/corda.rbac').reply(404, {title: 'not found', status: 404, details: {}})
+      .put('/api/v5_2/config', body => body.version === -1).reply(202, {section: 'corda.rbac', config: '{}', schemaVersion: {major: 1, minor: 0}, version: 0})
+    expect(await setConfigSection(client(), 'corda.rbac', {x: 1})).toMatchObject({previousVersion: -1, version: 0, result: 'updated'})
+  })
+})
