@@ -79,13 +79,28 @@ export function redactPassword(fields: Query): Query {
   return 'password' in fields ? {...fields, password: REDACTED} : fields
 }
 
+/** JSON fields whose values never reach the log (Corda's user create and password changes). */
+const SECRET_JSON_FIELDS = new Set(['password', 'initialPassword'])
+
+/** A copy of a parsed JSON value with every secret field, at any depth (wrapped bodies too), redacted. */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson)
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(value)) out[key] = SECRET_JSON_FIELDS.has(key) && field !== null ? REDACTED : redactJson(field)
+  return out
+}
+
 /** The request body as the log records it. */
 export function loggedBody(body: Buffer, contentType: string | undefined): unknown {
   if (body.length === 0) return undefined
   const text = body.toString('utf8')
   const media = mediaType(contentType)
   if (isForm(media)) return redactPassword(parsePairs(text))
-  return isJson(media) ? jsonOrText(text) : text
+  if (!isJson(media)) return text
+  const parsed = jsonOrText(text)
+  // Malformed JSON is logged as sent, minus anything that looks like a secret field's string value.
+  return typeof parsed === 'string' ? parsed.replace(/("(?:initialPassword|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/g, `$1"${REDACTED}"`) : redactJson(parsed)
 }
 
 /** Parsed JSON if the text parses, else the text itself; undefined if empty. */

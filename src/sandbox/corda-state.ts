@@ -2,6 +2,7 @@
 // Time comes only from `ctx.clock`; every delay is one of the constants below. State advances lazily: each
 // handler calls `settle` first, which applies, in time order, every scheduled transition that is now due.
 import {createHash} from 'node:crypto'
+import type {CordaVersion} from './corda.js'
 
 /** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
 export type Clock = () => number
@@ -33,9 +34,11 @@ export interface CordaSettings {
   maxUploadBytes: number
   /** When true a CPI fails at "Validating CPI" unless a code-signer certificate was imported. */
   requireSigner: boolean
+  /** The API versions served (a 5.2 cluster serves all three, 5.1 `v1`+`v5_1`, 5.0 only `v1`); others 404. */
+  versions: readonly CordaVersion[]
 }
 
-export const DEFAULT_CORDA_SETTINGS: CordaSettings = {maxUploadBytes: 200_000_000, requireSigner: false}
+export const DEFAULT_CORDA_SETTINGS: CordaSettings = {maxUploadBytes: 200_000_000, requireSigner: false, versions: ['v5_2', 'v5_1', 'v1']}
 
 /** The sandbox signs nothing: every CPI carries this signer summary hash. */
 export const SANDBOX_SIGNER = `SHA-256:${createHash('sha256').update('workerctl sandbox code signer').digest('hex').toUpperCase()}`
@@ -112,6 +115,56 @@ export interface Flow {
   updated: number
 }
 
+export type PermissionType = 'ALLOW' | 'DENY'
+
+/** An RBAC user. The built-in admin's password is the sandbox's configured one (`settings.password`) until changed. */
+export interface RbacUser {
+  id: string
+  loginName: string
+  fullName: string
+  enabled: boolean
+  /** null for SSO users (created without initialPassword): they cannot use Basic auth. */
+  password: {salt: string; hash: string} | null
+  /** ISO instant, or null: never expires. */
+  passwordExpiry: string | null
+  parentGroup: string | null
+  version: number
+  updated: number
+  /** In association order. */
+  roles: Array<{roleId: string; created: number}>
+}
+
+export interface RbacRole {
+  id: string
+  roleName: string
+  groupVisibility: string | null
+  version: number
+  updated: number
+  permissions: Array<{permissionId: string; created: number}>
+}
+
+export interface RbacPermission {
+  id: string
+  permissionType: PermissionType
+  permissionString: string
+  groupVisibility: string | null
+  /** Short hash (as given); a permission with one applies only to that vnode's flow starts. */
+  virtualNode: string | null
+  version: number
+  updated: number
+  /** permissionString compiled to match a whole resource string, case-insensitively. */
+  regex: RegExp
+}
+
+/** One stored cluster configuration section (PUT /config). */
+export interface ConfigSection {
+  section: string
+  /** The JSON text as stored (what GET answers as `sourceConfig`). */
+  source: string
+  version: number
+  schemaVersion: {major: number; minor: number}
+}
+
 interface Scheduled {
   at: number
   seq: number
@@ -130,6 +183,13 @@ export class CordaState {
   readonly operations = new Map<string, VNodeOperation>()
   /** short hash → clientRequestId → flow, in start order. */
   readonly flows = new Map<string, Map<string, Flow>>()
+  /** RBAC users by lower-case login name (logins compare case-insensitively). */
+  readonly users = new Map<string, RbacUser>()
+  /** RBAC roles and permissions by id, in creation order. */
+  readonly roles = new Map<string, RbacRole>()
+  readonly permissions = new Map<string, RbacPermission>()
+  /** Cluster configuration sections that have a stored config, by name. */
+  readonly configs = new Map<string, ConfigSection>()
   private queue: Scheduled[] = []
   private seq = 0
 

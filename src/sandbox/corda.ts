@@ -3,8 +3,10 @@
 import {parseBasic} from './auth.js'
 import type {SandboxContext} from './context.js'
 import {registerCertificates} from './corda-certs.js'
+import {registerConfig} from './corda-config.js'
 import {registerCpi} from './corda-cpi.js'
 import {registerFlows} from './corda-flows.js'
+import {authenticate, authorize, authorizeBody, registerRbac} from './corda-rbac.js'
 import {registerVirtualNodes} from './corda-vnodes.js'
 import {cordaError} from './errors.js'
 import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from './router.js'
@@ -30,20 +32,29 @@ export function cordaUnauthorized(): SandboxResponse {
   return {...cordaError(401, 'User authentication failed.'), headers: {'www-authenticate': 'Basic realm="FlowWorker"'}}
 }
 
+/**
+ * The REST worker's security, in one place: HTTP Basic against the RBAC users (the built-in admin and any created
+ * user that is enabled, with a matching, unexpired password), then the user's permissions against the request's
+ * resource string (corda-rest.md §2, corda-rbac.ts). 401 / 403 as the cluster answers them.
+ */
 export function basicGuard(ctx: SandboxContext): Guard {
   return req => {
-    const credentials = parseBasic(req.headers.authorization)
-    const {username, password} = ctx.settings
-    if (credentials?.username === username && credentials.password === password) return {principal: username}
-    return {response: cordaUnauthorized()}
+    const user = authenticate(ctx, parseBasic(req.headers.authorization), req)
+    if (!user) return {response: cordaUnauthorized()}
+    const refused = authorize(ctx, user, req)
+    return refused ? {response: refused} : {principal: user.loginName}
   }
 }
 
-/** Registers `path` (lower-case, relative to /api/<version>) for each version it exists in. */
+/**
+ * Registers `path` (lower-case, relative to /api/<version>) for each version it exists in that the sandbox serves.
+ * Guarded routes also pass the checks that need the body (the `StartFlow:` permission) before their handler.
+ */
 export function cordaRoute(router: Router, ctx: SandboxContext, method: string, path: string, handler: CordaHandler, options: CordaRouteOptions = {}): void {
   const guard = options.auth === false ? undefined : basicGuard(ctx)
-  for (const version of options.versions ?? CORDA_VERSIONS) {
-    router.add(method, `${CORDA_API}/${version}${path}`, req => handler(req, version), {
+  const served = ctx.corda.settings.versions
+  for (const version of (options.versions ?? CORDA_VERSIONS).filter(v => served.includes(v))) {
+    router.add(method, `${CORDA_API}/${version}${path}`, req => (guard && authorizeBody(ctx, method, path, req)) || handler(req, version), {
       raw: options.raw, parseJson: options.parseJson, guard, lowercaseRedirect: true,
     })
   }
@@ -75,4 +86,6 @@ export function registerCorda(router: Router, ctx: SandboxContext): void {
   registerCertificates(router, ctx)
   registerVirtualNodes(router, ctx)
   registerFlows(router, ctx)
+  registerRbac(router, ctx)
+  registerConfig(router, ctx)
 }

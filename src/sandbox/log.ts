@@ -14,7 +14,10 @@ export interface LoggedRequest {
   /** Lower-case names; `authorization` reduced to its scheme + ' [redacted]'. */
   headers: Record<string, string>
   requestContentType?: string
-  /** Parsed JSON; form fields (password redacted) for urlencoded; raw string otherwise; undefined if empty. */
+  /**
+   * Parsed JSON (`password`/`initialPassword` fields redacted at any depth); form fields (password redacted) for
+   * urlencoded; raw string otherwise; undefined if empty.
+   */
   requestBody?: unknown
   /** 0 when the sandbox answered nothing (a fault reset, or the client went away first). */
   status: number

@@ -5,7 +5,7 @@ import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 import {adminRoutes} from './admin.js'
 import {createContext, type SandboxContext} from './context.js'
-import {registerCorda} from './corda.js'
+import {CORDA_VERSIONS, type CordaVersion, registerCorda} from './corda.js'
 import {Faults} from './faults.js'
 import {requestHandler} from './handle.js'
 import {registerJobService} from './jobservice.js'
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   maxUploadBytes?: number  // Corda's corda.rest.maxContentLength; default 200,000,000
   requireSigner?: boolean  // CPIs fail validation unless a code-signer certificate was imported; default false
   clock?: () => number     // the time emulated async work follows; default Date.now (tests move their own)
+  /** Corda API versions served (default all three, as 5.2); the others answer 404 like any unknown path. */
+  cordaVersions?: CordaVersion[]
 }
 
 export interface SandboxServer {
@@ -63,6 +65,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.clock) ctx.clock = options.clock
   if (options.maxUploadBytes !== undefined) ctx.corda.settings.maxUploadBytes = options.maxUploadBytes
   if (options.requireSigner !== undefined) ctx.corda.settings.requireSigner = options.requireSigner
+  if (options.cordaVersions !== undefined) {
+    const unknown = options.cordaVersions.filter(v => !(CORDA_VERSIONS as readonly string[]).includes(v))
+    if (unknown.length > 0 || options.cordaVersions.length === 0) {
+      throw new RangeError(`cordaVersions must list some of ${CORDA_VERSIONS.join(', ')}, got ${JSON.stringify(options.cordaVersions)}`)
+    }
+    ctx.corda.settings.versions = [...new Set(options.cordaVersions)]
+  }
   const services = new Router()
   for (const register of SERVICES) register(services, ctx)
 

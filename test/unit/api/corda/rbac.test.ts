@@ -78,7 +78,7 @@ describe('ensureRole', () => {
     nock(URL).get('/api/v5_2/role').reply(200, [])
       .post('/api/v5_2/role', {roleName: 'Dev', groupVisibility: null}).reply(201, role([], 'Dev'))
       .get('/api/v5_2/permission').query(true).reply(200, [])
-      .post('/api/v5_2/permission/bulk', {permissionsToCreate: wanted, roleIds: [ROLE_ID]}).reply(201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]})
+      .post('/api/v5_2/permission/bulk', JSON.parse(JSON.stringify({permissionsToCreate: wanted, roleIds: [ROLE_ID]}))).reply(201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]})
       .get(`/api/v5_2/role/${ROLE_ID}`).reply(200, role([PERM_ID], 'Dev'))
     expect(await ensureRole(client(), 'Dev', {permissions: wanted})).toMatchObject({result: 'created', addedPermissions: [PERM_ID]})
   })
