@@ -177,3 +177,9 @@ export async function ensureUser(corda: CordaClient, wanted: CreateUserType, rol
   }
   return {...user, result}
 }
+
+/** Every permission by id: two list calls (ALLOW, DENY) rather than one GET per permission. */
+export async function permissionIndex(corda: CordaClient): Promise<Map<string, PermissionResponseType>> {
+  const all = (await Promise.all((['ALLOW', 'DENY'] as const).map(permissionType => corda.permissions.list({permissionType})))).flat()
+  return new Map(all.map(p => [p.id, p]))
+}

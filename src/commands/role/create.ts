@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {ensureRole} from '../../api/corda/rbac-ops.js'
+import {ensureRole, permissionIndex} from '../../api/corda/rbac-ops.js'
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES, templatePermissions} from '../../api/corda/rbac-templates.js'
 import {UsageError} from '../../cli/errors.js'
 import {ServiceCommand} from '../../cli/service-command.js'
@@ -35,6 +35,8 @@ JSON: the RoleResponseType plus result and addedPermissions.`
     const hash = flags.template && flags.vnode ? await corda.vnodes.shortHash(flags.vnode) : undefined
     const permissions = flags.template ? templatePermissions(flags.template, hash) : []
     const role = await ensureRole(corda, args.name, {groupVisibility: flags['group-visibility'], permissions})
-    await this.output(role, roleView())
+    // The table format spells the permissions out.
+    const known = this.out.format === 'table' && role.permissions.length > 0 ? await permissionIndex(corda) : undefined
+    await this.output(role, roleView(known))
   }
 }

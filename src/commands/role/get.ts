@@ -1,4 +1,4 @@
-import {resolveRole} from '../../api/corda/rbac-ops.js'
+import {permissionIndex, resolveRole} from '../../api/corda/rbac-ops.js'
 import {roleArg} from '../../cli/corda-args.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
@@ -13,8 +13,6 @@ export default class RoleGet extends ServiceCommand {
     const corda = await this.corda()
     const role = await resolveRole(corda, args.role)
     if (this.out.format !== 'table' || role.permissions.length === 0) return this.output(role, roleView())
-    // The table format spells the permissions out: two list calls rather than one GET per permission.
-    const all = (await Promise.all((['ALLOW', 'DENY'] as const).map(permissionType => corda.permissions.list({permissionType})))).flat()
-    await this.output(role, roleView(new Map(all.map(p => [p.id, p]))))
+    await this.output(role, roleView(await permissionIndex(corda)))
   }
 }
