@@ -63,6 +63,13 @@ try {
   await workerctl(['cpi', 'upload', files.cpiV2], {shown: `workerctl cpi upload ${shortPath(files.cpiV2)}`})
   await workerctl(['vnode', 'upgrade', 'Alice', '--cpi', 'workerctl-demo@2.0', '--yes'])
 
+  console.log('\nAccess control: a role from a template, a user for a CI pipeline, and the cluster configuration.')
+  await workerctl(['role', 'create', 'FlowRunner-Alice', '--template', 'flow-executor', '--vnode', 'Alice'])
+  await workerctl(['user', 'create', 'ci-runner', '--full-name', 'CI runner', '--role', 'FlowRunner-Alice', '--password-stdin'],
+    {stdin: 'demo-Passw0rd\n', shown: 'echo "$CI_PASSWORD" | workerctl user create ci-runner --full-name "CI runner" --role FlowRunner-Alice --password-stdin'})
+  await workerctl(['user', 'permissions', 'ci-runner'])
+  await workerctl(['cluster', 'config', 'get', 'corda.flow', '--with-defaults'])
+
   console.log('\nContexts and credentials: log in to a context, and see a wrong password refused.')
   await workerctl(
     ['login', '--context', 'demo', '--corda-url', url, '--username', 'admin', '--wm-url', url, '--tenant', 'sandbox', '--wm-username', 'admin', '--jobs-url', url, '--password-stdin'],

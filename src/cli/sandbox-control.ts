@@ -1,9 +1,10 @@
 // The CLI side of the sandbox: where a running one is recorded, and the `sandbox` context it writes.
 import {readFileSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
-import {get as httpsGet} from 'node:https'
-import {get as httpGet} from 'node:http'
+import {request as httpsRequest} from 'node:https'
+import {request as httpRequest} from 'node:http'
 import {join} from 'node:path'
+import {CliError, Exit} from './errors.js'
 import {updateConfig} from '../config/config.js'
 import {Credentials} from '../config/credentials.js'
 import {readJsonIfExists, writeFileAtomic} from '../config/files.js'
@@ -56,24 +57,30 @@ export interface SandboxHealth {
 
 /** Asks a running sandbox how it is (trusting its own CA); undefined when nothing answers. */
 export function fetchHealth(state: SandboxState): Promise<SandboxHealth | undefined> {
+  return sandboxCall<SandboxHealth>(state, 'GET', '/_sandbox/health')
+}
+
+/** A call to the running sandbox's own control endpoints (/_sandbox/...): its JSON answer, or undefined if none. */
+export function sandboxCall<T>(state: SandboxState, method: string, path: string): Promise<T | undefined> {
   const ca = state.caPath ? readFileSync(state.caPath, 'utf8') : undefined
   return new Promise(resolve => {
-    const url = `${state.url}/_sandbox/health`
     const onResponse = (res: import('node:http').IncomingMessage) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', chunk => (body += chunk))
       res.on('end', () => {
         try {
-          resolve(res.statusCode === 200 ? (JSON.parse(body) as SandboxHealth) : undefined)
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as T) : undefined)
         } catch {
           resolve(undefined)
         }
       })
     }
-    const req = state.tls ? httpsGet(url, {ca, timeout: 2000}, onResponse) : httpGet(url, {timeout: 2000}, onResponse)
+    const options = {method, timeout: 2000, ...(state.tls ? {ca} : {})}
+    const req = state.tls ? httpsRequest(`${state.url}${path}`, options, onResponse) : httpRequest(`${state.url}${path}`, options, onResponse)
     req.on('error', () => resolve(undefined))
     req.on('timeout', () => req.destroy())
+    req.end()
   })
 }
 
@@ -93,4 +100,13 @@ export async function configureSandboxContext(opts: {url: string; caPath?: strin
   await credentials.set(SANDBOX_CONTEXT, 'corda-password', SANDBOX_PASSWORD)
   await credentials.set(SANDBOX_CONTEXT, 'wm-password', SANDBOX_PASSWORD)
   await credentials.delete(SANDBOX_CONTEXT, 'wm-session') // a token from an earlier sandbox is not valid on this one
+}
+
+/** Stops or starts a simulated worker type of the running sandbox; its state as the sandbox reports it. */
+export async function switchSandboxWorker(type: string, action: 'stop' | 'start', now = false): Promise<Record<string, unknown>> {
+  const state = await readState()
+  if (!state) throw new CliError('no sandbox is running', Exit.UNREACHABLE, 'start one: `workerctl sandbox start`')
+  const answer = await sandboxCall<Record<string, unknown>>(state, 'POST', `/_sandbox/workers/${encodeURIComponent(type)}/${action}${now ? '?now=true' : ''}`)
+  if (!answer) throw new CliError(`the sandbox at ${state.url} did not ${action} worker type ${type}`, Exit.NOT_FOUND, 'check the type with `workerctl worker check`')
+  return answer
 }

@@ -1,6 +1,6 @@
 // The one output path: data to stdout as a table, JSON or YAML; everything else to stderr.
 import {painter, type Paint} from './paint.js'
-import {type Columns, renderTable} from './table.js'
+import {type Columns, renderTable, StreamingTable} from './table.js'
 
 export type Format = 'table' | 'json' | 'yaml'
 export const FORMATS: readonly Format[] = ['table', 'json', 'yaml']
@@ -51,6 +51,37 @@ export class Output {
     }
     const {stringify} = await import('yaml')
     return this.write(stringify(value))
+  }
+
+  /**
+   * Prints rows as they arrive, never holding them all: a JSON array written row by row, YAML list items, or a table
+   * whose column widths are set by the first rows (later cells are cut to fit). Returns how many rows were printed.
+   */
+  async stream<T>(rows: AsyncIterable<T>, columns: Columns<T>): Promise<number> {
+    let count = 0
+    if (this.format === 'json') {
+      for await (const row of rows) this.write(`${count++ === 0 ? '[\n' : ',\n'}  ${JSON.stringify(row)}`)
+      this.write(count === 0 ? '[]\n' : '\n]\n')
+      return count
+    }
+    if (this.format === 'yaml') {
+      const {stringify} = await import('yaml')
+      for await (const row of rows) {
+        this.write(stringify([row]))
+        count++
+      }
+      if (count === 0) this.write('[]\n')
+      return count
+    }
+    const paint = await this.paint()
+    const table = new StreamingTable(columns, paint, line => this.write(`${line}\n`))
+    for await (const row of rows) {
+      table.add(row)
+      count++
+    }
+    table.end()
+    if (count === 0) this.note('nothing to show')
+    return count
   }
 
   /** A line for people (progress, confirmations): stderr, so stdout stays data. */

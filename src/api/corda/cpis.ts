@@ -3,7 +3,7 @@ import type {Readable} from 'node:stream'
 import {ApiError} from '../errors.js'
 import {poll} from '../wait.js'
 import type {CordaApi} from './client.js'
-import {multipartBody} from './multipart.js'
+import {multipartBody} from '../multipart.js'
 import type {CpiMetadata, CpiUploadResponse, CpiUploadStatus, GetCPIsResponse} from './types.js'
 
 export interface CpiUploadOptions {

@@ -1,4 +1,4 @@
-// Types named after the schemas of specs/regards-rs-worker-manager.openapi.json.
+// Types named after the schemas of specs/regards-rs-worker-manager.openapi.json (reference/worker-manager.md).
 export interface WorkerTypeAlive {
   workerType: string
   nbInstance: number
@@ -11,4 +11,108 @@ export interface OAuthToken {
   token_type?: string
   tenant?: string
   scope?: string
+}
+
+export const REQUEST_STATUSES = ['TO_DISPATCH', 'NO_WORKER_AVAILABLE', 'DISPATCHED', 'RUNNING', 'SUCCESS', 'ERROR', 'INVALID_CONTENT', 'TO_DELETE'] as const
+export type RequestStatus = (typeof REQUEST_STATUSES)[number]
+
+/** The only statuses retry and delete act on (RequestScanTask.BLOCKED_REQUESTS_STATUSES). */
+export const BLOCKED_STATUSES = ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT'] as const satisfies readonly RequestStatus[]
+export type BlockedStatus = (typeof BLOCKED_STATUSES)[number]
+
+export interface LightRequest {
+  /** The database id: what the `ids` filter takes. */
+  id: number
+  /** The business id: what GET /requests/{requestId} takes. */
+  requestId: string
+  creationDate: string
+  contentType: string
+  source: string
+  session: string
+  status: RequestStatus
+  dispatchedWorkerType?: string | null
+  /** Free text, possibly a whole Java stack trace. */
+  error?: string | null
+}
+
+export interface Link {
+  rel: string
+  href: string
+}
+
+export interface EntityModelLightRequest {
+  content: LightRequest
+  links: Link[]
+}
+
+export interface PageMetadata {
+  size: number
+  totalElements: number
+  totalPages: number
+  number: number
+}
+
+export interface PagedModelEntityModelLightRequest {
+  content: EntityModelLightRequest[]
+  metadata: PageMetadata
+  links: Link[]
+}
+
+export interface ValuesRestriction<T> {
+  mode: 'INCLUDE' | 'EXCLUDE'
+  values: T[]
+  matchMode?: 'STRICT' | 'STARTS_WITH' | 'CONTAINS' | 'ENDS_WITH'
+  ignoreCase?: boolean
+}
+
+export interface DatesRangeRestriction {
+  after?: string
+  before?: string
+}
+
+export interface SearchRequestParameters {
+  source?: string
+  session?: string
+  dispatchedWorkerType?: string
+  contentTypes?: ValuesRestriction<string>
+  statuses?: ValuesRestriction<RequestStatus>
+  ids?: ValuesRestriction<number>
+  creationDate?: DatesRangeRestriction
+}
+
+export interface ModuleInformation {
+  id?: string
+  name?: string
+  [key: string]: unknown
+}
+
+export interface ModuleImportReport {
+  moduleInformation?: ModuleInformation
+  importErrors?: string[]
+  onlyErrors?: boolean
+}
+
+/** What `POST /microservice/configuration` reported: 201 all imported, 206 some, 409 none. */
+export interface ConfigImportResult {
+  status: 201 | 206 | 409
+  reports: ModuleImportReport[]
+}
+
+export interface WorkerConfigDto {
+  workerType: string
+  contentTypeInputs: string[]
+  contentTypeOutput?: string | null
+  keepErrors?: boolean
+}
+
+export interface WorkflowConfigDto {
+  workflowType: string
+  keepErrors?: boolean
+  steps: Array<{stepNumber: number; workerType: string}>
+}
+
+/** The export's format (reference §7): one module with `{key, value}` items. */
+export interface MicroserviceConfiguration {
+  microservice: string
+  modules: Array<{module: ModuleInformation; resetBeforeImport?: boolean; configuration: Array<{key: string; value: unknown}>}>
 }

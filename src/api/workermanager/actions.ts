@@ -1,0 +1,104 @@
+// Retry and delete, safely (reference/worker-manager.md §6): count what the filter matches, act on exactly that set
+// (blocked statuses as INCLUDE, `creationDate.before` fixed at counting time), then follow the asynchronous job by
+// polling counts, since the service gives no job id.
+import {poll} from '../wait.js'
+import type {WorkerManagerClient} from './client.js'
+import {actionSearch, batches, type RequestFilter} from './filters.js'
+import type {BlockedStatus, LightRequest, SearchRequestParameters} from './types.js'
+
+export type RequestAction = 'retry' | 'delete'
+
+export interface ActionPlan {
+  action: RequestAction
+  /** The filter sent: what was counted is what is acted on. */
+  search: SearchRequestParameters
+  /** Per blocked status, how many match now. */
+  counts: Partial<Record<BlockedStatus, number>>
+  total: number
+  sample: LightRequest[]
+}
+
+const statusesOf = (search: SearchRequestParameters) => (search.statuses?.values ?? []) as BlockedStatus[]
+const withStatus = (search: SearchRequestParameters, status: string): SearchRequestParameters => ({...search, statuses: {mode: 'INCLUDE', values: [status as BlockedStatus]}})
+
+async function countEach(wm: WorkerManagerClient, search: SearchRequestParameters): Promise<Partial<Record<BlockedStatus, number>>> {
+  const pairs = await Promise.all(statusesOf(search).map(async s => [s, await wm.count(withStatus(search, s))] as const))
+  return Object.fromEntries(pairs)
+}
+
+const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).reduce<number>((n, c) => n + (c ?? 0), 0)
+
+/** Counts what a retry or delete would touch and keeps a few rows to show. Nothing is changed. */
+export async function planAction(wm: WorkerManagerClient, action: RequestAction, filter: RequestFilter, now = new Date()): Promise<ActionPlan> {
+  const search = actionSearch(filter, now)
+  const [counts, page] = await Promise.all([countEach(wm, search), wm.searchPage(search, {page: 0, size: 5, sort: ['creationDate,DESC']})])
+  return {action, search, counts, total: sum(counts), sample: page.rows}
+}
+
+export interface ActionOutcome {
+  action: RequestAction
+  matched: number
+  /** Retry: moved out of the blocked statuses (dispatched, running or done). */
+  redispatched?: number
+  /** Retry: back in NO_WORKER_AVAILABLE, no live worker. */
+  delayedAgain?: number
+  /** Retry: still ERROR or INVALID_CONTENT (not processed before the deadline). */
+  stillErrored?: number
+  deleted?: number
+  /** Still queued by the service's job (TO_DISPATCH / TO_DELETE) when waiting stopped. */
+  pending: number
+  /** false when --timeout ran out before the job finished. */
+  complete: boolean
+}
+
+/**
+ * Sends the action: one call for a filter, or one per 1000 database ids. Returns the number of calls made.
+ */
+export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Promise<number> {
+  const ids = plan.search.ids?.values
+  const calls = ids && ids.length > 1000 ? batches(ids).map(values => ({...plan.search, ids: {mode: 'INCLUDE' as const, values}})) : [plan.search]
+  for (const search of calls) await (plan.action === 'retry' ? wm.retry(search) : wm.delete(search))
+  return calls.length
+}
+
+/**
+ * Polls until the service's job has handled the matched set: nothing of it left in TO_DISPATCH/TO_DELETE and, for
+ * a retry, no ERROR/INVALID_CONTENT left unprocessed (for a delete, nothing left). Stops at the deadline with what it saw.
+ */
+export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, options: {deadline?: number; signal?: AbortSignal; onProgress?: (o: ActionOutcome) => void} = {}): Promise<ActionOutcome> {
+  const transient = plan.action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE'
+  const measure = async (): Promise<ActionOutcome> => {
+    const [after, pending] = await Promise.all([countEach(wm, plan.search), wm.count(withStatus(plan.search, transient))])
+    const remaining = sum(after)
+    if (plan.action === 'delete') return {action: 'delete', matched: plan.total, deleted: Math.max(0, plan.total - remaining - pending), pending, complete: false}
+    const delayedAgain = after.NO_WORKER_AVAILABLE ?? 0
+    const stillErrored = (after.ERROR ?? 0) + (after.INVALID_CONTENT ?? 0)
+    return {action: 'retry', matched: plan.total, redispatched: Math.max(0, plan.total - remaining - pending), delayedAgain, stillErrored, pending, complete: false}
+  }
+  // The job starts asynchronously: until it has visibly begun (something pending or moved), give it a few polls.
+  let polls = 0
+  let begun = false
+  const isDone = (o: ActionOutcome) => {
+    polls++
+    begun ||= o.pending > 0 || (o.deleted ?? o.redispatched ?? 0) > 0
+    const settled = o.pending === 0 && (o.action === 'delete' ? o.deleted === o.matched : o.stillErrored === 0)
+    return settled && (begun || polls >= 4)
+  }
+  let last: ActionOutcome | undefined
+  try {
+    last = await poll({
+      what: `${plan.action} of ${plan.total} requests`,
+      fetch: measure,
+      done: isDone,
+      onState: o => {
+        last = o
+        options.onProgress?.(o)
+      },
+      deadline: options.deadline, signal: options.signal, initialMs: 500, maxMs: 3000,
+    })
+    return {...last, complete: true}
+  } catch (error) {
+    if (last && (error as Error).name === 'WaitTimeoutError') return last
+    throw error
+  }
+}

@@ -1,0 +1,35 @@
+import {Flags} from '@oclif/core'
+import {toSearch} from '../../api/workermanager/filters.js'
+import {requestFilter, requestFilterFlags} from '../../cli/request-flags.js'
+import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {requestTable} from '../../format/requests.js'
+
+export default class RequestList extends ServiceCommand {
+  static override summary = 'List worker-manager requests, printing them as pages arrive'
+  static override description = `Filters combine (AND). The table shows an error on one cut line; \`request get\` and JSON have it
+whole. -o json prints a JSON array, streamed: \`--all -o json\` over a million rows never holds them in memory.`
+
+  static override examples = [
+    '<%= config.bin %> request list --status ERROR --since 2h',
+    '<%= config.bin %> request list --status NO_WORKER_AVAILABLE --content-type lta-to-extract-request',
+    '<%= config.bin %> request list --session Mission1 --all -o json > requests.json',
+  ]
+
+  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('10m')}
+  static override flags = {
+    ...requestFilterFlags,
+    limit: Flags.integer({min: 1, default: 50, description: 'at most this many rows', exclusive: ['all']}),
+    all: Flags.boolean({description: 'every matching row'}),
+    sort: Flags.string({description: 'FIELD[,ASC|DESC]: requestId, creationDate, status, contentType, source, session, dispatchedWorkerType, id', default: 'creationDate,DESC'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(RequestList)
+    const search = toSearch(requestFilter(flags))
+    const wm = await this.workerManager()
+    const limit = flags.all ? undefined : flags.limit
+    // A stable order: the id breaks ties, so no row is skipped or repeated between pages.
+    const sort = [flags.sort, 'id,ASC']
+    await this.out.stream(wm.search(search, {limit, sort, pageSize: limit === undefined ? 1000 : Math.min(limit, 1000)}), requestTable)
+  }
+}
