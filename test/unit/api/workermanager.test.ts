@@ -1,0 +1,157 @@
+// The worker-manager client and its operations against nock: paging on the wire, safe retry/delete filters,
+// config import outcomes, the summary's causes.
+import nock from 'nock'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {HttpTransport} from '../../../src/api/http.js'
+import {planAction, sendAction} from '../../../src/api/workermanager/actions.js'
+import {WorkerManagerClient} from '../../../src/api/workermanager/client.js'
+import {actionSearch, blockedStatuses, errorShape, toSearch} from '../../../src/api/workermanager/filters.js'
+import {summarizeRequests} from '../../../src/api/workermanager/summary.js'
+import type {LightRequest} from '../../../src/api/workermanager/types.js'
+import {InputError} from '../../../src/api/errors.js'
+import {validateRequest} from '../../helpers/contract.js'
+
+const GW = 'http://regards.test'
+const BASE = '/api/v1/rs-worker-manager'
+const wm = () => new WorkerManagerClient(new HttpTransport({service: 'workerManager', url: GW, retry: {attempts: 1}}))
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+const row = (id: number, extra: Partial<LightRequest> = {}): LightRequest => ({
+  id, requestId: `req-${id}`, creationDate: '2026-11-25T08:00:00.000Z', contentType: 'ct-a', source: 'CNES', session: 's1', status: 'ERROR', ...extra,
+})
+const page = (rows: LightRequest[], number: number, totalElements: number, size: number) => ({
+  content: rows.map(content => ({content, links: []})), metadata: {size, totalElements, totalPages: Math.ceil(totalElements / size), number}, links: [],
+})
+
+interface Seen {
+  query: Record<string, string | string[]>
+  body: unknown
+  method: string
+  path: string
+}
+
+function record(seen: Seen[], reply: (s: Seen) => [number, unknown?]) {
+  return function (this: nock.ReplyFnContext, uri: string, body: nock.Body): [number, nock.Body] {
+    const url = new URL(uri, GW)
+    const query: Record<string, string | string[]> = {}
+    for (const k of new Set(url.searchParams.keys())) {
+      const all = url.searchParams.getAll(k)
+      query[k] = all.length === 1 ? all[0]! : all
+    }
+    const s = {query, body: typeof body === 'string' && body !== '' ? JSON.parse(body) : body, method: this.req.method ?? '', path: url.pathname}
+    seen.push(s)
+    const [status, answer] = reply(s)
+    return [status, (answer ?? '') as nock.Body]
+  }
+}
+
+const valid = (s: Seen) => expect(validateRequest({method: s.method, path: s.path, query: s.query, requestContentType: 'application/json', requestBody: s.body, status: 200})).toEqual([])
+
+describe('search', () => {
+  it('pages with separate page, size and sort parameters and stops at the last page', async () => {
+    const seen: Seen[] = []
+    nock(GW).post(`${BASE}/requests`).query(true).times(3).reply(record(seen, s => {
+      const n = Number(s.query.page)
+      const rows = [row(n * 2 + 1), row(n * 2 + 2)].filter(r => r.id <= 5)
+      return [200, page(rows, n, 5, 2)]
+    }))
+    const ids: number[] = []
+    for await (const r of wm().search({source: 'CNES'}, {pageSize: 2, sort: ['creationDate,DESC', 'id,ASC']})) ids.push(r.id)
+    expect(ids).toEqual([1, 2, 3, 4, 5])
+    expect(seen.map(s => s.query)).toEqual([0, 1, 2].map(n => ({page: String(n), size: '2', sort: ['creationDate,DESC', 'id,ASC']})))
+    expect(seen[0]!.body).toEqual({source: 'CNES'})
+    seen.forEach(valid)
+  })
+
+  it('stops at the limit without fetching more pages', async () => {
+    nock(GW).post(`${BASE}/requests`).query(true).once().reply(200, page([row(1), row(2), row(3)], 0, 100, 3))
+    const ids: number[] = []
+    for await (const r of wm().search({}, {pageSize: 3, limit: 2})) ids.push(r.id)
+    expect(ids).toEqual([1, 2])
+  })
+})
+
+describe('retry and delete filters', () => {
+  it('keeps only blocked statuses, refuses an empty intersection, and always sets creationDate.before', () => {
+    expect(blockedStatuses()).toEqual(['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT'])
+    expect(blockedStatuses(['ERROR', 'DISPATCHED'])).toEqual(['ERROR'])
+    expect(() => blockedStatuses(['DISPATCHED', 'RUNNING'])).toThrow(InputError)
+    const now = new Date('2026-11-25T10:00:00Z')
+    expect(actionSearch({statuses: ['ERROR'], session: 'M1'}, now)).toEqual({
+      session: 'M1', statuses: {mode: 'INCLUDE', values: ['ERROR']}, creationDate: {before: '2026-11-25T10:00:00.000Z'},
+    })
+    expect(actionSearch({until: new Date('2026-11-24T00:00:00Z')}, now).creationDate).toEqual({before: '2026-11-24T00:00:00.000Z'})
+  })
+
+  it('sends DELETE with a JSON body, and ids in batches of 1000', async () => {
+    const seen: Seen[] = []
+    nock(GW).post(`${BASE}/requests`).query(true).times(4).reply(200, page([], 0, 2500, 1))
+      .delete(`${BASE}/requests/delete`).times(3).reply(record(seen, () => [200]))
+    const ids = Array.from({length: 2500}, (_, i) => i + 1)
+    const plan = await planAction(wm(), 'delete', {ids})
+    expect(await sendAction(wm(), plan)).toBe(3)
+    expect(seen.map(s => (s.body as {ids: {values: number[]}}).ids.values.length)).toEqual([1000, 1000, 500])
+    for (const s of seen) {
+      expect((s.body as {statuses: unknown}).statuses).toEqual({mode: 'INCLUDE', values: ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT']})
+      expect((s.body as {creationDate: {before: string}}).creationDate.before).toBe(plan.search.creationDate!.before)
+      valid(s)
+    }
+  })
+})
+
+describe('config import', () => {
+  it('reports 201, 206 with reports, and 409', async () => {
+    nock(GW).post(`${BASE}/microservice/configuration`).reply(201)
+      .post(`${BASE}/microservice/configuration`).reply(206, [{moduleInformation: {id: 'workermanager'}, importErrors: ['NotExistingWorkerError'], onlyErrors: false}])
+      .post(`${BASE}/microservice/configuration`).reply(409, [{importErrors: ['all bad'], onlyErrors: true}])
+    expect(await wm().importConfig('{}')).toEqual({status: 201, reports: []})
+    expect((await wm().importConfig('{}')).reports[0]!.importErrors).toEqual(['NotExistingWorkerError'])
+    expect(await wm().importConfig('{}')).toMatchObject({status: 409})
+  })
+})
+
+describe('errorShape', () => {
+  it('groups the same failure with other ids, numbers and times', () => {
+    const a = 'Timeout after 3000 ms for request 6f1c2a9e-1111-4222-8333-944445555666 at 2026-11-25T08:00:00Z\n\tat fr.cnes.X(X.java:12)'
+    const b = 'Timeout after 4500 ms for request 0a1b2c3d-1111-4222-8333-944445555666 at 2026-11-24T09:13:11.123Z'
+    expect(errorShape(a)).toBe(errorShape(b))
+    expect(errorShape(a)).toBe('Timeout after <n> ms for request <id> at <time>')
+    expect(errorShape(null)).toBe('(no error text)')
+  })
+})
+
+describe('summarizeRequests', () => {
+  it('counts by status and content type, and explains a dead mapped worker, an unmapped type and the top error', async () => {
+    const counts: Record<string, number> = {NO_WORKER_AVAILABLE: 5, ERROR: 3}
+    const perType: Record<string, number> = {'NO_WORKER_AVAILABLE/ct-dead': 3, 'NO_WORKER_AVAILABLE/ct-none': 2, 'ERROR/ct-a': 3}
+    nock(GW).post(`${BASE}/requests`).query(true).times(100).reply(record([], s => {
+      const body = s.body as {statuses?: {values: string[]}; contentTypes?: {mode: string; values: string[]}}
+      const status = body.statuses!.values[0]!
+      const types = Object.keys(perType).filter(k => k.startsWith(`${status}/`)).map(k => k.split('/')[1]!)
+      const ct = body.contentTypes
+      const matching = ct ? types.filter(t => (ct.mode === 'INCLUDE') === ct.values.includes(t)) : types
+      const total = ct ? matching.reduce((n, t) => n + perType[`${status}/${t}`]!, 0) : counts[status] ?? 0
+      const size = Number(s.query.size)
+      const rows = matching.length ? Array.from({length: Math.min(size, total)}, (_, i) => row(i, {status: status as LightRequest['status'], contentType: matching[0]!, error: `Timeout after ${i} ms`})) : []
+      return [200, page(rows, 0, total, size)]
+    }))
+      .get(`${BASE}/microservice/configuration`).reply(200, {microservice: 'rs-worker-manager', modules: [{module: {id: 'workermanager'}, configuration: [
+        {key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'dead-worker', contentTypeInputs: ['ct-dead']}},
+      ]}]})
+      .get(`${BASE}/workers`).query(true).times(2).reply(200, [])
+    const summary = await summarizeRequests(wm(), {}, {stuckMs: 3_600_000})
+    expect(summary.total).toBe(8)
+    expect(summary.byStatus.find(s => s.status === 'NO_WORKER_AVAILABLE')!.contentTypes).toEqual([{contentType: 'ct-dead', count: 3}, {contentType: 'ct-none', count: 2}])
+    expect(summary.causes.map(c => [c.contentType, c.cause])).toEqual([
+      ['ct-dead', 'worker type dead-worker is mapped but sent no heartbeat in 60 s'],
+      ['ct-none', 'no config maps content type ct-none (no worker\'s contentTypeInputs, no workflow)'],
+      ['ct-a', 'most frequent: "Timeout after <n> ms" (3 of the 3 latest)'],
+    ])
+  })
+})
+
+it('toSearch leaves out what was not asked', () => {
+  expect(toSearch({})).toEqual({})
+})
