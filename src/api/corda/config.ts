@@ -2,7 +2,7 @@
 import type {CordaApi} from './client.js'
 import {isDeepStrictEqual} from 'node:util'
 import {ApiError} from '../errors.js'
-import type {ChangeResult} from './deploy.js'
+import {type ChangeResult, withHint} from './deploy.js'
 import type {GetConfigResponse, UpdateConfigParameters, UpdateConfigResponse} from './types.js'
 
 export class ClusterConfig {
@@ -57,6 +57,8 @@ export async function setConfigSection(corda: {config: ClusterConfig}, section: 
       const updated = await corda.config.update({section, version: current.version, config, schemaVersion: current.schemaVersion})
       return {section, previousVersion: current.version, version: updated.version, result: 'updated', config}
     } catch (error) {
+      const reason = error instanceof ApiError && error.status === 400 ? error.details?.reason : undefined
+      if (typeof reason === 'string') throw withHint(error as ApiError, `the cluster says: ${reason}`)
       if (!isConflict(error) || attempt > 1) throw error
     }
   }

@@ -156,19 +156,21 @@ function userDifferences(existing: UserResponseType, wanted: CreateUserType): st
  * left alone), one that differs is a 409 naming the differences. Then each role in `roles` is associated.
  */
 export async function ensureUser(corda: CordaClient, wanted: CreateUserType, roles: RoleResponseType[] = []): Promise<UserChange> {
-  let user: UserResponseType
-  let result: ChangeResult = 'created'
-  try {
-    user = await corda.users.create(wanted)
-  } catch (error) {
-    if (!isStatus(error, 409)) throw error
-    user = await corda.users.get(wanted.loginName)
+  // Looked up first, so an existing user's password is never sent again.
+  let user = await corda.users.get(wanted.loginName).catch(error => {
+    if (isStatus(error, 404)) return undefined
+    throw error
+  })
+  let result: ChangeResult = 'unchanged'
+  if (user) {
     const differences = userDifferences(user, wanted)
     if (differences.length > 0) {
-      throw withHint(error as ApiError, 'Corda cannot edit a user except for its roles and password; create another login, or match the existing one',
-        `user ${wanted.loginName} exists with ${differences.join(', ')}`)
+      throw new ConflictError(`user ${wanted.loginName} exists with ${differences.join(', ')}`,
+        'Corda cannot edit a user except for its roles and password; create another login, or match the existing one')
     }
-    result = 'unchanged'
+  } else {
+    user = await corda.users.create(wanted)
+    result = 'created'
   }
   for (const role of roles) {
     if (user.roleAssociations.some(a => a.roleId === role.id)) continue

@@ -7,7 +7,7 @@ import {
 } from '../../../../src/api/corda/rbac-ops.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
-import {ApiError, ConflictError, InputError, NotFoundError} from '../../../../src/api/errors.js'
+import {ConflictError, InputError, NotFoundError} from '../../../../src/api/errors.js'
 import {toFailure} from '../../../../src/cli/errors.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 
@@ -111,27 +111,34 @@ describe('resolveRole', () => {
 describe('ensureUser', () => {
   const wanted = {loginName: 'alice', fullName: 'Alice', enabled: true, initialPassword: 'secret-1'}
 
-  it('a 409 for the same user is unchanged, and only missing roles are added', async () => {
-    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
-      .get('/api/v5_2/user/alice').reply(200, user())
+  it('an existing equal user is unchanged without its password being sent again; only missing roles are added', async () => {
+    nock(URL).get('/api/v5_2/user/alice').reply(200, user())
       .put(`/api/v5_2/user/alice/role/${ROLE_ID}`).reply(200, user({roleAssociations: [{roleId: ROLE_ID, createTimestamp: T}]}))
     expect(await ensureUser(client(), wanted, [role()])).toMatchObject({loginName: 'alice', result: 'updated'})
-    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
-      .get('/api/v5_2/user/alice').reply(200, user())
+    nock(URL).get('/api/v5_2/user/alice').reply(200, user())
     expect(await ensureUser(client(), wanted)).toMatchObject({result: 'unchanged'})
+    expect(nock.pendingMocks()).toEqual([]) // and nock refused any POST /user
   })
 
-  it('a 409 for a user that differs names the differences (exit 5)', async () => {
-    nock(URL).post('/api/v5_2/user').reply(...conflict('User alice already exists.'))
-      .get('/api/v5_2/user/alice').reply(200, user({fullName: 'Alice Other', enabled: false}))
-    const error = (await caught(ensureUser(client(), wanted))) as ApiError
+  it('a new user is created with its initial password', async () => {
+    const seen: Seen[] = []
+    nock(URL).get('/api/v5_2/user/alice').reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
+      .post('/api/v5_2/user').reply(recorder(seen, [201, user()]))
+    expect(await ensureUser(client(), wanted)).toMatchObject({result: 'created'})
+    expect(seen[0]!.body).toEqual(wanted)
+    expectValidRequest(seen[0]!)
+  })
+
+  it('an existing user that differs is a conflict naming the differences (exit 5)', async () => {
+    nock(URL).get('/api/v5_2/user/alice').reply(200, user({fullName: 'Alice Other', enabled: false}))
+    const error = await caught(ensureUser(client(), wanted))
+    expect(error).toBeInstanceOf(ConflictError)
     expect(toFailure(error).exitCode).toBe(5)
-    expect(error.title).toBe('user alice exists with full name "Alice Other", not "Alice", disabled, not enabled')
+    expect((error as Error).message).toBe('user alice exists with full name "Alice Other", not "Alice", disabled, not enabled')
   })
 
   it('on v1 the user is looked up with ?loginname=', async () => {
-    nock(URL).post('/api/v1/user').reply(...conflict('exists'))
-      .get('/api/v1/user').query({loginname: 'alice'}).reply(200, user())
+    nock(URL).get('/api/v1/user').query({loginname: 'alice'}).reply(200, user())
     expect(await ensureUser(client('v1'), wanted)).toMatchObject({result: 'unchanged'})
   })
 })
