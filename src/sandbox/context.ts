@@ -2,6 +2,7 @@
 import {TokenStore} from './auth.js'
 import {type Clock, CordaState} from './corda-state.js'
 import {idStream, type Random} from './random.js'
+import {WmRequests} from './wm-requests.js'
 import {seededWorkers, type Workers} from './workers.js'
 
 export interface Settings {
@@ -21,11 +22,19 @@ export interface SandboxContext {
   workers: Workers
   /** The one source of time for emulated async work (replaceable: tests, a later speed option). */
   clock: Clock
+  /** REGARDS worker-manager requests (seeded by startSandbox once the clock is set). */
+  wm: WmRequests
+  /** How clients reach the sandbox ('https' with --tls): the scheme of HATEOAS links. */
+  scheme: 'http' | 'https'
   /** Emulated Corda cluster: CPIs, certificates, vnodes, flows (settings in `corda.settings`). */
   corda: CordaState
 }
 
 export function createContext(settings: Settings, seed: number): SandboxContext {
   const ids = idStream(seed)
-  return {settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers: seededWorkers(), clock: Date.now, corda: new CordaState()}
+  const workers = seededWorkers()
+  return {
+    settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers, wm: new WmRequests(workers, seed), scheme: 'http',
+    clock: Date.now, corda: new CordaState(),
+  }
 }

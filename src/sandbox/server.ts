@@ -14,6 +14,7 @@ import {registerOAuth} from './oauth.js'
 import {Router} from './router.js'
 import {selfSignedCertificate} from './tls.js'
 import {registerWorkerManager} from './workermanager.js'
+import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './wm-seed.js'
 
 export interface SandboxOptions {
   port?: number            // 0 or undefined = a free port
@@ -30,6 +31,7 @@ export interface SandboxOptions {
   maxUploadBytes?: number  // Corda's corda.rest.maxContentLength; default 200,000,000
   requireSigner?: boolean  // CPIs fail validation unless a code-signer certificate was imported; default false
   clock?: () => number     // the time emulated async work follows; default Date.now (tests move their own)
+  requests?: number        // worker-manager requests received before start (seeded history); default 150
   /** Corda API versions served (default all three, as 5.2); the others answer 404 like any unknown path. */
   cordaVersions?: CordaVersion[]
 }
@@ -72,12 +74,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     ctx.corda.settings.versions = [...new Set(options.cordaVersions)]
   }
+  seedWorkerManager(ctx, seed, options.requests ?? DEFAULT_SEEDED_REQUESTS)
+  if (options.tls) ctx.scheme = 'https'
   const services = new Router()
   for (const register of SERVICES) register(services, ctx)
 
   const log = new RequestLog()
   const cert = options.tls ? await selfSignedCertificate() : undefined
-  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined})
+  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, ctx})
   const onRequest = requestHandler({services, admin, log, faults})
   const server: Server = cert ? createHttpsServer({key: cert.key, cert: cert.cert}, onRequest) : createHttpServer(onRequest)
 
