@@ -1,4 +1,5 @@
 // Writes that never leave a half-written file and never widen permissions: config and secrets live here.
+import {randomBytes} from 'node:crypto'
 import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
@@ -10,7 +11,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 /** Writes to a temporary file in the same directory, then renames it over the target (atomic on POSIX). */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   await ensurePrivateDir(dirname(path))
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp` // unique even for two writes in the same millisecond
   await writeFile(tmp, content, {mode: 0o600})
   await chmod(tmp, 0o600)
   await rename(tmp, path)

@@ -33,6 +33,8 @@ const EXPIRY_MARGIN_MS = 30_000
 
 export class RegardsOAuth implements Auth {
   private token?: CachedToken
+  /** One grant at a time: concurrent calls (a summary's parallel counts) share it. */
+  private pending?: Promise<CachedToken>
 
   constructor(private readonly http: HttpTransport, private readonly options: RegardsOAuthOptions) {}
 
@@ -42,7 +44,7 @@ export class RegardsOAuth implements Auth {
 
   async renew(): Promise<boolean> {
     if (!this.options.password) return false
-    this.token = await this.grant()
+    this.token = await this.fetchToken()
     return true
   }
 
@@ -52,8 +54,15 @@ export class RegardsOAuth implements Auth {
       const cached = await this.options.cache?.load()
       if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) this.token = cached
     }
-    if (!this.token || this.token.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) this.token = await this.grant()
+    if (!this.token || this.token.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) this.token = await this.fetchToken()
     return this.token.accessToken
+  }
+
+  private fetchToken(): Promise<CachedToken> {
+    this.pending ??= this.grant().finally(() => {
+      this.pending = undefined
+    })
+    return this.pending
   }
 
   /** POST the password grant, form-urlencoded, with the OAuth client in HTTP Basic; the password never goes in a URL. */

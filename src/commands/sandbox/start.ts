@@ -26,6 +26,7 @@ so every command works right after it with no login. Runs in the background unle
     '<%= config.bin %> sandbox start --faults 0.1 --seed 42   # one request in ten fails, reproducibly',
     '<%= config.bin %> sandbox start --foreground',
     '<%= config.bin %> sandbox start --require-signer   # CPIs need a trusted code-signer first',
+    '<%= config.bin %> sandbox start --requests 100000  # a big worker-manager backlog to page through',
   ]
 
   static override flags = {
@@ -34,6 +35,7 @@ so every command works right after it with no login. Runs in the background unle
     faults: Flags.string({description: 'fraction of requests that fail with 503 or a reset, 0 to 1', default: '0'}),
     seed: Flags.integer({description: 'seed for generated data and faults', default: 1}),
     foreground: Flags.boolean({description: 'serve in this process until Ctrl-C'}),
+    requests: Flags.integer({min: 0, max: 1_000_000, default: 150, description: 'worker-manager requests to seed (a realistic mix: errors, delayed, stuck)'}),
     'require-signer': Flags.boolean({description: 'reject CPIs until a code-signer certificate is imported (`cert import --usage code-signer`), as a real cluster does'}),
   }
 
@@ -53,11 +55,11 @@ so every command works right after it with no login. Runs in the background unle
       }
     }
 
-    if (flags.foreground || process.env[DETACHED_ENV]) return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed, requireSigner: flags['require-signer']})
+    if (flags.foreground || process.env[DETACHED_ENV]) return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed, requireSigner: flags['require-signer'], requests: flags.requests})
     await this.startInBackground()
   }
 
-  private async serve(opts: {port: number; tls: boolean; faults: number; seed: number; requireSigner: boolean}): Promise<void> {
+  private async serve(opts: {port: number; tls: boolean; faults: number; seed: number; requireSigner: boolean; requests: number}): Promise<void> {
     const {startSandbox} = await import('../../sandbox/server.js')
     const server = await startSandbox(opts)
     let ca: string | undefined

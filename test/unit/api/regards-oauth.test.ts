@@ -37,6 +37,18 @@ describe('REGARDS OAuth2 password grant', () => {
     expect(seen.path).toBe(TOKEN_PATH)
   })
 
+  it('concurrent calls share one grant', async () => {
+    let grants = 0
+    nock(GW).post(TOKEN_PATH).times(5).reply(() => {
+      grants++
+      return [200, {access_token: 'tok-1', expires_in: 3600}]
+    })
+      .get('/api/v1/rs-worker-manager/workers').times(5).matchHeader('authorization', 'Bearer tok-1').reply(200, [])
+    const wm = client()
+    await Promise.all([1, 2, 3, 4, 5].map(() => wm.workers()))
+    expect(grants).toBe(1)
+  })
+
   it('renews the token once on 401 and repeats the call', async () => {
     let grants = 0
     nock(GW)
