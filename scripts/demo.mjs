@@ -70,6 +70,19 @@ try {
   await workerctl(['user', 'permissions', 'ci-runner'])
   await workerctl(['cluster', 'config', 'get', 'corda.flow', '--with-defaults'])
 
+  console.log('\nThe worker manager at 3 a.m.: a worker stops, requests pile up, find out why, fix it, retry.')
+  await workerctl(['sandbox', 'worker', 'stop', 'lta-sip-generator-worker', '--now', '-o', 'json'], {shown: 'workerctl sandbox worker stop lta-sip-generator-worker --now -o json   # the sandbox\'s worker stops beating'})
+  // New requests arrive for the stopped worker's content type (the sandbox's control endpoint stands in for AMQP).
+  const arrived = await fetch(`${url}/_sandbox/requests?contentType=lta-extracted-request&count=12&outcome=success&session=Demo`, {method: 'POST'})
+  if (arrived.status !== 201) throw new Error(`the sandbox refused the demo requests: ${arrived.status}`)
+  console.log('\n(12 requests for lta-extracted-request arrive while its worker is down)')
+  await workerctl(['request', 'list', '--session', 'Demo', '--limit', '5'])
+  await workerctl(['request', 'summary', '--session', 'Demo'])
+  await workerctl(['worker', 'check'], {expect: [9], shown: 'workerctl worker check   # exit 9: a configured worker type is dead'})
+  await workerctl(['sandbox', 'worker', 'start', 'lta-sip-generator-worker', '-o', 'json'], {shown: 'workerctl sandbox worker start lta-sip-generator-worker -o json'})
+  await workerctl(['request', 'retry', '--session', 'Demo', '--yes'])
+  await workerctl(['request', 'summary', '--session', 'Demo'])
+
   console.log('\nContexts and credentials: log in to a context, and see a wrong password refused.')
   await workerctl(
     ['login', '--context', 'demo', '--corda-url', url, '--username', 'admin', '--wm-url', url, '--tenant', 'sandbox', '--wm-username', 'admin', '--jobs-url', url, '--password-stdin'],

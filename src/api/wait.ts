@@ -55,6 +55,8 @@ export interface PollOptions<T> {
   maxMs?: number
   factor?: number
   onState?: (state: T) => void
+  /** A delay the service asked for (e.g. Cache-Control max-age), used instead of the backoff when given; capped at maxMs. */
+  interval?: () => number | undefined
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -103,7 +105,9 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
       if (done(s)) return s
       if (failed?.(s)) throw new OperationFailedError({what, state: s, reason: options.reason?.(s)})
     }
-    const wait = deadline === undefined ? delay : Math.min(delay, Math.max(0, deadline - Date.now()))
+    const asked = options.interval?.()
+    const next = asked === undefined ? delay : Math.min(maxMs, Math.max(100, asked))
+    const wait = deadline === undefined ? next : Math.min(next, Math.max(0, deadline - Date.now()))
     if (deadline !== undefined && wait <= 0) throw timeout()
     await sleep(wait, signal)
     delay = Math.min(maxMs, Math.round(delay * factor))

@@ -1,12 +1,14 @@
 // The CAF Job Service: no auth of its own (a gateway may want a bearer token); the partition is a path segment.
 import {randomUUID} from 'node:crypto'
 import type {HttpTransport} from '../http.js'
-import type {PingResponse} from './types.js'
+import type {Job, JobQuery, JobStatus, NewJob, PingResponse} from './types.js'
 
 export const JOB_SERVICE_PATH = '/job-service/v1'
 
 /** Every call carries a fresh CAF-Correlation-Id, so an operator can find it in the service's logs (--verbose shows it). */
 export const correlationHeaders = (): Record<string, string> => ({'CAF-Correlation-Id': randomUUID()})
+
+export type CreateOutcome = 'created' | 'unchanged'
 
 export class JobServiceClient {
   constructor(readonly http: HttpTransport, readonly partition: string) {}
@@ -14,4 +16,87 @@ export class JobServiceClient {
   ping(): Promise<PingResponse> {
     return this.http.get<PingResponse>(`${JOB_SERVICE_PATH}/ping`)
   }
+
+  /** Another partition of the same service. */
+  inPartition(partition: string): JobServiceClient {
+    return partition === this.partition ? this : new JobServiceClient(this.http, partition)
+  }
+
+  private base(): string {
+    return `${JOB_SERVICE_PATH}/partitions/${encodeURIComponent(this.partition)}`
+  }
+
+  private job(id: string, rest = ''): string {
+    return `${this.base()}/jobs/${encodeURIComponent(id)}${rest}`
+  }
+
+  async list(query: JobQuery = {}): Promise<Job[]> {
+    const {labelExist, ...rest} = query
+    return this.http.get<Job[]>(`${this.base()}/jobs`, {query: {...rest, labelExist: labelExist?.length ? labelExist.join(',') : undefined}})
+  }
+
+  /** Every matching job, a page at a time (offset/limit); the sort should be stable (`jobId:asc`). */
+  async *scan(query: JobQuery = {}, pageSize = 500): AsyncGenerator<Job> {
+    for (let offset = query.offset ?? 0; ; offset += pageSize) {
+      const page = await this.list({...query, limit: pageSize, offset})
+      yield* page
+      if (page.length < pageSize) return
+    }
+  }
+
+  async count(query: Pick<JobQuery, 'jobIdStartsWith' | 'statusType' | 'filter'> = {}): Promise<number> {
+    return this.http.get<number>(`${this.base()}/jobStats/count`, {query})
+  }
+
+  get(id: string): Promise<Job> {
+    return this.http.get<Job>(this.job(id))
+  }
+
+  /** PUT: 201 created, 204 an identical job exists; 403 (exists with another definition) is thrown. */
+  async create(id: string, job: NewJob): Promise<CreateOutcome> {
+    const res = await this.http.request<unknown>({method: 'PUT', path: this.job(id), json: job, idempotent: true})
+    return res.status === 204 ? 'unchanged' : 'created'
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.http.delete<void>(this.job(id))
+  }
+
+  /** The status and how long the service asks callers to wait before asking again (Cache-Control max-age). */
+  async status(id: string): Promise<{status: JobStatus; maxAgeMs?: number}> {
+    const res = await this.http.request<JobStatus>({method: 'GET', path: this.job(id, '/status')})
+    const maxAge = /max-age=(\d+)/.exec(res.headers['cache-control'] ?? '')?.[1]
+    return {status: res.data, maxAgeMs: maxAge === undefined ? undefined : Number(maxAge) * 1000}
+  }
+
+  isActive(id: string): Promise<boolean> {
+    return this.http.get<boolean>(this.job(id, '/isActive'))
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.http.post<void>(this.job(id, '/cancel'), {idempotent: true})
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.http.post<void>(this.job(id, '/pause'), {idempotent: true})
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.http.post<void>(this.job(id, '/resume'), {idempotent: true})
+  }
+
+  /** POST …/jobs:cancel with the colon as is. Acts on the whole partition when no filter is given: callers must give one. */
+  async cancelMatching(filter: Pick<JobQuery, 'jobIdStartsWith' | 'filter' | 'labelExist'>): Promise<number> {
+    const res = await this.http.post<{jobsCanceled: number}>(`${this.base()}/jobs:cancel`, {query: bulkQuery(filter), idempotent: false})
+    return res.jobsCanceled
+  }
+
+  async deleteMatching(filter: Pick<JobQuery, 'jobIdStartsWith' | 'filter' | 'labelExist'>): Promise<number> {
+    const res = await this.http.post<{jobsDeleted: number}>(`${this.base()}/jobs:delete`, {query: bulkQuery(filter), idempotent: false})
+    return res.jobsDeleted
+  }
+}
+
+function bulkQuery(filter: Pick<JobQuery, 'jobIdStartsWith' | 'filter' | 'labelExist'>): Record<string, string | undefined> {
+  return {jobIdStartsWith: filter.jobIdStartsWith, filter: filter.filter, labelExist: filter.labelExist?.length ? filter.labelExist.join(',') : undefined}
 }

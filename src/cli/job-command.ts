@@ -1,0 +1,31 @@
+// What every `job` command shares: --partition (default from the context) and a client in that partition.
+import {Flags} from '@oclif/core'
+import {checkPartition, jobQuery, parseJobStatus, parseLabels} from '../api/jobservice/jobs.js'
+import type {JobServiceClient} from '../api/jobservice/client.js'
+import {ServiceCommand} from './service-command.js'
+
+export const partitionFlag = {partition: Flags.string({char: 'p', description: 'partition (default: the context\'s, else "default")'})}
+
+export const jobFilterFlags = {
+  status: Flags.string({multiple: true, description: 'status (repeatable): Active, Cancelled, Completed, Failed, Paused, Waiting'}),
+  label: Flags.string({multiple: true, description: 'label KEY=VALUE that must match (repeatable)'}),
+  prefix: Flags.string({description: 'job ids starting with this'}),
+  filter: Flags.string({description: 'an RSQL filter of your own (keys id, name, status, percentageComplete, labels.KEY), ANDed with the rest'}),
+}
+
+export abstract class JobCommand extends ServiceCommand {
+  /** The Job Service client in the partition the command was given. */
+  protected async jobs(partition?: string): Promise<JobServiceClient> {
+    const client = await this.jobService()
+    if (partition === undefined) return client
+    checkPartition(partition)
+    return client.inPartition(partition)
+  }
+}
+
+export function jobFilter(flags: {status?: string[]; label?: string[]; prefix?: string; filter?: string}): ReturnType<typeof jobQuery> {
+  return jobQuery({
+    statuses: flags.status?.flatMap(s => s.split(',')).filter(Boolean).map(parseJobStatus),
+    labels: parseLabels(flags.label), prefix: flags.prefix, rsql: flags.filter,
+  })
+}

@@ -1,0 +1,35 @@
+import {Args, Flags} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/jobs.js'
+import {bulkJobs} from '../../cli/job-bulk.js'
+import {CliError, Exit, UsageError} from '../../cli/errors.js'
+import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
+import {timeoutFlag} from '../../cli/service-command.js'
+
+export default class JobDelete extends JobCommand {
+  static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'
+  static override description = `Shows what it will remove and asks first (--yes skips, --dry-run only shows). Without an id a filter
+is required: the service would otherwise delete the whole partition. The prompt says how many of them are still running.`
+
+  static override examples = [
+    '<%= config.bin %> job delete ingest-2026-11-25 --yes',
+    '<%= config.bin %> job delete --status Failed --label batch=2026-11-24 --dry-run',
+  ]
+
+  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('10m')}
+  static override args = {id: Args.string({description: 'job id (omit to delete by filter)'})}
+  static override flags = {...partitionFlag, ...jobFilterFlags, yes: Flags.boolean({char: 'y', description: 'do not ask'}), 'dry-run': Flags.boolean({description: 'show; send nothing'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(JobDelete)
+    const js = await this.jobs(flags.partition)
+    if (args.id === undefined) return bulkJobs('delete', {js, out: this.out, prompter: this.prompter, query: jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
+    checkJobId(args.id)
+    if (flags.status || flags.label || flags.prefix || flags.filter) throw new UsageError('give a job id or a filter, not both')
+    const job = await js.get(args.id)
+    this.out.note(`Delete job ${job.id} (${job.status}${job.status === 'Active' ? ', still running' : ''}) from partition ${js.partition}.`)
+    if (flags['dry-run']) return this.output({id: job.id, status: job.status, result: 'would delete'})
+    if (!flags.yes && !(await this.prompter.confirm(`Delete job ${job.id}?`))) throw new CliError('cancelled; nothing was sent', Exit.CONFLICT)
+    await js.delete(args.id)
+    await this.output({id: job.id, status: job.status, result: 'deleted'})
+  }
+}

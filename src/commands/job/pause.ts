@@ -1,0 +1,20 @@
+import {Args} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/jobs.js'
+import {JobCommand, partitionFlag} from '../../cli/job-command.js'
+import {jobView} from '../../format/jobs.js'
+
+export default class JobPause extends JobCommand {
+  static override summary = 'Pause an Active, Paused or Waiting job'
+  static override description = 'The service refuses a job in another state with a 400 whose message says which state it is in (exit 2).'
+  static override examples = ['<%= config.bin %> job pause ingest-2026-11-25']
+  static override args = {id: Args.string({required: true, description: 'job id'})}
+  static override flags = {...partitionFlag}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(JobPause)
+    checkJobId(args.id)
+    const js = await this.jobs(flags.partition)
+    await js.pause(args.id)
+    await this.output({...(await js.get(args.id)), result: 'updated'}, jobView)
+  }
+}
