@@ -1,0 +1,114 @@
+// The Job Service client and its operations against nock: RSQL built safely, definitions checked locally,
+// the bulk paths' literal colon, waiting at the pace the service asks.
+import nock from 'nock'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {HttpTransport} from '../../../src/api/http.js'
+import {JobServiceClient} from '../../../src/api/jobservice/client.js'
+import {checkJobId, checkNewJob, jobQuery, parseLabels, rsqlValue, waitForJob} from '../../../src/api/jobservice/jobs.js'
+import {InputError} from '../../../src/api/errors.js'
+import {OperationFailedError} from '../../../src/api/wait.js'
+import {validateRequest} from '../../helpers/contract.js'
+
+const URL = 'http://jobs.test'
+const BASE = '/job-service/v1/partitions/default'
+const js = () => new JobServiceClient(new HttpTransport({service: 'jobService', url: URL, retry: {attempts: 1}}), 'default')
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+const TASK = {taskClassifier: 'DemoWorker', taskApiVersion: 1, taskData: {fail: false}, taskPipe: 'demo-in', targetPipe: 'demo-out'}
+const job = (status: string, extra: object = {}) => ({id: 'j1', createTime: 1, lastUpdateTime: 2, status, percentageComplete: 0, ...extra})
+
+describe('RSQL', () => {
+  it('quotes and escapes values that are not plain words', () => {
+    expect(rsqlValue('bob')).toBe('bob')
+    expect(rsqlValue('data ops')).toBe('"data ops"')
+    expect(rsqlValue('a,b;c')).toBe('"a,b;c"')
+    expect(rsqlValue('say "hi" \\ now')).toBe('"say \\"hi\\" \\\\ now"')
+  })
+
+  it('builds status and label filters, ANDing a filter of your own', () => {
+    expect(jobQuery({statuses: ['Failed']})).toEqual({filter: 'status==Failed', jobIdStartsWith: undefined})
+    expect(jobQuery({statuses: ['Failed', 'Cancelled'], labels: parseLabels(['owner=bob', 'team=data ops']), prefix: 'nightly-', rsql: 'percentageComplete=lt=50,name==x'}))
+      .toEqual({filter: 'status=in=(Failed,Cancelled);labels.owner==bob;labels.team=="data ops";(percentageComplete=lt=50,name==x)', jobIdStartsWith: 'nightly-'})
+    expect(() => parseLabels(['novalue'])).toThrow(/not KEY=VALUE/)
+    expect(() => jobQuery({labels: {'bad key': 'x'}})).toThrow(InputError)
+  })
+})
+
+describe('local checks', () => {
+  it('job ids and definitions are refused before anything is sent, with every problem named', () => {
+    expect(() => checkJobId('a.b')).toThrow(/refuses/)
+    expect(() => checkJobId('x'.repeat(49))).toThrow(/1 to 48/)
+    expect(checkNewJob({name: 'n', task: TASK, labels: {owner: 'bob'}})).toMatchObject({name: 'n'})
+    expect(() => checkNewJob({task: TASK, type: 't'})).toThrow(/exactly one of "task" or "type"/)
+    expect(() => checkNewJob({task: {...TASK, taskDataEncoding: 'base64'}})).toThrow(/taskDataEncoding goes only with a string taskData/)
+    expect(checkNewJob({task: {...TASK, taskData: 'aGVsbG8=', taskDataEncoding: 'base64'}})).toBeTruthy()
+    const problems = (() => {
+      try {
+        checkNewJob({task: {taskApiVersion: 0}, labels: {'bad key': 1}, prerequisites: []})
+      } catch (error) {
+        return (error as Error).message
+      }
+      return ''
+    })()
+    for (const p of ['unknown field "prerequisites"', 'taskClassifier is required', 'non-zero', 'taskData is required', 'taskPipe is required', 'label name "bad key"', 'label "bad key" must be a string']) expect(problems).toContain(p)
+  })
+})
+
+describe('client', () => {
+  it('PUT 201 is created and 204 unchanged; the body validates against the swagger', async () => {
+    let body: unknown
+    nock(URL).put(`${BASE}/jobs/j1`).reply(201, function (_uri, b) {
+      body = b
+      return ''
+    }).put(`${BASE}/jobs/j1`).reply(204)
+    expect(await js().create('j1', {name: 'n', task: TASK})).toBe('created')
+    expect(await js().create('j1', {name: 'n', task: TASK})).toBe('unchanged')
+    expect(validateRequest({method: 'PUT', path: `${BASE}/jobs/j1`, requestContentType: 'application/json', requestBody: body, status: 201})).toEqual([])
+  })
+
+  it('the bulk paths keep their colon and carry the filter; count has no labelExist', async () => {
+    let path = ''
+    nock(URL).post(/jobs:cancel/).query(true).reply(function (uri) {
+      path = uri
+      return [200, {jobsCanceled: 3}]
+    })
+    expect(await js().cancelMatching({filter: 'status==Active', labelExist: ['a', 'b']})).toBe(3)
+    expect(path).toBe(`${BASE}/jobs:cancel?filter=status%3D%3DActive&labelExist=a%2Cb`)
+    nock(URL).get(`${BASE}/jobStats/count`).query({filter: 'status==Failed'}).reply(200, '7', {'content-type': 'application/json'})
+    expect(await js().count({filter: 'status==Failed'})).toBe(7)
+  })
+
+  it('scans with offset paging until a short page', async () => {
+    const seen: string[] = []
+    nock(URL).get(`${BASE}/jobs`).query(true).times(3).reply(uri => {
+      const q = new globalThis.URL(uri, URL).searchParams
+      seen.push(`${q.get('offset')}/${q.get('limit')}/${q.get('sort')}`)
+      const offset = Number(q.get('offset'))
+      return [200, Array.from({length: offset < 4 ? 2 : 1}, (_, i) => job('Completed', {id: `j${offset + i}`}))]
+    })
+    const ids: string[] = []
+    for await (const j of js().scan({sort: 'jobId:asc'}, 2)) ids.push(j.id)
+    expect(ids).toEqual(['j0', 'j1', 'j2', 'j3', 'j4'])
+    expect(seen).toEqual(['0/2/jobId:asc', '2/2/jobId:asc', '4/2/jobId:asc'])
+  })
+})
+
+describe('waitForJob', () => {
+  it('returns the completed job; Failed is a failed operation carrying the job and its failure', async () => {
+    nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Active"', {'cache-control': 'max-age=0', 'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1/status`).reply(200, '"Completed"', {'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1`).reply(200, job('Completed', {percentageComplete: 100}))
+    const states: string[] = []
+    expect(await waitForJob(js(), 'j1', {onStatus: s => states.push(s)})).toMatchObject({status: 'Completed'})
+    expect(states).toEqual(['Active', 'Completed'])
+
+    nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Failed"', {'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1`).reply(200, job('Failed', {failures: [{failureId: 'TASK_FAILURE', failureMessage: 'boom'}]}))
+    const error = await waitForJob(js(), 'j1').catch(e => e) as OperationFailedError
+    expect(error).toBeInstanceOf(OperationFailedError)
+    expect(error.message).toBe('job j1 failed: Failed: boom')
+    expect(error.state).toMatchObject({status: 'Failed'})
+  })
+})
