@@ -1,6 +1,7 @@
 // What every service module shares: settings, generated ids, issued tokens and emulated state.
 import {TokenStore} from './auth.js'
 import {type Clock, CordaState} from './corda-state.js'
+import {JobStore} from './js-jobs.js'
 import {idStream, type Random} from './random.js'
 import {WmRequests} from './wm-requests.js'
 import {seededWorkers, type Workers} from './workers.js'
@@ -28,13 +29,16 @@ export interface SandboxContext {
   scheme: 'http' | 'https'
   /** Emulated Corda cluster: CPIs, certificates, vnodes, flows (settings in `corda.settings`). */
   corda: CordaState
+  /** Job Service jobs per partition (clock read through the context, so a replaced clock applies). */
+  jobs: JobStore
 }
 
 export function createContext(settings: Settings, seed: number): SandboxContext {
   const ids = idStream(seed)
   const workers = seededWorkers()
-  return {
+  const ctx: SandboxContext = {
     settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers, wm: new WmRequests(workers, seed), scheme: 'http',
-    clock: Date.now, corda: new CordaState(),
+    clock: Date.now, corda: new CordaState(), jobs: new JobStore(() => ctx.clock()),
   }
+  return ctx
 }

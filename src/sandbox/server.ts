@@ -8,7 +8,7 @@ import {createContext, type SandboxContext} from './context.js'
 import {CORDA_VERSIONS, type CordaVersion, registerCorda} from './corda.js'
 import {Faults} from './faults.js'
 import {requestHandler} from './handle.js'
-import {registerJobService} from './jobservice.js'
+import {DEFAULT_SEEDED_JOBS, registerJobService} from './jobservice.js'
 import {RequestLog} from './log.js'
 import {registerOAuth} from './oauth.js'
 import {Router} from './router.js'
@@ -32,6 +32,7 @@ export interface SandboxOptions {
   requireSigner?: boolean  // CPIs fail validation unless a code-signer certificate was imported; default false
   clock?: () => number     // the time emulated async work follows; default Date.now (tests move their own)
   requests?: number        // worker-manager requests received before start (seeded history); default 150
+  jobs?: number            // Job Service jobs seeded in partition `default` (deterministic from seed); default 40
   /** Corda API versions served (default all three, as 5.2); the others answer 404 like any unknown path. */
   cordaVersions?: CordaVersion[]
 }
@@ -75,6 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ctx.corda.settings.versions = [...new Set(options.cordaVersions)]
   }
   seedWorkerManager(ctx, seed, options.requests ?? DEFAULT_SEEDED_REQUESTS)
+  ctx.jobs.seed('default', options.jobs ?? DEFAULT_SEEDED_JOBS, seed)
   if (options.tls) ctx.scheme = 'https'
   const services = new Router()
   for (const register of SERVICES) register(services, ctx)

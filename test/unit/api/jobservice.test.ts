@@ -65,7 +65,7 @@ describe('client', () => {
     }).put(`${BASE}/jobs/j1`).reply(204)
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('created')
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('unchanged')
-    expect(validateRequest({method: 'PUT', path: `${BASE}/jobs/j1`, requestContentType: 'application/json', requestBody: body, status: 201})).toEqual([])
+    expect(validateRequest({method: 'PUT', path: `${BASE}/jobs/j1`, query: {}, requestContentType: 'application/json', requestBody: body, status: 201})).toEqual([])
   })
 
   it('the bulk paths keep their colon and carry the filter; count has no labelExist', async () => {
