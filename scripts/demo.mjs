@@ -2,7 +2,7 @@
 // `npm run demo`: a short tour of workerctl on the built-in sandbox, typed out like a person would.
 // It uses a throw-away config directory, so your own contexts and credentials are left alone.
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
@@ -82,6 +82,17 @@ try {
   await workerctl(['sandbox', 'worker', 'start', 'lta-sip-generator-worker', '-o', 'json'], {shown: 'workerctl sandbox worker start lta-sip-generator-worker -o json'})
   await workerctl(['request', 'retry', '--session', 'Demo', '--yes'])
   await workerctl(['request', 'summary', '--session', 'Demo'])
+
+  console.log('\nJobs: one fails, find out why, run it again.')
+  const jobFile = join(home, 'files', 'ingest-job.yaml')
+  writeFileSync(jobFile, [
+    'name: Nightly ingest', 'labels: {owner: ops, batch: demo}', 'task:', '  taskClassifier: DemoWorker', '  taskApiVersion: 1',
+    '  taskData: {durationSeconds: 1, failTimes: 1, message: "rs-storage did not answer in 30 s"}', '  taskPipe: demo-in', '  targetPipe: demo-out', '',
+  ].join('\n'))
+  await workerctl(['job', 'create', 'nightly-ingest', '-f', jobFile], {expect: [8], shown: `workerctl job create nightly-ingest -f ${shortPath(jobFile)}   # exit 8: the job failed`})
+  await workerctl(['job', 'get', 'nightly-ingest'])
+  await workerctl(['job', 'retry', 'nightly-ingest'])
+  await workerctl(['job', 'list', '--label', 'batch=demo'])
 
   console.log('\nContexts and credentials: log in to a context, and see a wrong password refused.')
   await workerctl(
