@@ -168,6 +168,10 @@ export class ClientFactory {
     const {WorkerManagerClient} = await import('../api/workermanager/client.js')
     const credentials = this.options.credentials
     const context = this.contextName
+    // A cached token is reused only for the same gateway, tenant, user, client and password: another password (say,
+    // a wrong one in WORKERCTL_WM_PASSWORD) must not be hidden by a token the right one obtained earlier.
+    const {createHash} = await import('node:crypto')
+    const owner = createHash('sha256').update(JSON.stringify([settings.url, settings.tenant, settings.username, settings.oauthClient, password ?? ''])).digest('hex').slice(0, 16)
     const transport = await this.transport('workerManager', async t =>
       new RegardsOAuth(t, {
         tenant: settings.tenant ?? '', username: settings.username ?? '', password, staticToken,
@@ -175,10 +179,11 @@ export class ClientFactory {
         cache: {
           load: async () => {
             const raw = (await credentials.get(context, 'wm-session'))?.value
-            return raw ? (JSON.parse(raw) as CachedToken) : undefined
+            const cached = raw ? (JSON.parse(raw) as CachedToken & {owner?: string}) : undefined
+            return cached?.owner === owner ? cached : undefined
           },
           save: async token => {
-            await credentials.set(context, 'wm-session', JSON.stringify(token))
+            await credentials.set(context, 'wm-session', JSON.stringify({...token, owner}))
           },
         },
       }),

@@ -21,9 +21,26 @@ export interface ActionPlan {
 const statusesOf = (search: SearchRequestParameters) => (search.statuses?.values ?? []) as BlockedStatus[]
 const withStatus = (search: SearchRequestParameters, status: string): SearchRequestParameters => ({...search, statuses: {mode: 'INCLUDE', values: [status as BlockedStatus]}})
 
+/** The filter split so that no `ids` restriction holds more than 1000 values (the spec's maxItems). */
+const idBatches = (search: SearchRequestParameters): SearchRequestParameters[] => {
+  const ids = search.ids?.values
+  return ids && ids.length > 1000 ? batches(ids).map(values => ({...search, ids: {mode: 'INCLUDE' as const, values}})) : [search]
+}
+
+/** Counts per blocked status, summed over id batches. */
 async function countEach(wm: WorkerManagerClient, search: SearchRequestParameters): Promise<Partial<Record<BlockedStatus, number>>> {
-  const pairs = await Promise.all(statusesOf(search).map(async s => [s, await wm.count(withStatus(search, s))] as const))
-  return Object.fromEntries(pairs)
+  const out: Partial<Record<BlockedStatus, number>> = {}
+  for (const part of idBatches(search)) {
+    const pairs = await Promise.all(statusesOf(part).map(async s => [s, await wm.count(withStatus(part, s))] as const))
+    for (const [s, n] of pairs) out[s] = (out[s] ?? 0) + n
+  }
+  return out
+}
+
+async function countAll(wm: WorkerManagerClient, search: SearchRequestParameters): Promise<number> {
+  let total = 0
+  for (const part of idBatches(search)) total += await wm.count(part)
+  return total
 }
 
 const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).reduce<number>((n, c) => n + (c ?? 0), 0)
@@ -31,7 +48,7 @@ const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).r
 /** Counts what a retry or delete would touch and keeps a few rows to show. Nothing is changed. */
 export async function planAction(wm: WorkerManagerClient, action: RequestAction, filter: RequestFilter, now = new Date()): Promise<ActionPlan> {
   const search = actionSearch(filter, now)
-  const [counts, page] = await Promise.all([countEach(wm, search), wm.searchPage(search, {page: 0, size: 5, sort: ['creationDate,DESC']})])
+  const [counts, page] = await Promise.all([countEach(wm, search), wm.searchPage(idBatches(search)[0]!, {page: 0, size: 5, sort: ['creationDate,DESC']})])
   return {action, search, counts, total: sum(counts), sample: page.rows}
 }
 
@@ -55,8 +72,7 @@ export interface ActionOutcome {
  * Sends the action: one call for a filter, or one per 1000 database ids. Returns the number of calls made.
  */
 export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Promise<number> {
-  const ids = plan.search.ids?.values
-  const calls = ids && ids.length > 1000 ? batches(ids).map(values => ({...plan.search, ids: {mode: 'INCLUDE' as const, values}})) : [plan.search]
+  const calls = idBatches(plan.search)
   for (const search of calls) await (plan.action === 'retry' ? wm.retry(search) : wm.delete(search))
   return calls.length
 }
@@ -68,7 +84,7 @@ export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Pro
 export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, options: {deadline?: number; signal?: AbortSignal; onProgress?: (o: ActionOutcome) => void} = {}): Promise<ActionOutcome> {
   const transient = plan.action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE'
   const measure = async (): Promise<ActionOutcome> => {
-    const [after, pending] = await Promise.all([countEach(wm, plan.search), wm.count(withStatus(plan.search, transient))])
+    const [after, pending] = await Promise.all([countEach(wm, plan.search), countAll(wm, withStatus(plan.search, transient))])
     const remaining = sum(after)
     if (plan.action === 'delete') return {action: 'delete', matched: plan.total, deleted: Math.max(0, plan.total - remaining - pending), pending, complete: false}
     const delayedAgain = after.NO_WORKER_AVAILABLE ?? 0
