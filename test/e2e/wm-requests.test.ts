@@ -1,5 +1,6 @@
 // End to end: `request list|get|summary|retry|delete`, the real binary against the sandbox's REGARDS worker manager
 // (PRODUCT.md §2, §5; reference/worker-manager.md §3–§6, §9, §12).
+import type {ActionOutcome} from '../../src/api/workermanager/actions.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 import {errorShape} from '../../src/api/workermanager/filters.js'
@@ -17,16 +18,7 @@ interface Summary {
   stuck: Array<{status: string; count: number; olderThan: string}>
 }
 
-interface Outcome {
-  action: string
-  matched: number
-  redispatched?: number
-  delayedAgain?: number
-  stillErrored?: number
-  deleted?: number
-  pending: number
-  complete: boolean
-}
+type Outcome = ActionOutcome
 
 interface Plan {
   action: string

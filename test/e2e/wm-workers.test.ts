@@ -1,5 +1,7 @@
 // End to end: `worker list|check`, `worker config export|import`, and REGARDS authentication failures, the real
 // binary against the sandbox's worker manager (PRODUCT.md §2, §5; reference/worker-manager.md §7, §8).
+import type {WorkerCheck} from '../../src/api/workermanager/check.js'
+import type {WorkerTypeAlive} from '../../src/api/workermanager/types.js'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -9,19 +11,9 @@ import {expectContract} from '../helpers/contract.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {asArray, startWorker, stopWorker, WM, wmCalls} from '../helpers/wm.js'
 
-interface Alive {
-  workerType: string
-  nbInstance: number
-}
+type Alive = WorkerTypeAlive
 
-interface Check {
-  kind: 'worker' | 'workflow'
-  name: string
-  alive: boolean
-  instances?: number
-  deadSteps?: string[]
-  contentTypes: string[]
-}
+type Check = WorkerCheck
 
 interface ConfigItem {
   key: string

@@ -6,17 +6,8 @@ import type {Sbx} from './sandbox.js'
 
 export const WM = '/api/v1/rs-worker-manager'
 
-export interface LightRequest {
-  id: number
-  requestId: string
-  creationDate: string
-  contentType: string
-  source: string
-  session: string
-  status: string
-  dispatchedWorkerType?: string
-  error?: string
-}
+export type {LightRequest} from '../../src/api/workermanager/types.js'
+import type {LightRequest} from '../../src/api/workermanager/types.js'
 
 /** POST to a /_sandbox control route (no auth, never logged); its JSON answer. */
 export async function control<T = unknown>(sbx: Sbx, path: string): Promise<T> {
