@@ -87,10 +87,15 @@ describe('retry and delete filters', () => {
 
   it('sends DELETE with a JSON body, and ids in batches of 1000', async () => {
     const seen: Seen[] = []
-    nock(GW).post(`${BASE}/requests`).query(true).times(4).reply(200, page([], 0, 2500, 1))
+    const counted: Seen[] = []
+    nock(GW).post(`${BASE}/requests`).query(true).times(10).reply(record(counted, () => [200, page([], 0, 700, 1)]))
       .delete(`${BASE}/requests/delete`).times(3).reply(record(seen, () => [200]))
     const ids = Array.from({length: 2500}, (_, i) => i + 1)
     const plan = await planAction(wm(), 'delete', {ids})
+    // Counting is batched too: three statuses per batch of ids, summed; plus one sample page.
+    expect(counted).toHaveLength(10)
+    expect(counted.every(c => (c.body as {ids: {values: number[]}}).ids.values.length <= 1000)).toBe(true)
+    expect(plan.total).toBe(9 * 700)
     expect(await sendAction(wm(), plan)).toBe(3)
     expect(seen.map(s => (s.body as {ids: {values: number[]}}).ids.values.length)).toEqual([1000, 1000, 500])
     for (const s of seen) {
