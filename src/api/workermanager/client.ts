@@ -2,7 +2,7 @@
 import type {HttpTransport} from '../http.js'
 import {multipartBuffer} from '../multipart.js'
 import type {
-  ConfigImportResult, LightRequest, MicroserviceConfiguration, ModuleImportReport, PagedModelEntityModelLightRequest,
+  ConfigImportResult, DynamicTenantSetting, LightRequest, MicroserviceConfiguration, ModuleImportReport, PagedModelEntityModelLightRequest,
   SearchRequestParameters, WorkerTypeAlive,
 } from './types.js'
 
@@ -87,6 +87,17 @@ export class WorkerManagerClient {
   /** Starts an asynchronous delete job (role ADMIN). DELETE with a JSON body. */
   async delete(filter: SearchRequestParameters): Promise<void> {
     await this.http.delete<void>(`${this.prefix}/requests/delete`, {json: filter, idempotent: false})
+  }
+
+  /** Tenant settings (e.g. skipContentTypes: content types dropped at reception), role ADMIN. */
+  async settings(names?: string[]): Promise<DynamicTenantSetting[]> {
+    const res = await this.http.get<Array<{content: DynamicTenantSetting}>>(`${this.prefix}/settings`, {query: {names}})
+    return res.map(item => item.content)
+  }
+
+  async setSetting(name: string, value: unknown): Promise<DynamicTenantSetting> {
+    const res = await this.http.put<{content: DynamicTenantSetting}>(`${this.prefix}/settings/${encodeURIComponent(name)}`, {json: {name, value}})
+    return res.content
   }
 
   async exportConfig(): Promise<MicroserviceConfiguration> {

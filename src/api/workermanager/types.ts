@@ -116,3 +116,11 @@ export interface MicroserviceConfiguration {
   microservice: string
   modules: Array<{module: ModuleInformation; resetBeforeImport?: boolean; configuration: Array<{key: string; value: unknown}>}>
 }
+
+/** A tenant setting; `value` is what the setting holds (skipContentTypes: a list of content types). */
+export interface DynamicTenantSetting {
+  name: string
+  description?: string
+  value: unknown
+  defaultValue?: unknown
+}

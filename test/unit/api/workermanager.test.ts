@@ -117,6 +117,15 @@ describe('config import', () => {
   })
 })
 
+describe('settings', () => {
+  it('reads the HATEOAS-wrapped settings and writes one by name', async () => {
+    nock(GW).get(`${BASE}/settings`).query({names: 'skipContentTypes'}).reply(200, [{content: {name: 'skipContentTypes', value: ['ct1']}, links: []}])
+      .put(`${BASE}/settings/skipContentTypes`, {name: 'skipContentTypes', value: ['ct1', 'ct2']}).reply(200, {content: {name: 'skipContentTypes', value: ['ct1', 'ct2']}, links: []})
+    expect(await wm().settings(['skipContentTypes'])).toEqual([{name: 'skipContentTypes', value: ['ct1']}])
+    expect((await wm().setSetting('skipContentTypes', ['ct1', 'ct2'])).value).toEqual(['ct1', 'ct2'])
+  })
+})
+
 describe('errorShape', () => {
   it('groups the same failure with other ids, numbers and times', () => {
     const a = 'Timeout after 3000 ms for request 6f1c2a9e-1111-4222-8333-944445555666 at 2026-11-25T08:00:00Z\n\tat fr.cnes.X(X.java:12)'
