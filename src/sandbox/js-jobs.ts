@@ -329,6 +329,9 @@ export class JobStore {
       {prefix: 'ocr', classifier: 'OcrWorker', name: 'OCR pass'},
     ] as const
     const owners = ['alice', 'bob', 'carol', 'dave', 'erin'] as const
+    // Outcomes spread evenly (a golden-ratio sequence, not independent draws), so even a small history has its
+    // share of Failed, Cancelled and running jobs for `job list --status Failed` to find.
+    const phase = rnd.next()
     const teams = ['ingest', 'search', 'archive'] as const
     for (let i = 0; i < n; i++) {
       const kind = pick(kinds)
@@ -345,7 +348,7 @@ export class JobStore {
         partition, hash: hashOf({seeded: id}), taskHash: hashOf({seededTask: id}), classifier: kind.classifier,
         demo: {durationMs, fail: false, failTimes: 0}, deps: [], delayMs: 0,
       }
-      const r = rnd.next()
+      const r = (phase + i * 0.6180339887) % 1
       const age = now - createTime
       if (r < 0.78 || age < 0) {
         job.finishedAt = Math.min(now - 1000, createTime + durationMs)
