@@ -2,10 +2,10 @@
 // `npm run demo`: a short tour of workerctl on the built-in sandbox, typed out like a person would.
 // It uses a throw-away config directory, so your own contexts and credentials are left alone.
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const home = mkdtempSync(join(tmpdir(), 'workerctl-demo-'))
@@ -47,28 +47,24 @@ try {
   const url = started.url
   await workerctl(['cluster', 'status'])
 
-  console.log('\nDeploying a CorDapp: trust its signer, upload the CPI, create two virtual nodes, run a flow.')
-  const {writeDemoFiles} = await import(pathToFileURL(join(root, 'dist', 'sandbox', 'demo-files.js')).href)
-  const files = await writeDemoFiles(join(home, 'files'))
-  const shortPath = file => file.replace(home, '$DEMO')
-  await workerctl(['cert', 'import', files.signer, '--usage', 'code-signer', '--alias', 'demo-signer'], {shown: `workerctl cert import ${shortPath(files.signer)} --usage code-signer --alias demo-signer`})
-  await workerctl(['cpi', 'upload', files.cpi], {shown: `workerctl cpi upload ${shortPath(files.cpi)}`})
-  await workerctl(['cpi', 'upload', files.cpi], {shown: `workerctl cpi upload ${shortPath(files.cpi)}   # again: the same file is not sent twice`})
-  await workerctl(['vnode', 'create', '--x500', 'CN=Alice, O=Alice Corp, L=London, C=GB', '--cpi', 'workerctl-demo'], {shown: 'workerctl vnode create --x500 "CN=Alice, O=Alice Corp, L=London, C=GB" --cpi workerctl-demo'})
-  await workerctl(['vnode', 'create', '--x500', 'CN=Bob, O=Bob Ltd, L=Paris, C=FR', '--cpi', 'workerctl-demo@1.0', '-o', 'json'], {shown: 'workerctl vnode create --x500 "CN=Bob, O=Bob Ltd, L=Paris, C=FR" --cpi workerctl-demo@1.0 -o json'})
-  await workerctl(['vnode', 'list'])
-  await workerctl(['flow', 'classes', 'Alice'])
-  await workerctl(['flow', 'start', 'Alice', 'com.r3.sandbox.EchoFlow', '--args', '{"message":"hello Bob"}', '--id', 'greeting-1'], {shown: `workerctl flow start Alice com.r3.sandbox.EchoFlow --args '{"message":"hello Bob"}' --id greeting-1`})
-  await workerctl(['flow', 'start', 'Alice', 'com.r3.sandbox.FailingFlow'], {expect: [8], shown: 'workerctl flow start Alice com.r3.sandbox.FailingFlow   # exit 8: the flow failed'})
-  await workerctl(['cpi', 'upload', files.cpiV2], {shown: `workerctl cpi upload ${shortPath(files.cpiV2)}`})
-  await workerctl(['vnode', 'upgrade', 'Alice', '--cpi', 'workerctl-demo@2.0', '--yes'])
+  console.log('\nDeploying as code: a signer certificate, a CorDapp, two virtual nodes, a role and a user, a config tweak and a job,')
+  console.log('all in examples/deployment.yaml, applied in dependency order. The user\'s password comes from the environment.')
+  const deployment = join(root, 'examples', 'deployment.yaml')
+  const demoPassword = 'demo-Passw0rd'
+  env.DEMO_USER_PASSWORD = demoPassword
+  await workerctl(['apply', '-f', deployment], {shown: 'DEMO_USER_PASSWORD=... workerctl apply -f examples/deployment.yaml'})
+  await workerctl(['apply', '-f', deployment], {shown: 'workerctl apply -f examples/deployment.yaml   # again: everything unchanged, nothing sent'})
+  await workerctl(['diff', '-f', deployment], {shown: 'workerctl diff -f examples/deployment.yaml   # exit 0: nothing left to change'})
+  const nodes = JSON.parse(await workerctl(['vnode', 'list', '-o', 'json'], {shown: 'workerctl vnode list -o json'}))
+  const hash = cn => nodes.find(n => n.holdingIdentity.x500Name.includes(`CN=${cn}`)).holdingIdentity.shortHash
 
-  console.log('\nAccess control: a role from a template, a user for a CI pipeline, and the cluster configuration.')
-  await workerctl(['role', 'create', 'FlowRunner-Alice', '--template', 'flow-executor', '--vnode', 'Alice'])
-  await workerctl(['user', 'create', 'ci-runner', '--full-name', 'CI runner', '--role', 'FlowRunner-Alice', '--password-stdin'],
-    {stdin: 'demo-Passw0rd\n', shown: 'echo "$CI_PASSWORD" | workerctl user create ci-runner --full-name "CI runner" --role FlowRunner-Alice --password-stdin'})
-  await workerctl(['user', 'permissions', 'ci-runner'])
-  await workerctl(['cluster', 'config', 'get', 'corda.flow', '--with-defaults'])
+  console.log('\nThe new user runs a flow on Alice, as its role allows (by short hash: it may not list virtual nodes).')
+  await workerctl(['login', '--context', 'demo-user', '--corda-url', url, '--username', 'demo-user', '--password-stdin'],
+    {stdin: `${demoPassword}\n`, shown: `echo "$DEMO_USER_PASSWORD" | workerctl login --context demo-user --corda-url ${url} --username demo-user --password-stdin`})
+  await workerctl(['flow', 'start', hash('Alice'), 'com.r3.sandbox.EchoFlow', '--args', '{"message":"hello Bob"}', '--id', 'greeting-1', '-c', 'demo-user'],
+    {shown: `workerctl flow start ${hash('Alice')} com.r3.sandbox.EchoFlow --args '{"message":"hello Bob"}' --id greeting-1 -c demo-user`})
+  await workerctl(['flow', 'start', hash('Bob'), 'com.r3.sandbox.EchoFlow', '-c', 'demo-user'], {expect: [4], shown: `workerctl flow start ${hash('Bob')} com.r3.sandbox.EchoFlow -c demo-user   # exit 4: its role is for Alice only`})
+  await workerctl(['context', 'use', 'sandbox'])
 
   console.log('\nThe worker manager at 3 a.m.: a worker stops, requests pile up, find out why, fix it, retry.')
   await workerctl(['sandbox', 'worker', 'stop', 'lta-sip-generator-worker', '--now', '-o', 'json'], {shown: 'workerctl sandbox worker stop lta-sip-generator-worker --now -o json   # the sandbox\'s worker stops beating'})
@@ -84,6 +80,8 @@ try {
   await workerctl(['request', 'summary', '--session', 'Demo'])
 
   console.log('\nJobs: one fails, find out why, run it again.')
+  mkdirSync(join(home, 'files'), {recursive: true})
+  const shortPath = file => file.replace(home, '$DEMO')
   const jobFile = join(home, 'files', 'ingest-job.yaml')
   writeFileSync(jobFile, [
     'name: Nightly ingest', 'labels: {owner: ops, batch: demo}', 'task:', '  taskClassifier: DemoWorker', '  taskApiVersion: 1',

@@ -4,7 +4,7 @@ import {columns} from './table.js'
 
 function detail(h: ServiceHealth): string {
   if (h.error) return h.error
-  if (h.apiVersion) return `API ${h.apiVersion}`
+  if (h.apiVersion) return `API ${h.apiVersion}${h.note ? ` (${h.note})` : ''}`
   if (h.aliveWorkerTypes !== undefined) return `${h.aliveWorkerTypes} alive worker type(s), ${h.workerInstances} instance(s)`
   if (h.ping) return 'ping ok'
   return ''

@@ -11,6 +11,7 @@
 // Any other classifier completes after 2 s. A job becomes Active SCHEDULER_MS after it is eligible (prerequisites
 // complete, then `delay` seconds).
 import {createHash} from 'node:crypto'
+import {canonicalJson} from '../api/jobservice/definition.js'
 import {type JobStatus} from './js-filter.js'
 import {Random} from './random.js'
 
@@ -104,16 +105,6 @@ interface Partition {
 }
 
 const TERMINAL = new Set<JobStatus>(['Completed', 'Failed', 'Cancelled'])
-
-/** Sorted keys: the same definition always gives the same text, whatever the key order sent. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
-}
 
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex')

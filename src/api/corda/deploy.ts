@@ -14,7 +14,7 @@ import {readCpiManifest, sha256File} from './cpi-file.js'
 import {isNoSuchRequestId} from './cpis.js'
 import {hasCapability} from './capabilities.js'
 import {operationReason} from './vnodes.js'
-import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, FlowStatusResponse, VirtualNodeInfo} from './types.js'
+import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, CreateVirtualNodeRequest, FlowStatusResponse, VirtualNodeInfo} from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500} from './x500.js'
 
 export type ChangeResult = 'created' | 'updated' | 'unchanged'
@@ -173,6 +173,8 @@ export type VnodeCreateResult =
 
 export interface EnsureVnodeOptions extends StepOptions {
   wait?: boolean
+  /** More of the create request: the node's own database connections (JSON text), sent only when it is created. */
+  request?: Omit<CreateVirtualNodeRequest, 'x500Name' | 'cpiFileChecksum'>
   onStatus?: (status: AsyncOperationStatus) => void
 }
 
@@ -204,7 +206,7 @@ export async function ensureVnode(corda: CordaClient, x500: string, cpi: CpiMeta
   try {
     ;({requestId} = await poll({
       what: `CPI ${cpiLabel(cpi)} to be usable`,
-      fetch: () => corda.vnodes.create({x500Name, cpiFileChecksum: cpi.cpiFileChecksum}),
+      fetch: () => corda.vnodes.create({...options.request, x500Name, cpiFileChecksum: cpi.cpiFileChecksum}),
       done: () => true,
       transient: (error, elapsed) => elapsed < 15_000 && isStatus(error, 400, NO_CPI_METADATA),
       deadline, signal, initialMs: 500, maxMs: 2000,

@@ -135,11 +135,11 @@ export class VirtualNodes {
     }
     if (text.includes('=')) {
       const wanted = canonicalX500(parseX500(text))
-      const found = (await this.list()).find(n => (tryCanonicalX500(n.holdingIdentity.x500Name) ?? n.holdingIdentity.x500Name) === wanted)
+      const found = (await this.listToResolve(ref)).find(n => (tryCanonicalX500(n.holdingIdentity.x500Name) ?? n.holdingIdentity.x500Name) === wanted)
       if (!found) throw new VnodeNotFoundError(ref)
       return found
     }
-    const nodes = await this.list()
+    const nodes = await this.listToResolve(ref)
     const matches = nodes.filter(n => {
       const name = tryParse(n.holdingIdentity.x500Name)
       return name !== undefined && (name.CN === text || name.O === text)
@@ -147,6 +147,19 @@ export class VirtualNodes {
     if (matches.length === 1) return matches[0]!
     if (matches.length > 1) throw new AmbiguousVnodeError(ref, matches)
     throw new VnodeNotFoundError(ref)
+  }
+
+  /** A name is looked up in the list, which a user with only flow permissions (flow-executor) may not read. */
+  private async listToResolve(ref: string): Promise<VirtualNodeInfo[]> {
+    try {
+      return await this.list()
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 403)) throw error
+      throw new ApiError({
+        service: error.service, kind: error.kind, method: error.method, url: error.url, status: error.status, title: error.title, details: error.details,
+        code: error.code, hint: `this user may not list virtual nodes, so "${ref}" cannot be looked up: name the node by its 12-hex short hash`,
+      })
+    }
   }
 }
 

@@ -1,0 +1,31 @@
+import {loadDeployment} from '../apply/manifest.js'
+import {planDeployment} from '../apply/run.js'
+import {deploymentFlags, planContext, sourceName} from '../cli/deployment.js'
+import {Exit} from '../cli/errors.js'
+import {ServiceCommand} from '../cli/service-command.js'
+import {planReport, planView, summaryLine} from '../format/apply.js'
+
+export default class Diff extends ServiceCommand {
+  static override summary = 'Show what `apply` would change, field by field'
+  static override description = `Reads the live state only; sends nothing that changes it. Exit 0 when the cluster already matches the file,
+9 when apply would change something (or an object needs a flag, or cannot be changed), 2 for a bad file.
+Give the flags you will give apply (--allow-upgrade, --recreate-jobs) to see exactly what it will do.`
+
+  static override examples = [
+    '<%= config.bin %> diff -f deployment.yaml',
+    '<%= config.bin %> diff -f deployment.yaml -o json | jq \'.objects[] | select(.action != "unchanged")\'',
+  ]
+
+  static override flags = {...deploymentFlags}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Diff)
+    const specs = await loadDeployment(flags.file)
+    const plan = planReport(await planDeployment(specs, planContext(specs, flags, {corda: () => this.corda(), jobService: () => this.jobService()}), sourceName(flags.file)))
+    await this.output(plan, planView)
+    const {objects} = plan
+    const changing = objects.filter(o => o.action !== 'unchanged')
+    this.out.note(changing.length === 0 ? 'No changes: the cluster matches the file.' : `Changes: ${summaryLine(objects.map(o => o.action))}`)
+    if (changing.length > 0) this.setExitCode(Exit.PROBLEMS)
+  }
+}
