@@ -93,6 +93,10 @@ export class InputError extends Error {
   }
 }
 
+/** The service could not be reached or was unavailable (after the transport's retries): says nothing about the request. */
+export const isOutage = (error: unknown): boolean =>
+  error instanceof ApiError && (error.kind === 'network' || (error.kind === 'http' && [502, 503, 504].includes(error.status ?? 0)))
+
 const MAX_TITLE = 300
 
 function oneLine(text: string): string {

@@ -1,5 +1,5 @@
 // The one poll loop for every asynchronous operation of every service: backoff, deadline, abort, transient errors.
-import {ApiError} from './errors.js'
+import {ApiError, isOutage} from './errors.js'
 
 /** The deadline passed while the operation was still under way; it may still finish (exit 7, print `resumeId`). */
 export class WaitTimeoutError extends Error {
@@ -83,6 +83,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
   const maxMs = options.maxMs ?? 2000
   const factor = options.factor ?? 1.5
   let lastState: T | undefined
+  let reached = false
   const timeout = () => new WaitTimeoutError({what, lastState, resumeId: options.resumeId})
   for (;;) {
     if (signal?.aborted) throw signal.reason
@@ -95,10 +96,13 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
       if (signal?.aborted) throw signal.reason
       // The transport's own deadline is the command's: the operation may still finish.
       if (error instanceof ApiError && error.kind === 'timeout') throw timeout()
-      if (!transient?.(error, Date.now() - started)) throw error
+      // Once the service has answered, an outage that outlasted the transport's retries is waited out like a pending
+      // state (a reset connection or a 503 says nothing about the operation); before that it means a wrong address.
+      if (!(reached && isOutage(error)) && !transient?.(error, Date.now() - started)) throw error
       pending = true
     }
     if (!pending) {
+      reached = true
       const s = state as T
       lastState = s
       onState?.(s)

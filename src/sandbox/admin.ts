@@ -2,13 +2,14 @@
 // asserts "no request was sent" sees only service traffic. No authentication: they drive the emulation itself
 // (worker instances stopping and starting, requests arriving), as a cluster operator's actions would.
 import type {SandboxContext} from './context.js'
+import {type Fault, FAULT_KINDS, type Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import {Router, type SandboxResponse} from './router.js'
 import {ADMIN_BASE} from './services.js'
 import type {Fate} from './wm-requests.js'
 import {toLight} from './wm-requests.js'
 
-export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: boolean; ctx?: SandboxContext}): Router {
+export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: boolean; ctx?: SandboxContext; faults?: Faults}): Router {
   const router = new Router()
   const {log} = opts
   router.add('GET', `${ADMIN_BASE}/health`, () => ({
@@ -20,8 +21,27 @@ export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: bool
     log.clear()
     return {status: 204}
   })
+  if (opts.faults) faultControls(router, opts.faults)
   if (opts.ctx) workerManagerControls(router, opts.ctx)
   return router
+}
+
+/**
+ * - `GET  /_sandbox/faults`: the rate and kinds now.
+ * - `POST /_sandbox/faults?rate=R[&kinds=reset,slow,…]`: from now on (kinds: unavailable, reset, slow, lostReply).
+ */
+function faultControls(router: Router, faults: Faults): void {
+  router.add('GET', `${ADMIN_BASE}/faults`, () => ({status: 200, body: faults.settings}))
+  router.add('POST', `${ADMIN_BASE}/faults`, req => {
+    const rate = Number(first(req.query.rate))
+    const kinds = (first(req.query.kinds) ?? FAULT_KINDS.join(',')).split(',').map(k => k.trim()).filter(Boolean) as Fault[]
+    try {
+      faults.set(rate, kinds)
+    } catch (error) {
+      return problem(400, (error as Error).message)
+    }
+    return {status: 200, body: faults.settings}
+  })
 }
 
 const WORKER_TYPE = /^[a-zA-Z0-9-_.]{1,128}$/

@@ -62,8 +62,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     })
   })
+  let loseReply = false
   const reply = (response: SandboxResponse) => {
     if (response.loggedRequestBody !== undefined) requestBody = response.loggedRequestBody
+    if (loseReply) return resetSocket(req.socket) // done, but the client never hears it (logged with status 0)
     sent = send(res, response)
   }
 
@@ -84,6 +86,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     const fault = p.faults.draw()
     if (fault === 'reset') return resetSocket(req.socket)
     if (fault === 'unavailable') return reply(frameworkError(service, {kind: 'unavailable'}))
+    if (fault === 'slow') await new Promise(resolve => setTimeout(resolve, p.faults.delayMs()))
+    loseReply = fault === 'lostReply'
   }
 
   if (match.kind === 'none') return reply(frameworkError(service, {kind: 'notFound', method, path}))

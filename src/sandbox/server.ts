@@ -20,7 +20,7 @@ export interface SandboxOptions {
   port?: number            // 0 or undefined = a free port
   host?: string            // default '127.0.0.1'
   tls?: boolean            // HTTPS with a self-signed certificate generated at start
-  faults?: number          // 0..1: that fraction of service requests fail (503 or reset); default 0
+  faults?: number          // 0..1: that fraction of service requests meet a fault (503, reset, slow, lost reply); default 0
   seed?: number            // seeds the PRNG used for faults and any generated ids; default 1
   username?: string        // default 'admin' (Corda Basic auth and the REGARDS user)
   password?: string        // default 'admin'
@@ -42,6 +42,8 @@ export interface SandboxServer {
   port: number
   caPem?: string           // with tls: the PEM of the certificate (self-signed, so it is its own CA) for --ca-cert
   log: RequestLog
+  /** Injected failures, adjustable while running. */
+  faults: Faults
   /** The emulated state and settings, for tests that arrange a situation directly. */
   context: SandboxContext
   close(): Promise<void>   // stops accepting, destroys open sockets, resolves when closed
@@ -83,7 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const log = new RequestLog()
   const cert = options.tls ? await selfSignedCertificate() : undefined
-  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, ctx})
+  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, ctx, faults})
   const onRequest = requestHandler({services, admin, log, faults})
   const server: Server = cert ? createHttpsServer({key: cert.key, cert: cert.cert}, onRequest) : createHttpServer(onRequest)
 
@@ -104,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: bound,
     ...(cert ? {caPem: cert.cert} : {}),
     log,
+    faults,
     context: ctx,
     close: () => (closing ??= new Promise<void>(resolve => {
       server.close(() => resolve())

@@ -130,8 +130,9 @@ describe('job retry', () => {
     expect(done.exitCode).toBe(5)
     expectOneError(done.stderr, /r-done is Completed/)
 
-    await create('r-root', {task: task({durationSeconds: 4, failTimes: 1, message: 'root cause'})})
+    // The dependent first (it waits for a prerequisite not created yet), so the root cannot fail before it exists.
     await create('r-child', {task: task({durationSeconds: 0.1}), prerequisiteJobIds: ['r-root']})
+    await create('r-root', {task: task({durationSeconds: 0.5, failTimes: 1, message: 'root cause'})})
     expect((await sbx.cli(['job', 'wait', 'r-child'])).exitCode).toBe(8)
     const {exitCode, stderr} = await sbx.cli(['job', 'retry', 'r-root'])
     expect(exitCode).toBe(0)

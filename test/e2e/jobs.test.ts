@@ -234,8 +234,9 @@ describe('job create, get and status', () => {
   })
 
   it('get spells out a failure inherited from a prerequisite: root job and source split out', async () => {
-    await sbx.cli(['job', 'create', 'root-1', '-f', jobFile(sbx, 'root', {task: task({durationSeconds: 4, fail: true, message: 'disk full'})}), '--no-wait'])
+    // The dependent first (it waits for a prerequisite not created yet), so the root cannot fail before it exists.
     await sbx.cli(['job', 'create', 'child-1', '-f', jobFile(sbx, 'child', {task: task(), prerequisiteJobIds: ['root-1']}), '--no-wait'])
+    await sbx.cli(['job', 'create', 'root-1', '-f', jobFile(sbx, 'root', {task: task({durationSeconds: 0.5, fail: true, message: 'disk full'})}), '--no-wait'])
     const {exitCode} = await sbx.cli(['job', 'wait', 'child-1'])
     expect(exitCode).toBe(8)
     const {stdout} = await sbx.cli(['job', 'get', 'child-1'])

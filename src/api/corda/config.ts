@@ -1,7 +1,7 @@
 // Cluster configuration: one section at a time, with optimistic locking on its version (reference/corda-rest.md §10).
 import type {CordaApi} from './client.js'
 import {isDeepStrictEqual} from 'node:util'
-import {ApiError} from '../errors.js'
+import {ApiError, isOutage} from '../errors.js'
 import {type ChangeResult, withHint} from './deploy.js'
 import type {GetConfigResponse, UpdateConfigParameters, UpdateConfigResponse} from './types.js'
 
@@ -48,10 +48,12 @@ const parsed = (text: string): unknown => (text.trim() === '' ? {} : JSON.parse(
  * The same configuration is `unchanged` and sends no PUT.
  */
 export async function setConfigSection(corda: {config: ClusterConfig}, section: string, config: unknown): Promise<ConfigChange> {
+  let sent: number | undefined // the version a PUT was sent from whose answer never came
   for (let attempt = 1; ; attempt++) {
     const current = await currentOrUnset(corda.config, section)
     if (isDeepStrictEqual(parsed(current.sourceConfig), config)) {
-      return {section, previousVersion: current.version, version: current.version, result: 'unchanged', config}
+      const before = sent ?? current.version
+      return {section, previousVersion: before, version: current.version, result: sent === undefined ? 'unchanged' : 'updated', config}
     }
     try {
       const updated = await corda.config.update({section, version: current.version, config, schemaVersion: current.schemaVersion})
@@ -59,6 +61,11 @@ export async function setConfigSection(corda: {config: ClusterConfig}, section: 
     } catch (error) {
       const reason = error instanceof ApiError && error.status === 400 ? error.details?.reason : undefined
       if (typeof reason === 'string') throw withHint(error as ApiError, `the cluster says: ${reason}`)
+      // A stale version (someone wrote meanwhile) is read again once; a lost answer is read again to see if it landed.
+      if (isOutage(error) && attempt < 3) {
+        sent = current.version
+        continue
+      }
       if (!isConflict(error) || attempt > 1) throw error
     }
   }

@@ -6,7 +6,7 @@ import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Readable} from 'node:stream'
-import {ApiError, InputError, NotFoundError} from '../errors.js'
+import {ApiError, InputError, isOutage, NotFoundError} from '../errors.js'
 import {localFileError} from '../local-file.js'
 import {OperationFailedError, poll} from '../wait.js'
 import type {CordaClient} from './client.js'
@@ -87,24 +87,45 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
     throw new InputError(`--force replaces an uploaded CPI, but the cluster has no ${name} ${version}: upload it without --force`)
   }
 
-  const hash = createHash('sha256')
-  async function* hashed(): AsyncGenerator<Buffer> {
-    for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) {
-      hash.update(chunk as Buffer)
-      yield chunk as Buffer
+  // An upload whose connection dropped (or that met a 503) may or may not have arrived: it is sent again, and should
+  // the first have arrived, the second's duplicate verdict (409) is checked against what the cluster now lists.
+  let id: string
+  let full = ''
+  for (let attempt = 1; ; attempt++) {
+    const hash = createHash('sha256')
+    const hashed = async function* (): AsyncGenerator<Buffer> {
+      for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) {
+        hash.update(chunk as Buffer)
+        yield chunk as Buffer
+      }
+    }
+    try {
+      ;({id} = await corda.cpis.upload(Readable.from(hashed()), basename(file), {
+        force: options.force, size, onProgress: sent => options.onUploadProgress?.(sent, size),
+      }))
+      full = hash.digest('hex').toUpperCase()
+      break
+    } catch (error) {
+      if (attempt >= UPLOAD_ATTEMPTS || !isOutage(error) || options.signal?.aborted) throw error
     }
   }
-  const {id} = await corda.cpis.upload(Readable.from(hashed()), basename(file), {
-    force: options.force, size, onProgress: sent => options.onUploadProgress?.(sent, size),
-  })
-  const full = hash.digest('hex').toUpperCase()
   const result: CpiUploadResult = {
     cpiName: name, cpiVersion: version, cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full, requestId: id, status: 'Uploaded', result: 'submitted',
   }
   if (options.wait === false) return result
-  const done = await followUpload(corda, id, {...options, what: `${name} ${version}`}, message => ({...result, status: message, result: 'failed'}))
-  return {...result, cpiFileChecksum: done.cpiFileChecksum || result.cpiFileChecksum, status: done.status, result: existing ? 'updated' : 'created'}
+  const changed = existing ? 'updated' : 'created'
+  try {
+    const done = await followUpload(corda, id, {...options, what: `${name} ${version}`}, message => ({...result, status: message, result: 'failed'}))
+    return {...result, cpiFileChecksum: done.cpiFileChecksum || result.cpiFileChecksum, status: done.status, result: changed}
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error
+    const listed = (await corda.cpis.list()).find(c => c.id.cpiName === name && c.id.cpiVersion === version && sameChecksum(c.cpiFileFullChecksum, full))
+    if (!listed) throw error
+    return {...result, cpiFileChecksum: listed.cpiFileChecksum, status: 'OK', result: changed}
+  }
 }
+
+const UPLOAD_ATTEMPTS = 3
 
 /**
  * Follows an upload until its status is exactly OK. The status call reports a rejected CPI as an HTTP error (reference

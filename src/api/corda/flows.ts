@@ -20,6 +20,7 @@ export class Flows {
   async start(shortHash: string, params: StartFlowParameters): Promise<StartedFlow> {
     const res = await this.api.http.request<FlowStatusResponse>({
       method: 'POST', path: await this.api.path(`/flow/${seg(shortHash)}`), json: params, accept: [409],
+      idempotent: true, // the clientRequestId makes a repeat harmless: 409 → that flow's status
     })
     if (res.status === 409) return {...(await this.status(shortHash, params.clientRequestId)), reused: true}
     return res.data

@@ -157,20 +157,27 @@ function userDifferences(existing: UserResponseType, wanted: CreateUserType): st
  */
 export async function ensureUser(corda: CordaClient, wanted: CreateUserType, roles: RoleResponseType[] = []): Promise<UserChange> {
   // Looked up first, so an existing user's password is never sent again.
-  let user = await corda.users.get(wanted.loginName).catch(error => {
+  const existing = () => corda.users.get(wanted.loginName).catch(error => {
     if (isStatus(error, 404)) return undefined
     throw error
   })
+  let user = await existing()
   let result: ChangeResult = 'unchanged'
-  if (user) {
+  if (!user) {
+    try {
+      user = await corda.users.create(wanted)
+      result = 'created'
+    } catch (error) {
+      // Created meanwhile (another run, or our own request whose answer was lost): compared like any existing user.
+      if (!isStatus(error, 409) || !(user = await existing())) throw error
+    }
+  }
+  if (result === 'unchanged') {
     const differences = userDifferences(user, wanted)
     if (differences.length > 0) {
       throw new ConflictError(`user ${wanted.loginName} exists with ${differences.join(', ')}`,
         'Corda cannot edit a user except for its roles and password; create another login, or match the existing one')
     }
-  } else {
-    user = await corda.users.create(wanted)
-    result = 'created'
   }
   for (const role of roles) {
     if (user.roleAssociations.some(a => a.roleId === role.id)) continue

@@ -13,7 +13,8 @@ export class Users {
 
   /** POST /user → 201; 409 when the login exists. */
   async create(req: CreateUserType): Promise<UserResponseType> {
-    return this.api.http.post<UserResponseType>(await this.api.path('/user'), {json: req})
+    // A repeat is a 409 (the login exists), never a second user: safe to retry after a lost answer.
+    return this.api.http.post<UserResponseType>(await this.api.path('/user'), {json: req, idempotent: true})
   }
 
   /** v5_1+: GET /user/{login}; v1: GET /user?loginname=. */
@@ -47,7 +48,8 @@ export class Roles {
 
   /** POST /role → 201; 409 when the name exists. */
   async create(req: CreateRoleType): Promise<RoleResponseType> {
-    return this.api.http.post<RoleResponseType>(await this.api.path('/role'), {json: req})
+    // A repeat is a 409 (the name exists), never a second role. Permissions have no such guard: never retried.
+    return this.api.http.post<RoleResponseType>(await this.api.path('/role'), {json: req, idempotent: true})
   }
 
   async list(): Promise<RoleResponseType[]> {

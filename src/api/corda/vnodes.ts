@@ -44,7 +44,8 @@ export class VirtualNodes {
 
   /** POST /virtualnode → 202 `{requestId}` (the short hash). 409: the vnode exists. */
   async create(req: CreateVirtualNodeRequest): Promise<AsyncResponse> {
-    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req})
+    // A repeat after a lost answer is a 409 for the same X.500 name, which callers look up: safe to retry.
+    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req, idempotent: true})
   }
 
   async status(requestId: string): Promise<AsyncOperationStatus> {

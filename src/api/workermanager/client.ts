@@ -81,12 +81,13 @@ export class WorkerManagerClient {
 
   /** Starts an asynchronous retry job; 200 with an empty body and no job id. */
   async retry(filter: SearchRequestParameters): Promise<void> {
-    await this.http.post<void>(`${this.prefix}/requests/retry`, {json: filter, idempotent: false})
+    // The filter (blocked statuses, creationDate.before) is what is acted on: sent again, it matches what is left.
+    await this.http.post<void>(`${this.prefix}/requests/retry`, {json: filter, idempotent: true})
   }
 
   /** Starts an asynchronous delete job (role ADMIN). DELETE with a JSON body. */
   async delete(filter: SearchRequestParameters): Promise<void> {
-    await this.http.delete<void>(`${this.prefix}/requests/delete`, {json: filter, idempotent: false})
+    await this.http.delete<void>(`${this.prefix}/requests/delete`, {json: filter, idempotent: true})
   }
 
   /** Tenant settings (e.g. skipContentTypes: content types dropped at reception), role ADMIN. */

@@ -32,7 +32,7 @@ so every command works right after it with no login. Runs in the background unle
   static override flags = {
     port: Flags.integer({description: 'port to listen on (default: a free one)', min: 0, max: 65535, default: 0}),
     tls: Flags.boolean({description: 'serve HTTPS with a self-signed certificate; its CA is written beside the config for --ca-cert'}),
-    faults: Flags.string({description: 'fraction of requests that fail with 503 or a reset, 0 to 1', default: '0'}),
+    faults: Flags.string({description: 'fraction of service requests that meet a fault (503, connection reset, slow answer, lost reply), 0 to 1', default: '0'}),
     seed: Flags.integer({description: 'seed for generated data and faults', default: 1}),
     foreground: Flags.boolean({description: 'serve in this process until Ctrl-C'}),
     requests: Flags.integer({min: 0, max: 1_000_000, default: 150, description: 'worker-manager requests to seed (a realistic mix: errors, delayed, stuck)'}),

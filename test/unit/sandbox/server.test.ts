@@ -33,9 +33,9 @@ async function token(server: SandboxServer, fields: Record<string, string> = GRA
 }
 
 /** The status, or 'reset' when the connection dropped without an answer. */
-async function outcome(url: string): Promise<string> {
+async function outcome(target: string | (() => Promise<Response>)): Promise<string> {
   try {
-    const res = await fetch(url)
+    const res = await (typeof target === 'string' ? fetch(target) : target())
     await res.text()
     return String(res.status)
   } catch (error) {
@@ -361,6 +361,7 @@ describe('faults', () => {
 
   async function run(seed: number, count = 24): Promise<{outcomes: string[]; log: LoggedRequest[]; server: SandboxServer}> {
     const server = await startSandbox({faults: 1, seed})
+    server.faults.set(1, ['unavailable', 'reset'])
     const outcomes: string[] = []
     for (let i = 0; i < count; i++) outcomes.push(await outcome(server.url + PING))
     await new Promise(r => setTimeout(r, 20)) // resets are logged when the socket closes
@@ -382,6 +383,40 @@ describe('faults', () => {
     expect(first.log.map(e => (e.status === 0 ? 'reset' : String(e.status)))).toEqual(first.outcomes)
     const unavailable = first.log.find(e => e.status === 503)
     expect(unavailable?.responseBody).toEqual({message: 'Service unavailable'})
+  })
+
+  it('slow answers come late but whole; a lost reply is done although the client sees a reset', async () => {
+    const server = await startSandbox({faults: 0, seed: 5, jobs: 0})
+    try {
+      server.faults.set(1, ['slow'])
+      const started = Date.now()
+      expect((await fetch(server.url + PING)).status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+
+      server.faults.set(1, ['lostReply'])
+      const job = {task: {taskClassifier: 'DemoWorker', taskApiVersion: 1, taskData: {}, taskPipe: 'in'}}
+      const put = () => fetch(`${server.url}/job-service/v1/partitions/default/jobs/lost-1`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify(job)})
+      expect(await outcome(put)).toBe('reset')
+      server.faults.set(0)
+      expect((await fetch(`${server.url}/job-service/v1/partitions/default/jobs/lost-1`)).status).toBe(200) // it was created
+      expect((await put()).status).toBe(204) // and sending it again is harmless here: the same definition
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('can be changed while running through /_sandbox/faults', async () => {
+    const server = await startSandbox({faults: 0, seed: 5})
+    try {
+      const res = await fetch(`${server.url}/_sandbox/faults?rate=0.25&kinds=reset,slow`, {method: 'POST'})
+      expect(await res.json()).toEqual({rate: 0.25, kinds: ['reset', 'slow']})
+      expect(server.faults.settings).toEqual({rate: 0.25, kinds: ['reset', 'slow']})
+      expect((await fetch(`${server.url}/_sandbox/faults?rate=2`, {method: 'POST'})).status).toBe(400)
+      expect((await fetch(`${server.url}/_sandbox/faults?rate=0.1&kinds=meteor`, {method: 'POST'})).status).toBe(400)
+      expect(await (await fetch(`${server.url}/_sandbox/faults`)).json()).toEqual({rate: 0.25, kinds: ['reset', 'slow']})
+    } finally {
+      await server.close()
+    }
   })
 
   it('answers 503s in each service\'s shape and never faults swagger.json or /_sandbox', async () => {

@@ -1,5 +1,6 @@
 // The multi-step Corda operations against a nock cluster: what is sent, what is skipped, how failures surface.
 import nock from 'nock'
+import {sha256File} from '../../../../src/api/corda/cpi-file.js'
 import {mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -100,10 +101,25 @@ describe('deployCpi', () => {
     nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
       .post('/api/v5_2/cpi').reply(200, {id: 'u4'})
       .get('/api/v5_2/cpi/status/u4').reply(409, {title: `CPI dup, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
+      // Looked up again: the cluster's dup 1.0 is another file, so the duplicate verdict stands.
+      .get('/api/v5_2/cpi').reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
     const error = (await caught(deployCpi(corda(), file.path))) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(toFailure(error)).toMatchObject({exitCode: 5})
     expect(error.hint).toMatch(/--force/)
+  })
+
+  it('an upload met by a 503 is sent again; the duplicate verdict for a file that did arrive is success', async () => {
+    const file = cpiFile('lost', '1.0')
+    const full = (await sha256File(file.path)).toUpperCase()
+    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []})
+      .post('/api/v5_2/cpi').reply(503, {title: 'Service unavailable', status: 503, details: {}})
+      .post('/api/v5_2/cpi').reply(200, {id: 'u9'})
+      .get('/api/v5_2/cpi/status/u9').reply(409, {title: `CPI lost, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
+      .get('/api/v5_2/cpi').reply(200, {cpis: [meta('lost', '1.0', {cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full})]})
+    const done = await deployCpi(corda(), file.path)
+    expect(done).toMatchObject({cpiName: 'lost', cpiFileChecksum: full.slice(0, 12), status: 'OK', result: 'created'})
+    expect(nock.isDone()).toBe(true)
   })
 
   it('a rejected CPI ends as a failed operation (exit 8) whose state says why', async () => {
