@@ -79,8 +79,8 @@ export function redactPassword(fields: Query): Query {
   return 'password' in fields ? {...fields, password: REDACTED} : fields
 }
 
-/** JSON fields whose values never reach the log (Corda's user create and password changes). */
-const SECRET_JSON_FIELDS = new Set(['password', 'initialPassword'])
+/** JSON fields whose values never reach the log (Corda's user create and password changes, OAuth token answers). */
+const SECRET_JSON_FIELDS = new Set(['password', 'initialPassword', 'access_token', 'refresh_token'])
 
 /** A copy of a parsed JSON value with every secret field, at any depth (wrapped bodies too), redacted. */
 export function redactJson(value: unknown): unknown {

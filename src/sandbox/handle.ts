@@ -3,7 +3,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
-import {BodyTooLarge, flatHeaders, jsonOrText, loggedBody, parseBody, parsePairs, readBody, redactPassword} from './body.js'
+import {BodyTooLarge, flatHeaders, jsonOrText, loggedBody, parseBody, parsePairs, readBody, redactJson, redactPassword} from './body.js'
 import {frameworkError} from './errors.js'
 import type {Faults} from './faults.js'
 import type {RequestLog} from './log.js'
@@ -138,7 +138,7 @@ function emptyRequest(method: string, path: string, params: Record<string, strin
 /** Writes the response; returns what the log records of it. */
 function send(res: ServerResponse, response: SandboxResponse): Sent {
   const {payload, contentType} = encode(response)
-  const sent: Sent = {status: response.status, contentType, body: payload ? jsonOrText(payload.toString('utf8')) : undefined}
+  const sent: Sent = {status: response.status, contentType, body: payload ? redactJson(jsonOrText(payload.toString('utf8'))) : undefined}
   if (res.headersSent || res.destroyed) return {status: 0}
   res.statusCode = response.status
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value)

@@ -70,5 +70,5 @@ describe('contract: the Corda commands', () => {
     for (const status of [200, 202, 204, 400, 404, 405, 409]) expect(statuses, `no ${status} answer was exercised`).toContain(status)
     const missing = OPERATIONS.filter(([method, path]) => !exchanges.some(e => e.method === method && path.test(e.path.replace(/^\/api\/v5_2/, ''))))
     expect(missing.map(([m, p]) => `${m} ${p}`)).toEqual([])
-  }, 60_000)
+  }, 180_000)
 })

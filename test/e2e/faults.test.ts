@@ -40,7 +40,7 @@ describe('apply with 30% faults', () => {
   })
   afterAll(async () => {
     await sbx.close()
-  })
+  }, 300_000)
 
   it('converges over a few runs, with no duplicate object; then a clean run changes nothing', async () => {
     const file = exampleDeployment(sbx)
@@ -71,7 +71,7 @@ describe('apply with 30% faults', () => {
     expect(total).toBe(distinct)
     expect(await sbx.json<unknown[]>(['cpi', 'list'])).toHaveLength(1)
     await expectConfigIntact(sbx)
-  })
+  }, 300_000)
 })
 
 describe('waits and bulk actions with 30% faults', () => {
@@ -81,7 +81,7 @@ describe('waits and bulk actions with 30% faults', () => {
   })
   afterAll(async () => {
     await sbx.close()
-  })
+  }, 300_000)
 
   it('cpi upload, vnode create and flow start wait through the faults to the end', async () => {
     const cpi = join(sbx.dir, 'demo.cpi')
@@ -101,7 +101,7 @@ describe('waits and bulk actions with 30% faults', () => {
     expect(await sbx.json<unknown[]>(['cpi', 'list'])).toHaveLength(1)
     expect(await sbx.json<unknown[]>(['vnode', 'list'])).toHaveLength(1)
     expect((await sbx.json<Array<{clientRequestId: string}>>(['flow', 'list', hash])).map(f => f.clientRequestId)).toEqual(['storm-1'])
-  })
+  }, 300_000)
 
   it('request retry reports the right counts', async () => {
     sbx.server.faults.set(0)
@@ -116,7 +116,7 @@ describe('waits and bulk actions with 30% faults', () => {
     sbx.server.faults.set(0)
     const left = await sbx.json<Array<{status: string}>>(['request', 'list', '--session', 'Storm', '--all'])
     expect(left.filter(r => r.status === 'NO_WORKER_AVAILABLE')).toEqual([])
-  })
+  }, 300_000)
 })
 
 describe('Ctrl-C leaves the config and the credentials intact', () => {
@@ -126,7 +126,7 @@ describe('Ctrl-C leaves the config and the credentials intact', () => {
   })
   afterAll(async () => {
     await sbx.close()
-  })
+  }, 300_000)
 
   const interrupt = (when: () => boolean) => (child: import('node:child_process').ChildProcess) => {
     const timer = setInterval(() => {
@@ -146,7 +146,7 @@ describe('Ctrl-C leaves the config and the credentials intact', () => {
     expect(killed.exitCode, killed.stderr).toBe(130)
     expect(sbx.requests().some(r => r.method === 'POST' && r.path === '/api/v5_2/cpi' && r.status === 200)).toBe(false)
     await expectConfigIntact(sbx)
-  })
+  }, 300_000)
 
   it('mid-apply: exit 130, and the next run completes', async () => {
     const file = exampleDeployment(sbx)
@@ -156,5 +156,5 @@ describe('Ctrl-C leaves the config and the credentials intact', () => {
     await expectConfigIntact(sbx)
     const again = await sbx.cli(['apply', '-f', file], {env, timeoutMs: 120_000})
     expect(again.exitCode, again.stderr).toBe(0)
-  })
+  }, 300_000)
 })
