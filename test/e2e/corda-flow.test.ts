@@ -182,7 +182,7 @@ describe('flow status, list and wait', () => {
   })
 
   it('--no-wait returns at once; flow list --status RUNNING shows the flow; flow wait follows it to COMPLETED', async () => {
-    const started = await sbx.cli(['flow', 'start', node, SLOW, '--args', '{"seconds":5}', '--no-wait', '--id', 'slow-listed', '-o', 'json'])
+    const started = await sbx.cli(['flow', 'start', node, SLOW, '--args', '{"seconds":15}', '--no-wait', '--id', 'slow-listed', '-o', 'json'])
     expect(started.exitCode, started.stderr).toBe(0)
     const flow = JSON.parse(started.stdout) as Flow
     expect(flow).toMatchObject({...FLOW_SHAPE, clientRequestId: 'slow-listed'})
@@ -202,10 +202,10 @@ describe('flow status, list and wait', () => {
     expect(table.stdout).toMatch(/slow-listed\s+COMPLETED/)
   })
 
-  it('flow wait --timeout 1s on a SlowFlow exits 7 and names the id to resume with', async () => {
+  it('flow wait --timeout 4s on a SlowFlow exits 7 and names the id to resume with', async () => {
     const started = await sbx.cli(['flow', 'start', node, SLOW, '--args', '{"seconds":120}', '--no-wait', '--id', 'slow-timeout', '-o', 'json'])
     expect(started.exitCode, started.stderr).toBe(0)
-    const {stderr, exitCode} = await sbx.cli(['flow', 'wait', node, 'slow-timeout', '--timeout', '1s', '-o', 'json'])
+    const {stderr, exitCode} = await sbx.cli(['flow', 'wait', node, 'slow-timeout', '--timeout', '4s', '-o', 'json'])
     expect(exitCode, stderr).toBe(7)
     expectOneError(stderr)
     expect(stderr).toContain('slow-timeout')

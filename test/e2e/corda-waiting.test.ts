@@ -28,7 +28,7 @@ const errorLines = (stderr: string) => stderr.split('\n').filter(l => l.startsWi
 
 describe('waiting commands that run out of time', () => {
   it('flow start: exit 7, the flow id and how to wait again', async () => {
-    const res = await sbx.cli('flow start Alice com.r3.sandbox.EchoFlow --id pending-1 --timeout 1500ms')
+    const res = await sbx.cli('flow start Alice com.r3.sandbox.EchoFlow --id pending-1 --timeout 5s')
     expect(res.exitCode).toBe(7)
     expect(errorLines(res.stderr)).toEqual(['Error: timed out waiting for flow pending-1 (resume with id pending-1)'])
     expect(res.stderr).toContain(`Hint: it may still finish; to wait again: workerctl flow wait ${hash} pending-1`)
@@ -36,13 +36,13 @@ describe('waiting commands that run out of time', () => {
   })
 
   it('vnode create: exit 7 with `vnode status ID --wait`', async () => {
-    const res = await sbx.cli('vnode create --x500 "CN=Bob, O=Bob Ltd, L=Paris, C=FR" --cpi workerctl-demo --timeout 1500ms')
+    const res = await sbx.cli('vnode create --x500 "CN=Bob, O=Bob Ltd, L=Paris, C=FR" --cpi workerctl-demo --timeout 5s')
     expect(res.exitCode).toBe(7)
     expect(res.stderr).toMatch(/Hint: it may still finish; to wait again: workerctl vnode status [0-9A-F]{12} --wait/)
   })
 
   it('cpi upload: exit 7 with `cpi status ID --wait`', async () => {
-    const res = await sbx.cli(`cpi upload ${files.cpiV2} --timeout 1500ms`)
+    const res = await sbx.cli(`cpi upload ${files.cpiV2} --timeout 5s`)
     expect(res.exitCode).toBe(7)
     expect(res.stderr).toMatch(/Hint: it may still finish; to wait again: workerctl cpi status [-0-9a-f]{36} --wait/)
   })
@@ -53,7 +53,15 @@ describe('Ctrl-C', () => {
     const config = sbx.env.WORKERCTL_CONFIG!
     const before = readFileSync(config)
     const res = await sbx.cli('flow start Alice com.r3.sandbox.EchoFlow --id interrupted-1 --timeout 1m', {
-      onSpawn: child => void setTimeout(() => child.kill('SIGINT'), 2500),
+      // Interrupted once it is waiting: the flow's start has reached the sandbox.
+      onSpawn: child => {
+        const timer = setInterval(() => {
+          if (!sbx.requests().some(r => r.method === 'POST' && r.path.startsWith('/api/v5_2/flow/'))) return
+          clearInterval(timer)
+          setTimeout(() => child.kill('SIGINT'), 300)
+        }, 20)
+        child.on('close', () => clearInterval(timer))
+      },
     })
     expect(res.exitCode).toBe(130)
     expect(errorLines(res.stderr)).toEqual(['Error: interrupted'])

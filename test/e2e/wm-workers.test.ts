@@ -122,7 +122,7 @@ describe('worker list, worker check and worker config', () => {
     const text = await sbx.cli(['worker', 'config', 'import', join(sbx.dir, 'workers.json')])
     expect(text.exitCode).toBe(0)
     expect(text.stdout).toMatch(/Imported/)
-  })
+  }, 180_000)
 
   it('worker config import with errors next to a valid part: exit 8 with the service\'s reasons; the valid part stays', async () => {
     const original = await sbx.json<Configuration>(['worker', 'config', 'export'])
