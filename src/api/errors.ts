@@ -99,7 +99,8 @@ export const isOutage = (error: unknown): boolean =>
 
 const MAX_TITLE = 300
 
-function oneLine(text: string): string {
+/** Whitespace (newlines too) collapsed, and cut to a length an error line can carry. */
+export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim()
   return line.length > MAX_TITLE ? `${line.slice(0, MAX_TITLE - 1)}…` : line
 }

@@ -5,7 +5,7 @@ import {Agent as HttpAgent} from 'node:http'
 import {Agent as HttpsAgent} from 'node:https'
 import {rootCertificates} from 'node:tls'
 import {sleep} from './wait.js'
-import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number | boolean>
@@ -60,6 +60,8 @@ export interface HttpRequest {
   authenticate?: boolean
   /** Statuses the caller handles itself instead of getting an ApiError (e.g. 404 while probing). */
   accept?: number[]
+  /** A GET whose 200 may have no body (otherwise an empty answer to a GET is a protocol error). */
+  allowEmpty?: boolean
 }
 
 export interface HttpResponse<T> {
@@ -197,11 +199,13 @@ export class HttpTransport {
   }
 
   private async send(req: HttpRequest, url: string, shown: string): Promise<AxiosResponse<string>> {
-    const remaining = this.options.deadline === undefined ? undefined : this.options.deadline - Date.now()
-    if (remaining !== undefined && remaining <= 0) throw Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true})
     const client = await this.axios()
     const headers: Record<string, string> = {Accept: 'application/json', ...this.options.requestHeaders?.(), ...req.headers}
     if (req.authenticate !== false && this.auth) Object.assign(headers, await this.auth.headers())
+    // Measured only now: loading axios and getting a token take time, and a request timeout computed before them would
+    // outlive the command's deadline, so a stalled server would meet the command's backstop (exit 7) instead (exit 6).
+    const remaining = this.options.deadline === undefined ? undefined : this.options.deadline - Date.now()
+    if (remaining !== undefined && remaining <= 0) throw Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true})
     let data: unknown
     if (req.json !== undefined) {
       data = JSON.stringify(req.json)
@@ -249,7 +253,17 @@ export class HttpTransport {
 
   private parse<T>(req: HttpRequest, status: number, contentType: string, text: string, shown: string, errorStatus: boolean): T {
     if (req.responseType === 'text' || (errorStatus && status >= 400)) return text as T
-    if (text.trim() === '') return undefined as T
+    if (text.trim() === '') {
+      // A read always has a body (a 204 aside): an empty one is a proxy's or a broken server's, not the service's answer.
+      if (req.method === 'GET' && status !== 204 && !req.allowEmpty) {
+        throw new ApiError({
+          service: this.service, kind: 'protocol', method: req.method, url: shown,
+          title: `an empty ${status} response where JSON was expected`,
+          hint: `is the ${SERVICE_LABEL[this.service]} URL right? Something answered ${status} with no body instead of the service`,
+        })
+      }
+      return undefined as T
+    }
     try {
       return JSON.parse(text) as T
     } catch {
@@ -276,13 +290,28 @@ export class HttpTransport {
     if (e.deadline || code === 'ECONNABORTED' || /timeout of \d+ms exceeded/.test(message)) {
       return new ApiError({...base, kind: 'timeout', code: 'ETIMEDOUT', title: 'no answer before the command deadline (--timeout)'})
     }
+    const plain = /^http:/i.test(shown)
     if ((code && TLS_CODES.test(code)) || /certificate|ssl|tls/i.test(message)) {
-      return new ApiError({...base, kind: 'tls', title: `TLS failure: ${message}`})
+      // OpenSSL's "wrong version number": what came back was not TLS at all, so no CA would help.
+      if (/wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long/i.test(`${code} ${message}`)) {
+        return new ApiError({
+          ...base, kind: 'tls', title: 'TLS failure: the server did not answer in TLS (it may serve plain HTTP on this port)',
+          hint: 'if the service does not use TLS, give its URL with http://',
+        })
+      }
+      return new ApiError({...base, kind: 'tls', title: `TLS failure: ${oneLine(message)}`})
     }
     if (code?.startsWith('HPE_') || /parse error/i.test(message)) {
-      return new ApiError({...base, kind: 'protocol', title: `the server does not speak HTTP (${message})`, hint: 'check the port in the service URL'})
+      return new ApiError({...base, kind: 'protocol', title: `the server does not speak HTTP (${oneLine(message)})`, hint: 'check the port in the service URL'})
     }
-    const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : message
+    if (code === 'ECONNRESET' || /socket hang up/i.test(message)) {
+      // Connected, then closed before any answer: a server that died, a proxy, or a TLS port spoken to in plain HTTP.
+      return new ApiError({
+        ...base, kind: 'network', title: `the connection was closed without an answer (${oneLine(message)})`,
+        hint: `check the URL in the context (\`workerctl context show\`) and that the service is running${plain ? '; if it serves HTTPS, the URL must start with https://' : ''}`,
+      })
+    }
+    const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : oneLine(message)
     return new ApiError({...base, kind: 'network', title: `cannot connect: ${what}`})
   }
 

@@ -42,8 +42,9 @@ export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
     const failure = toFailure(error, this.id?.replaceAll(':', ' '))
     if (this.verbose && error.stack) process.stderr.write(`${error.stack}\n`)
-    process.stderr.write(`Error: ${failure.message}\n`)
-    if (failure.hint) process.stderr.write(`Hint: ${failure.hint}\n`)
+    // One line each, whatever a library put in its message (OpenSSL's, for one, ends in a newline).
+    process.stderr.write(`Error: ${singleLine(failure.message)}\n`)
+    if (failure.hint) process.stderr.write(`Hint: ${singleLine(failure.hint)}\n`)
     process.exitCode = failure.exitCode
   }
 
@@ -52,3 +53,5 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code
   }
 }
+
+const singleLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim()

@@ -22,7 +22,7 @@ export class Certificates {
 
   /** The aliases of the cluster's certificate chains for a usage. */
   async listCluster(usage: CertificateUsage | string): Promise<string[]> {
-    return (await this.api.http.get<string[] | undefined>(await this.resource(`/cluster/${encodeURIComponent(usage)}`))) ?? []
+    return (await this.api.http.get<string[] | undefined>(await this.resource(`/cluster/${encodeURIComponent(usage)}`), {allowEmpty: true})) ?? []
   }
 
   /** The chain as PEM text (the endpoint answers raw text). */
