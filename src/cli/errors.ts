@@ -71,11 +71,28 @@ export function toFailure(err: unknown, command?: string): Failure {
   if (err instanceof OperationFailedError) return {message: err.message, hint: err.hint, exitCode: Exit.FAILED}
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof Error && oclifExit !== undefined) {
-    // oclif's own parse errors (unknown flag, missing argument, bad option value): bad usage, on one line.
-    const lines = err.message.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^See more help/i.test(l))
-    const message = lines.join(' ').replace(/\s{2,}/g, ': ')
-    const hint = `run \`workerctl ${command ? `${command} ` : ''}--help\` for the flags and examples`
+    const {message, note} = oclifMessage(err.message)
+    const hint = `${note ? `${note}; ` : ''}run \`workerctl ${command ? `${command} ` : ''}--help\` for the flags and examples`
     return {message, hint, exitCode: oclifExit === 0 ? 0 : Exit.USAGE}
   }
   return {message: err instanceof Error ? err.message : String(err), exitCode: Exit.UNEXPECTED}
+}
+
+/**
+ * oclif's own parse errors (unknown flag, missing argument, bad option value) on one line: without its "The following
+ * error occurred:" heading and "See more help" footer, flags named as typed (`--file`), several errors joined by `;`.
+ * A "Note:" it adds (flags that take several values swallow the arguments after them) becomes part of the hint.
+ */
+function oclifMessage(text: string): {message: string; note?: string} {
+  const lines = text.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^See more help/i.test(l) && !/^The following errors? occurred:?$/i.test(l))
+  const noteAt = lines.findIndex(l => /^Note:/i.test(l))
+  const note = noteAt < 0 ? undefined : lines.splice(noteAt).join(' ').replace(/^Note:\s*/i, '').replace(/\.$/, '')
+  let message = ''
+  for (const line of lines.map(l => l.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1'))) {
+    if (message === '') message = line
+    else if (message.endsWith(':')) message += ` ${line}`
+    else if (/^Parsing --[\w-]+$/.test(message)) message += `: ${line}`
+    else message += `; ${line}`
+  }
+  return {message: message.replace(/\s{2,}/g, ': '), note}
 }
