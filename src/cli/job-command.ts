@@ -1,6 +1,6 @@
 // What every `job` command shares: --partition (default from the context) and a client in that partition.
 import {Flags} from '@oclif/core'
-import {checkPartition, jobQuery, parseJobStatus, parseLabels} from '../api/jobservice/jobs.js'
+import {checkPartition, checkRsqlFilter, jobQuery, parseJobStatus, parseLabels} from '../api/jobservice/jobs.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import {ServiceCommand} from './service-command.js'
 
@@ -23,7 +23,9 @@ export abstract class JobCommand extends ServiceCommand {
   }
 }
 
-export function jobFilter(flags: {status?: string[]; label?: string[]; prefix?: string; filter?: string}): ReturnType<typeof jobQuery> {
+/** The list/count/bulk query for the filter flags; a bad --filter is refused here, before anything is sent. */
+export async function jobFilter(flags: {status?: string[]; label?: string[]; prefix?: string; filter?: string}): Promise<ReturnType<typeof jobQuery>> {
+  if (flags.filter?.trim()) await checkRsqlFilter(flags.filter.trim())
   return jobQuery({
     statuses: flags.status?.flatMap(s => s.split(',')).filter(Boolean).map(parseJobStatus),
     labels: parseLabels(flags.label), prefix: flags.prefix, rsql: flags.filter,

@@ -33,6 +33,41 @@ export function rsqlValue(value: string): string {
   return /^[^\s"'();,=!~<>\\]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, c => `\\${c}`)}"`
 }
 
+/** What the service's RSQL parser (jirutka's, default operators) and its JobFilterQuery accept (job-service.md §5). */
+const FILTER_OPERATORS = new Set(['==', '!=', '=gt=', '>', '=ge=', '>=', '=lt=', '<', '=le=', '<=', '=in=', '=out='])
+const FILTER_KEYS = new Set(['id', 'name', 'status', 'percentageComplete'])
+
+/**
+ * The operator's own `--filter`, checked as the service would check it, so a typo is exit 2 with nothing sent rather
+ * than a 400 "Unable to parse filter" (or, in a bulk delete, a count and a prompt first). The parser loads only here.
+ */
+export async function checkRsqlFilter(filter: string): Promise<void> {
+  const {parse} = await import('@rsql/parser')
+  const hint = 'e.g. status==Failed, labels.owner==bob;percentageComplete=lt=50, id==batch-*'
+  let ast: ReturnType<typeof parse>
+  try {
+    ast = parse(filter)
+  } catch (error) {
+    throw new InputError(`--filter "${filter}" is not valid RSQL: ${(error as Error).message.replace(/\.$/, '')} (${hint})`)
+  }
+  const visit = (node: ReturnType<typeof parse>): void => {
+    if (node.type === 'LOGIC') {
+      visit(node.left as ReturnType<typeof parse>)
+      visit(node.right as ReturnType<typeof parse>)
+      return
+    }
+    const key = node.left.selector
+    const label = key.startsWith('labels.') ? key.slice('labels.'.length) : undefined
+    if (label === undefined ? !FILTER_KEYS.has(key) : !LABEL_KEY.test(label)) {
+      throw new InputError(`--filter: the service cannot filter on "${key}" (keys: ${[...FILTER_KEYS].join(', ')}, labels.KEY)`)
+    }
+    if (!FILTER_OPERATORS.has(node.operator)) {
+      throw new InputError(`--filter: unknown operator "${node.operator}" (one of ${[...FILTER_OPERATORS].join(' ')})`)
+    }
+  }
+  visit(ast)
+}
+
 export interface JobFilter {
   statuses?: JobStatus[]
   /** `key=value` labels: all must match. */
@@ -83,10 +118,15 @@ export function checkNewJob(job: unknown): NewJob {
     const t = j.task as Record<string, unknown>
     if (typeof t !== 'object' || Array.isArray(t)) problems.push('"task" must be a mapping')
     else {
-      if (typeof t.taskClassifier !== 'string' || t.taskClassifier === '') problems.push('task.taskClassifier is required')
+      const text = (field: string) => {
+        const v = t[field]
+        if (v === undefined || v === null || v === '') problems.push(`task.${field} is required`)
+        else if (typeof v !== 'string') problems.push(`task.${field} must be a string, not ${Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`}`)
+      }
+      text('taskClassifier')
       if (!Number.isInteger(t.taskApiVersion) || t.taskApiVersion === 0) problems.push('task.taskApiVersion must be a non-zero integer')
       if (t.taskData === undefined || t.taskData === null) problems.push('task.taskData is required')
-      if (typeof t.taskPipe !== 'string' || t.taskPipe === '') problems.push('task.taskPipe is required')
+      text('taskPipe')
       if (t.targetPipe === '') problems.push('task.targetPipe may be null but not empty')
       if (t.taskDataEncoding !== undefined) {
         if (typeof t.taskData !== 'string') problems.push('task.taskDataEncoding goes only with a string taskData (remove it for an object)')

@@ -25,7 +25,7 @@ are counted and shown, then cancelled after you confirm (--yes; --dry-run only s
   async run(): Promise<void> {
     const {args, flags} = await this.parse(JobCancel)
     const js = await this.jobs(flags.partition)
-    if (args.id === undefined) return bulkJobs('cancel', {js, out: this.out, prompter: this.prompter, query: jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
+    if (args.id === undefined) return bulkJobs('cancel', {js, out: this.out, prompter: this.prompter, query: await jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
     checkJobId(args.id)
     if (flags.status || flags.label || flags.prefix || flags.filter) throw new UsageError('give a job id or a filter, not both')
     if (flags['dry-run']) return this.output(await js.get(args.id), jobView)

@@ -8,7 +8,7 @@ export default class JobCount extends JobCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(JobCount)
     const js = await this.jobs(flags.partition)
-    const count = await js.count(jobFilter(flags))
+    const count = await js.count(await jobFilter(flags))
     await this.output({partition: js.partition, count}, {text: c => String(c.count)})
   }
 }

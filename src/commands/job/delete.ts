@@ -22,7 +22,7 @@ is required: the service would otherwise delete the whole partition. The prompt 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(JobDelete)
     const js = await this.jobs(flags.partition)
-    if (args.id === undefined) return bulkJobs('delete', {js, out: this.out, prompter: this.prompter, query: jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
+    if (args.id === undefined) return bulkJobs('delete', {js, out: this.out, prompter: this.prompter, query: await jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
     checkJobId(args.id)
     if (flags.status || flags.label || flags.prefix || flags.filter) throw new UsageError('give a job id or a filter, not both')
     const job = await js.get(args.id)

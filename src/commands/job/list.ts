@@ -29,7 +29,7 @@ finished (Active, Paused, Waiting) whose last update is older than the duration 
 
   async run(): Promise<void> {
     const {flags} = await this.parse(JobList)
-    const query = jobFilter(flags)
+    const query = await jobFilter(flags)
     const stuckMs = flags.stuck === undefined ? undefined : parseDuration(flags.stuck, '--stuck')
     const sort = flags.sort ? (flags.sort.includes(':') ? flags.sort : `${flags.sort}:asc`) : flags.all ? 'jobId:asc' : stuckMs ? 'lastUpdateTime:asc' : 'createTime:desc'
     const js = await this.jobs(flags.partition)
