@@ -75,7 +75,10 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   if (size > max) {
     throw new InputError(`${file} is ${size.toLocaleString('en-US')} bytes; the cluster accepts at most ${max.toLocaleString('en-US')} (corda.rest.maxContentLength)`)
   }
-  const {name, version} = await readCpiManifest(file)
+  // stat succeeds on a file that cannot be read: the first read says so, and is bad input like a missing file.
+  const {name, version} = await readCpiManifest(file).catch(error => {
+    throw localFileError(file, error, 'a CPI file')
+  })
   const existing = (options.known ?? (await corda.cpis.list())).find(c => c.id.cpiName === name && c.id.cpiVersion === version)
   if (existing && !options.force) {
     const full = await sha256File(file)
