@@ -60,7 +60,10 @@ export class Output {
   async stream<T>(rows: AsyncIterable<T>, columns: Columns<T>): Promise<number> {
     let count = 0
     if (this.format === 'json') {
-      for await (const row of rows) this.write(`${count++ === 0 ? '[\n' : ',\n'}  ${JSON.stringify(row)}`)
+      for await (const row of rows) {
+        this.write(`${count++ === 0 ? '[\n' : ',\n'}  ${JSON.stringify(row)}`)
+        await this.drained()
+      }
       this.write(count === 0 ? '[]\n' : '\n]\n')
       return count
     }
@@ -69,6 +72,7 @@ export class Output {
       for await (const row of rows) {
         this.write(stringify([row]))
         count++
+        await this.drained()
       }
       if (count === 0) this.write('[]\n')
       return count
@@ -78,6 +82,7 @@ export class Output {
     for await (const row of rows) {
       table.add(row)
       count++
+      await this.drained()
     }
     table.end()
     if (count === 0) this.note('nothing to show')
@@ -95,5 +100,23 @@ export class Output {
 
   private write(text: string): void {
     this.stdout.write(text)
+  }
+
+  /**
+   * Waits while stdout's buffer is full: a pipe whose reader is slower than the service (`| ssh …`, a busy consumer)
+   * would otherwise queue every row in memory, as stdout to a pipe is asynchronous. Also ends on close (EPIPE).
+   */
+  private async drained(): Promise<void> {
+    const out = this.stdout as NodeJS.WritableStream & {writableNeedDrain?: boolean; destroyed?: boolean}
+    if (!out.writableNeedDrain || out.destroyed) return
+    await new Promise<void>(resolve => {
+      const done = () => {
+        out.off('drain', done)
+        out.off('close', done)
+        resolve()
+      }
+      out.on('drain', done)
+      out.on('close', done)
+    })
   }
 }
