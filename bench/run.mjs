@@ -1,52 +1,62 @@
 #!/usr/bin/env node
-// `npm run bench`: start-up of workerctl against `node -e 0` and a bare oclif hello-world, measured in one run.
-// Each figure is the median of RUNS runs after WARMUP runs; ratios compare figures from this same run only.
-import {spawnSync} from 'node:child_process'
+// `npm run bench`: builds (npm does), then measures each area and prints one table per area; everything goes to
+// bench/results.json. Every figure is a median of runs after warm-up, every ratio compares figures taken in this same
+// invocation. Nothing here is a test: a missed target prints MISSED; only a measurement that failed exits non-zero.
+//
+//   BENCH_ONLY=upload,listing   some areas only (startup, upload, listing, bulk, apply)
+//   BENCH_RUNS=N                runs per figure (default 15 for start-up, 5 for the others)
 import {writeFileSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {cpus, loadavg} from 'node:os'
+import {join} from 'node:path'
+import {ROOT, cleanupAll, runs} from './lib.mjs'
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)))
-const RUNS = Number(process.env.BENCH_RUNS ?? 15)
-const WARMUP = 3
-const node = process.execPath
-const workerctl = join(root, 'bin', 'run.js')
-const hello = join(root, 'bench', 'hello', 'bin', 'run.js')
-const env = {...process.env, WORKERCTL_CONFIG: join(root, 'bench', '.bench-config.yaml'), NO_COLOR: '1'}
+const AREAS = {
+  startup: () => import('./areas/startup.mjs').then(m => m.startup()),
+  upload: () => import('./areas/upload.mjs').then(m => m.upload()),
+  listing: () => import('./areas/listing.mjs').then(m => m.listing()),
+  bulk: () => import('./areas/bulk.mjs').then(m => m.bulk()),
+  apply: () => import('./areas/apply.mjs').then(m => m.apply()),
+}
 
-function time(args) {
-  const samples = []
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    const start = process.hrtime.bigint()
-    const res = spawnSync(node, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (res.status !== 0) throw new Error(`${args.join(' ')} exited ${res.status}: ${res.stderr}`)
-    if (i >= WARMUP) samples.push(ms)
+const only = process.env.BENCH_ONLY?.split(',').map(s => s.trim()).filter(Boolean)
+const unknown = only?.filter(a => !(a in AREAS)) ?? []
+if (unknown.length > 0) {
+  console.error(`BENCH_ONLY: unknown area ${unknown.join(', ')} (one of ${Object.keys(AREAS).join(', ')})`)
+  process.exit(2)
+}
+if (process.env.BENCH_RUNS !== undefined && !(Number.isInteger(Number(process.env.BENCH_RUNS)) && Number(process.env.BENCH_RUNS) >= 1)) {
+  console.error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`)
+  process.exit(2)
+}
+
+const started = Date.now()
+const results = {
+  node: process.version,
+  cpus: cpus().length,
+  loadAverageAtStart: loadavg().map(l => Math.round(l * 100) / 100),
+  startedAt: new Date(started).toISOString(),
+  runsOverride: process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined,
+}
+console.log(`workerctl bench: Node ${process.version}, ${results.cpus} CPUs, load average ${results.loadAverageAtStart.join(' ')}`)
+if (runs(5) < 5) console.log(`BENCH_RUNS=${runs(5)}: fewer than 5 runs per figure, for trying the bench only`)
+
+let failed = 0
+for (const [name, area] of Object.entries(AREAS)) {
+  if (only && !only.includes(name)) continue
+  console.log(`\n== ${name} ${'='.repeat(Math.max(0, 70 - name.length))}`)
+  const t = Date.now()
+  try {
+    results[name] = {...(await area()), seconds: Math.round((Date.now() - t) / 100) / 10}
+  } catch (error) {
+    failed++
+    console.log(`${name}: the measurement FAILED: ${error.stack ?? error}`)
+    results[name] = {error: String(error.message ?? error)}
+  } finally {
+    await cleanupAll()
   }
-  samples.sort((a, b) => a - b)
-  return samples[Math.floor(samples.length / 2)]
 }
 
-const cases = {
-  'node -e 0': ['-e', '0'],
-  'hello --version': [hello, '--version'],
-  'hello --help': [hello, '--help'],
-  'workerctl --version': [workerctl, '--version'],
-  'workerctl --help': [workerctl, '--help'],
-}
-const results = Object.fromEntries(Object.entries(cases).map(([name, args]) => [name, time(args)]))
-const targets = {'workerctl --version': ['hello --version', 1.1], 'workerctl --help': ['hello --help', 1.2]}
-
-const rows = Object.entries(results).map(([name, ms]) => {
-  const [baseline, target] = targets[name] ?? []
-  const ratio = baseline ? ms / results[baseline] : undefined
-  return {name, ms: Math.round(ms * 10) / 10, vsNode: Math.round((ms / results['node -e 0']) * 100) / 100, vsHello: ratio && Math.round(ratio * 100) / 100, target, ok: ratio === undefined ? undefined : ratio <= target}
-})
-console.log(`start-up, median of ${RUNS} runs (${WARMUP} warm-up), Node ${process.version}`)
-console.log(`${'case'.padEnd(22)}${'ms'.padStart(9)}${'× node'.padStart(9)}${'× hello'.padStart(9)}  target`)
-for (const r of rows) {
-  const verdict = r.target ? `≤ ${r.target}× ${r.ok ? 'ok' : 'MISSED'}` : ''
-  console.log(`${r.name.padEnd(22)}${r.ms.toFixed(1).padStart(9)}${r.vsNode.toFixed(2).padStart(9)}${(r.vsHello?.toFixed(2) ?? '').padStart(9)}  ${verdict}`)
-}
-writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({node: process.version, runs: RUNS, startup: rows}, null, 2)}\n`)
-console.log('written: bench/results.json')
+results.seconds = Math.round((Date.now() - started) / 100) / 10
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+console.log(`\nwritten: bench/results.json (${results.seconds} s${failed ? `; ${failed} area(s) failed` : ''})`)
+process.exitCode = failed ? 1 : 0
