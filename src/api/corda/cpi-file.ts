@@ -3,7 +3,7 @@ import {InputError} from '../errors.js'
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import type {Readable} from 'node:stream'
-import yauzl from 'yauzl'
+import type yauzl from 'yauzl'
 
 export class InvalidCpiError extends InputError {
   readonly file: string
@@ -46,7 +46,9 @@ export function parseManifest(text: string): Record<string, string> {
 }
 
 const openZip = (path: string) =>
-  new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, {lazyEntries: true, autoClose: false}, (err, zip) => (err ? reject(err) : resolve(zip))))
+  // yauzl is loaded only by the commands that read a CPI.
+  import('yauzl').then(({default: zipLib}) => new Promise<yauzl.ZipFile>((resolve, reject) =>
+    zipLib.open(path, {lazyEntries: true, autoClose: false}, (err, zip) => (err ? reject(err) : resolve(zip)))))
 
 const openEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
   new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))))
