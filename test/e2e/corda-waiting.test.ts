@@ -52,11 +52,12 @@ describe('Ctrl-C', () => {
   it('stops a waiting command with exit 130 and leaves the config untouched', async () => {
     const config = sbx.env.WORKERCTL_CONFIG!
     const before = readFileSync(config)
+    const mark = sbx.mark()
     const res = await sbx.cli('flow start Alice com.r3.sandbox.EchoFlow --id interrupted-1 --timeout 1m', {
       // Interrupted once it is waiting: the flow's start has reached the sandbox.
       onSpawn: child => {
         const timer = setInterval(() => {
-          if (!sbx.requests().some(r => r.method === 'POST' && r.path.startsWith('/api/v5_2/flow/'))) return
+          if (!sbx.since(mark).some(r => r.method === 'POST' && r.path.startsWith('/api/v5_2/flow/'))) return
           clearInterval(timer)
           setTimeout(() => child.kill('SIGINT'), 300)
         }, 20)
