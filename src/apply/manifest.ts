@@ -20,6 +20,8 @@ import {API_VERSION, KINDS, type Kind, type ObjectSpec, objectName, type Permiss
 export interface LoadOptions {
   /** Where `${VAR}` and `passwordFrom: {env}` are read; default process.env. */
   env?: NodeJS.ProcessEnv
+  /** Whether the passwords must be there (apply); a diff or a dry run sets none, so only their variables are named. Default true. */
+  passwords?: boolean
 }
 
 /** Every problem of a deployment file: bad input, exit 2, nothing sent. */
@@ -51,6 +53,7 @@ export async function parseDeployment(text: string, name: string, baseDir: strin
   const reads: Promise<ObjectSpec | undefined>[] = []
   for (const doc of yaml.parseAllDocuments(text, {lineCounter, prettyErrors: false})) {
     const c = new Ctx(yaml, doc, lineCounter, name, baseDir, options.env ?? process.env, problems, substituted)
+    c.needPasswords = options.passwords !== false
     if (doc.errors.length > 0) {
       for (const error of doc.errors) c.report(lineCounter.linePos(error.pos[0]).line, `invalid YAML: ${error.message.split('\n')[0]}`)
     } else if (!(yaml.isScalar(doc.contents) && doc.contents.value === null)) reads.push(readObject(c)) // else an empty document
@@ -82,6 +85,8 @@ type Yaml = typeof import('yaml')
 class Ctx {
   /** Problems found in this document: an object is kept only when it has none. */
   count = 0
+  /** LoadOptions.passwords. */
+  needPasswords = true
 
   constructor(readonly y: Yaml, readonly doc: Document.Parsed, private readonly lc: LineCounter, readonly file: string,
     readonly baseDir: string, readonly env: NodeJS.ProcessEnv, readonly problems: Problem[], readonly substituted: Map<string, string>) {}
@@ -365,8 +370,9 @@ const READERS: {[K in Kind]: Reader<K>} = {
       if (from && passwordEnv !== undefined) {
         const password = VAR_NAME.test(passwordEnv) ? f.c.env[passwordEnv] : undefined
         if (!VAR_NAME.test(passwordEnv)) from.problem('env', '"passwordFrom.env" must be a variable name (letters, digits and _, not starting with a digit)')
-        else if (!password) from.problem('env', `environment variable ${passwordEnv} (the password) is ${password === undefined ? 'not set' : 'empty'}`)
-        else from.check('env', password, checkPassword, `environment variable ${passwordEnv}: `)
+        else if (!password) {
+          if (f.c.needPasswords) from.problem('env', `environment variable ${passwordEnv} (the password) is ${password === undefined ? 'not set' : 'empty'}`)
+        } else from.check('env', password, checkPassword, `environment variable ${passwordEnv}: `)
       }
       return {login, fullName, enabled, passwordExpiry, roles: roles as string[], passwordEnv}
     },

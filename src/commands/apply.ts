@@ -28,7 +28,7 @@ Exit 0 when nothing failed; 8 if an object failed; 9 if one was left needs-upgra
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Apply)
-    const specs = await loadDeployment(flags.file)
+    const specs = await loadDeployment(flags.file, {passwords: !flags['dry-run']})
     const ctx = planContext(specs, flags, {corda: () => this.corda(), jobService: () => this.jobService()})
     const source = sourceName(flags.file)
     if (flags['dry-run']) {

@@ -9,7 +9,8 @@ export default class Diff extends ServiceCommand {
   static override summary = 'Show what `apply` would change, field by field'
   static override description = `Reads the live state only; sends nothing that changes it. Exit 0 when the cluster already matches the file,
 9 when apply would change something (or an object needs a flag, or cannot be changed), 2 for a bad file.
-Give the flags you will give apply (--allow-upgrade, --recreate-jobs) to see exactly what it will do.`
+Give the flags you will give apply (--allow-upgrade, --recreate-jobs) to see exactly what it will do.
+No password is set, so the passwordFrom variables need not be set.`
 
   static override examples = [
     '<%= config.bin %> diff -f deployment.yaml',
@@ -20,7 +21,7 @@ Give the flags you will give apply (--allow-upgrade, --recreate-jobs) to see exa
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Diff)
-    const specs = await loadDeployment(flags.file)
+    const specs = await loadDeployment(flags.file, {passwords: false}) // nothing is set, so no password is needed
     const plan = planReport(await planDeployment(specs, planContext(specs, flags, {corda: () => this.corda(), jobService: () => this.jobService()}), sourceName(flags.file)))
     await this.output(plan, planView)
     const {objects} = plan

@@ -114,6 +114,10 @@ describe('apply the example deployment', () => {
     expect(diff.exitCode, diff.stderr).toBe(0)
     expect(diff.stderr).toMatch(/No changes/)
     expect(mutations(sbx.since(mark))).toEqual([])
+    // diff sets no password, so a pipeline can run it without the secret.
+    const withoutSecret = await sbx.cli(['diff', '-f', file])
+    expect(withoutSecret.exitCode, withoutSecret.stderr).toBe(0)
+    expect((await sbx.cli(['apply', '-f', file])).exitCode).toBe(2)
   })
 
   it('one field changed: diff shows it (exit 9), --dry-run sends nothing, apply makes exactly that one update', async () => {

@@ -134,6 +134,14 @@ describe('parseDeployment', () => {
     const specs = await parseDeployment(`---\n# nothing\n---\n${H}kind: User\nlogin: bob\npasswordFrom: {env: P}\n---\n`, 'f', dir, {env: {P: 'secret'}})
     expect(specs).toStrictEqual([{kind: 'User', at: {file: 'f', line: 5}, login: 'bob', fullName: 'bob', enabled: true, roles: [], passwordEnv: 'P'}])
   })
+
+  it('needs no password when none will be set (diff, dry run), but still a valid variable name', async () => {
+    const user = `${H}kind: User\nlogin: bob\npasswordFrom: {env: P}\n`
+    const [spec] = await parseDeployment(user, 'f', dir, {env: {}, passwords: false})
+    expect(spec).toMatchObject({kind: 'User', login: 'bob', passwordEnv: 'P'})
+    await expect(parseDeployment(user, 'f', dir, {env: {}})).rejects.toThrow(/environment variable P \(the password\) is not set/)
+    await expect(parseDeployment(user.replace('env: P', 'env: 1P'), 'f', dir, {env: {}, passwords: false})).rejects.toThrow(/must be a variable name/)
+  })
 })
 
 describe('problems', () => {
