@@ -6,11 +6,12 @@
 // Input cases share a small pool of sandboxes, one case per sandbox at a time, so each case's requests are its own.
 // Server cases point a context at a hostile HTTP server (one path prefix per case), a raw TCP server that does not
 // speak HTTP, a closed port, or a sandbox spoken to with the wrong scheme or credentials.
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {configureSandboxContext} from '../../src/cli/sandbox-control.js'
 import type {LoggedRequest} from '../../src/sandbox/log.js'
 import {makeCpi} from '../helpers/cpi.js'
 import {type CliResult, expectOneError, runCli, tempHome} from '../helpers/cli.js'
@@ -82,7 +83,31 @@ for (const [name, content] of Object.entries(FILES)) {
   if (content === null) mkdirSync(f(name))
   else writeFileSync(f(name), content)
 }
-if (!isRoot) for (const name of ['unreadable.yaml', 'unreadable.cpi']) chmodSync(f(name), 0o000)
+for (const name of ['unreadable.yaml', 'unreadable.cpi']) chmodSync(f(name), 0o000)
+chmodSync(FIXTURES, 0o755) // an unprivileged user reaches the fixtures: only the unreadable files are refused
+
+/** `nobody`: chmod 000 means nothing to root, so as root the unreadable-file cases run the CLI as this user. */
+const NOBODY = {uid: 65534, gid: 65534}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  chownSync(path, uid, gid)
+  for (const entry of readdirSync(path, {withFileTypes: true})) {
+    if (entry.isDirectory()) chownTree(join(path, entry.name), uid, gid)
+    else chownSync(join(path, entry.name), uid, gid)
+  }
+}
+
+/** The CLI as `nobody`, against the same sandbox, with a home of its own (the shared one is root's and private). */
+async function cliAsNobody(sbx: Sbx, args: string[], options: {env?: Record<string, string>; stdin?: string}): Promise<CliResult> {
+  const home = tempHome()
+  try {
+    await configureSandboxContext({url: sbx.url, env: {...process.env, ...home.env}, warn: () => {}})
+    chownTree(home.dir, NOBODY.uid, NOBODY.gid)
+    return await runCli(args, {...options, env: {...options.env, ...home.env}, ...NOBODY})
+  } finally {
+    home.cleanup()
+  }
+}
 
 afterAll(() => {
   for (const name of ['unreadable.yaml', 'unreadable.cpi']) chmodSync(f(name), 0o600)
@@ -101,7 +126,7 @@ interface InputCase {
   stdin?: string
   /** `reads`: the command may look first (count what it would touch), but sends nothing that changes anything. */
   sends?: 'nothing' | 'reads'
-  /** chmod 000 means nothing to root. */
+  /** Relies on chmod 000, which means nothing to root: run as `nobody` when the tests run as root. */
   notAsRoot?: boolean
 }
 
@@ -205,11 +230,11 @@ describe('bad input: exit 2, one Error line, nothing sent', () => {
   })
 
   for (const c of INPUT) {
-    const test = c.notAsRoot && isRoot ? it.skip : it.concurrent
-    test(c.name, async () => {
+    it.concurrent(c.name, async () => {
       await withSandbox(async sbx => {
         const mark = sbx.mark()
-        const result = await sbx.cli(c.args, {env: {CI: 'true', ...c.env}, stdin: c.stdin})
+        const options = {env: {CI: 'true', ...c.env}, stdin: c.stdin}
+        const result = c.notAsRoot && isRoot ? await cliAsNobody(sbx, c.args, options) : await sbx.cli(c.args, options)
         const sent = sbx.since(mark)
         expectFailure(result, 2, c.error, c.hint)
         if (c.sends === 'reads') {

@@ -20,6 +20,9 @@ export interface CliOptions {
   timeoutMs?: number
   /** The spawned process, e.g. to send it a signal. */
   onSpawn?: (child: ChildProcess) => void
+  /** Run as this user and group (a test running as root that needs file permissions to mean something). */
+  uid?: number
+  gid?: number
 }
 
 /** Splits a command line like a shell would for the simple cases tests need: spaces, "double" and 'single' quotes. */
@@ -56,7 +59,7 @@ export function runCli(args: string | string[], options: CliOptions = {}): Promi
   const env = {...baseEnv(), ...options.env}
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, ...argv], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', d => (stdout += d))
