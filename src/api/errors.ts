@@ -93,6 +93,10 @@ export class InputError extends Error {
   }
 }
 
+/** An HTTP answer with this status (and, if given, a title matching it). */
+export const isStatus = (error: unknown, status: number, title?: RegExp): boolean =>
+  error instanceof ApiError && error.kind === 'http' && error.status === status && (!title || title.test(error.title))
+
 /** The service could not be reached or was unavailable (after the transport's retries): says nothing about the request. */
 export const isOutage = (error: unknown): boolean =>
   error instanceof ApiError && (error.kind === 'network' || (error.kind === 'http' && [502, 503, 504].includes(error.status ?? 0)))

@@ -2,7 +2,7 @@
 // The plan is also where references are checked (a vnode's CPI, a role's vnode, a user's roles): in the file or on
 // the cluster, else a problem with its line, so a bad file stops before anything is sent.
 import {isDeepStrictEqual} from 'node:util'
-import {ApiError} from '../api/errors.js'
+import {isStatus} from '../api/errors.js'
 import {sha256File} from '../api/corda/cpi-file.js'
 import type {CordaClient} from '../api/corda/client.js'
 import {samePem} from '../api/corda/certificates.js'
@@ -43,7 +43,6 @@ export interface PlanFlags {
   rotatePasswords?: boolean
 }
 
-const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.kind === 'http' && error.status === status
 const orUndefinedOn404 = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(error => {
   if (isStatus(error, 404)) return undefined
   throw error

@@ -1,7 +1,7 @@
 // Cluster configuration: one section at a time, with optimistic locking on its version (reference/corda-rest.md §10).
 import type {CordaApi} from './client.js'
 import {isDeepStrictEqual} from 'node:util'
-import {ApiError, isOutage} from '../errors.js'
+import {ApiError, isOutage, isStatus} from '../errors.js'
 import {type ChangeResult, withHint} from './deploy.js'
 import type {GetConfigResponse, UpdateConfigParameters, UpdateConfigResponse} from './types.js'
 
@@ -28,7 +28,6 @@ export interface ConfigChange {
   config: unknown
 }
 
-const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.kind === 'http' && error.status === status
 const isConflict = (error: unknown) => isStatus(error, 409)
 
 /** A section never set answers 404; its version is then −1 (reference §10). */

@@ -6,7 +6,7 @@ import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Readable} from 'node:stream'
-import {ApiError, InputError, isOutage, NotFoundError} from '../errors.js'
+import {ApiError, InputError, isOutage, isStatus, NotFoundError} from '../errors.js'
 import {localFileError} from '../local-file.js'
 import {OperationFailedError, poll} from '../wait.js'
 import type {CordaClient} from './client.js'
@@ -202,8 +202,6 @@ export interface EnsureVnodeOptions extends StepOptions {
   onStatus?: (status: AsyncOperationStatus) => void
 }
 
-const isStatus = (error: unknown, status: number, title?: RegExp) =>
-  error instanceof ApiError && error.kind === 'http' && error.status === status && (!title || title.test(error.title))
 const NO_CPI_METADATA = /^No CPI metadata found/i
 const sameCpi = (info: VirtualNodeInfo, cpi: CpiMetadata) =>
   info.cpiIdentifier.cpiName === cpi.id.cpiName && info.cpiIdentifier.cpiVersion === cpi.id.cpiVersion &&

@@ -1,6 +1,6 @@
 // RBAC operations as an operator means them: idempotent creation (a 409 that is the same object is `unchanged`),
 // permissions matched by value (Corda never answers 409 for them), roles named by id or name, template roles.
-import {ApiError, ConflictError, InputError, NotFoundError} from '../errors.js'
+import {ConflictError, InputError, isStatus, NotFoundError} from '../errors.js'
 import type {CordaClient} from './client.js'
 import {type ChangeResult, withHint} from './deploy.js'
 import type {
@@ -30,7 +30,6 @@ export function checkPermissionString(text: string): void {
   }
 }
 
-const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.kind === 'http' && error.status === status
 const norm = (v: string | null | undefined) => (v === undefined || v === null || v === '' ? null : v)
 const sameNode = (a?: string | null, b?: string | null) => norm(a)?.toUpperCase() === norm(b)?.toUpperCase()
 

@@ -1,5 +1,5 @@
 // Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
-import {ApiError, InputError, NotFoundError} from '../errors.js'
+import {ApiError, InputError, isStatus, NotFoundError} from '../errors.js'
 import {poll} from '../wait.js'
 import type {CordaApi} from './client.js'
 import {requireCapability} from './capabilities.js'
@@ -36,7 +36,6 @@ export const operationReason = (s: AsyncOperationStatus): string =>
   `${s.status}${s.processingStage ? ` at ${s.processingStage}` : ''}${s.errorReason ? `: ${s.errorReason}` : ''}`
 
 const SHORT_HASH = /^[0-9a-fA-F]{12}$/
-const isStatus = (error: unknown, status: number) => error instanceof ApiError && error.status === status
 const seg = encodeURIComponent
 
 export class VirtualNodes {
