@@ -1,7 +1,6 @@
 // What `apply` and `diff` share: the file flag, the flags that allow changes Corda and the Job Service make only by
 // replacing something, and the plan context built from the command's clients.
 import {Flags} from '@oclif/core'
-import {checkPartition} from '../api/jobservice/jobs.js'
 import type {CordaClient} from '../api/corda/client.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import {LiveState, type PlanContext, References} from '../apply/plan.js'
@@ -23,9 +22,7 @@ export interface DeploymentFlags {
 export function planContext(specs: ObjectSpec[], flags: DeploymentFlags, clients: {corda: () => Promise<CordaClient>; jobService: () => Promise<JobServiceClient>}): PlanContext {
   const live = new LiveState(clients.corda, async partition => {
     const js = await clients.jobService()
-    if (partition === undefined) return js
-    checkPartition(partition)
-    return js.inPartition(partition)
+    return partition === undefined ? js : js.inPartition(partition)
   })
   return {live, refs: new References(specs, live), flags: {allowUpgrade: flags['allow-upgrade'], recreateJobs: flags['recreate-jobs'], rotatePasswords: flags['rotate-passwords']}}
 }

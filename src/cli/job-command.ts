@@ -1,6 +1,6 @@
 // What every `job` command shares: --partition (default from the context) and a client in that partition.
 import {Flags} from '@oclif/core'
-import {checkPartition, checkRsqlFilter, jobQuery, parseJobStatus, parseLabels} from '../api/jobservice/jobs.js'
+import {checkRsqlFilter, jobQuery, parseJobStatus, parseLabels} from '../api/jobservice/jobs.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import {ServiceCommand} from './service-command.js'
 
@@ -17,9 +17,7 @@ export abstract class JobCommand extends ServiceCommand {
   /** The Job Service client in the partition the command was given. */
   protected async jobs(partition?: string): Promise<JobServiceClient> {
     const client = await this.jobService()
-    if (partition === undefined) return client
-    checkPartition(partition)
-    return client.inPartition(partition)
+    return partition === undefined ? client : client.inPartition(partition)
   }
 }
 

@@ -1,6 +1,7 @@
 // The CAF Job Service: no auth of its own (a gateway may want a bearer token); the partition is a path segment.
 import {randomUUID} from 'node:crypto'
 import type {HttpTransport} from '../http.js'
+import {checkPartition} from './jobs.js'
 import type {Job, JobQuery, JobStatus, NewJob, PingResponse} from './types.js'
 
 export const JOB_SERVICE_PATH = '/job-service/v1'
@@ -17,8 +18,9 @@ export class JobServiceClient {
     return this.http.get<PingResponse>(`${JOB_SERVICE_PATH}/ping`)
   }
 
-  /** Another partition of the same service. */
+  /** Another partition of the same service; a name the service would refuse is bad input (exit 2), nothing sent. */
   inPartition(partition: string): JobServiceClient {
+    checkPartition(partition)
     return partition === this.partition ? this : new JobServiceClient(this.http, partition)
   }
 
