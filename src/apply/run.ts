@@ -126,7 +126,7 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
     }
     case 'VirtualNode': {
       const corda = await ctx.live.corda()
-      const cpi = await resolveCpi(corda, spec.cpi)
+      const cpi = await resolveCpi(corda, spec.cpi, await ctx.live.cpis()) // the list this stage was planned from
       const node = await ctx.live.vnodeByX500(spec.x500)
       const done = node
         ? await upgradeVnode(corda, node, cpi, {...step, confirmKill: async flows => {
