@@ -1,11 +1,13 @@
 // The one HTTP transport every service client uses: auth, TLS, deadline, retries, tracing and error normalisation.
-// axios is imported on the first request, so commands that never talk to a service never load it.
-import type {AxiosInstance, AxiosResponse} from 'axios'
-import {Agent as HttpAgent} from 'node:http'
-import {Agent as HttpsAgent} from 'node:https'
+// axios is imported on the first request, so commands that never talk to a service never load it. Streamed bodies
+// (CPI uploads) are written by Node's http client directly, chunk by chunk, so each buffer is reused once the socket
+// has taken it: axios pipes a stream with no word of when a chunk is gone, which costs a fresh buffer per chunk.
+import type {AxiosInstance} from 'axios'
+import {Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} from 'node:http'
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import {rootCertificates} from 'node:tls'
 import {sleep} from './wait.js'
-import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import {ApiError, errorFromResponse, FileSendError, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number | boolean>
@@ -41,6 +43,26 @@ export interface TransportOptions {
   userAgent?: string
 }
 
+/**
+ * A request body written straight to the socket. `write` resolves once the socket has taken the chunk, so its buffer
+ * may be reused. `writeTo` may be called again (a 401 renewal sends the request again), and writes the whole body
+ * each time; it stops early when `signal` aborts (the server answered before reading it all).
+ */
+export interface StreamedBody {
+  readonly length: number
+  writeTo(write: (chunk: Buffer) => Promise<void>, signal: AbortSignal): Promise<void>
+}
+
+export const isStreamedBody = (body: unknown): body is StreamedBody =>
+  typeof body === 'object' && body !== null && typeof (body as StreamedBody).writeTo === 'function' && typeof (body as StreamedBody).length === 'number'
+
+/** A response as the transport reads it, whichever client sent the request: lower-case headers, the body as text. */
+interface RawResponse {
+  status: number
+  headers: Record<string, string>
+  text: string
+}
+
 export interface HttpRequest {
   method: Method
   /** Path below the transport's url (leading slash), or an absolute URL. Sent as given: `jobs:cancel` keeps its colon. */
@@ -48,7 +70,7 @@ export interface HttpRequest {
   query?: Record<string, QueryValue>
   json?: unknown
   form?: Record<string, string>
-  /** A raw body (stream, Buffer, FormData) sent with `contentType`. */
+  /** A raw body (Buffer, string or StreamedBody) sent with `contentType`. */
   body?: unknown
   contentType?: string
   headers?: Record<string, string>
@@ -101,7 +123,7 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
   return text ? `?${text}` : ''
 }
 
-function headerMap(headers: AxiosResponse['headers']): Record<string, string> {
+function headerMap(headers: Record<string, unknown> | IncomingHttpHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
   return out
@@ -169,7 +191,7 @@ export class HttpTransport {
     let renewed = false
     for (let attempt = 1; ; attempt++) {
       const started = Date.now()
-      let res: AxiosResponse<string>
+      let res: RawResponse
       try {
         res = await this.send(req, url, shown)
       } catch (error) {
@@ -179,13 +201,13 @@ export class HttpTransport {
         throw err
       }
       this.trace(`← ${res.status} ${statusText(res.status)} (${Date.now() - started} ms)`)
-      const text = typeof res.data === 'string' ? res.data : ''
-      const contentType = String(res.headers['content-type'] ?? '')
+      const {text} = res
+      const contentType = res.headers['content-type'] ?? ''
       if (res.status === 401 && req.authenticate !== false && !renewed && this.auth?.renew) {
         renewed = true
         if (await this.auth.renew()) continue
       }
-      if (req.accept?.includes(res.status)) return {status: res.status, headers: headerMap(res.headers), data: this.parse<T>(req, res.status, contentType, text, shown, true)}
+      if (req.accept?.includes(res.status)) return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, true)}
       if (idempotent && RETRY_STATUSES.has(res.status) && (await this.backoff(attempt, String(res.status)))) continue
       if (res.status >= 300 && res.status < 400) {
         throw new ApiError({
@@ -195,12 +217,13 @@ export class HttpTransport {
         })
       }
       if (res.status >= 400) throw errorFromResponse(this.service, req.method, shown, {status: res.status, contentType, text})
-      return {status: res.status, headers: headerMap(res.headers), data: this.parse<T>(req, res.status, contentType, text, shown, false)}
+      return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, false)}
     }
   }
 
-  private async send(req: HttpRequest, url: string, shown: string): Promise<AxiosResponse<string>> {
-    const client = await this.axios()
+  private async send(req: HttpRequest, url: string, shown: string): Promise<RawResponse> {
+    const streamed = isStreamedBody(req.body) ? req.body : undefined
+    const client = streamed ? undefined : await this.axios()
     const headers: Record<string, string> = {Accept: 'application/json', ...this.options.requestHeaders?.(), ...req.headers}
     if (req.authenticate !== false && this.auth) Object.assign(headers, await this.auth.headers())
     // Measured only now: loading axios and getting a token take time, and a request timeout computed before them would
@@ -218,18 +241,91 @@ export class HttpTransport {
       data = req.body
       if (req.contentType) headers['Content-Type'] = req.contentType
     }
+    if (streamed) headers['Content-Length'] = String(streamed.length)
     this.trace(`→ ${req.method} ${shown}`)
     for (const [name, value] of Object.entries(headers)) {
       if (name === 'Accept' || name === 'User-Agent') continue
       this.trace(`  ${name}: ${/authorization|token|cookie|secret|password/i.test(name) ? `${value.split(' ')[0]} [redacted]` : value}`)
     }
-    return client.request<string>({
+    if (streamed) return this.sendStreamed(req.method, url, headers, streamed, remaining)
+    const res = await client!.request<string>({
       method: req.method,
       url,
       headers,
       data,
       timeout: remaining,
       signal: this.options.signal,
+    })
+    return {status: res.status, headers: headerMap(res.headers as Record<string, unknown>), text: typeof res.data === 'string' ? res.data : ''}
+  }
+
+  /**
+   * Sends a StreamedBody with Node's own client: the same agents (TLS, keep-alive), signal and deadline as every
+   * other request. A server that answers before reading the whole body (a size limit) stops the writing, and its
+   * answer is the response; errors are Node's, which toApiError reads as it reads axios's.
+   */
+  private sendStreamed(method: Method, url: string, headers: Record<string, string>, body: StreamedBody, remaining: number | undefined): Promise<RawResponse> {
+    const tls = /^https:/i.test(url)
+    return new Promise<RawResponse>((resolve, reject) => {
+      const writing = new AbortController()
+      let answered = false
+      let settled = false
+      const finish = (error: unknown, response?: RawResponse) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        writing.abort()
+        if (error) reject(error)
+        else resolve(response!)
+      }
+      const request = (tls ? httpsRequest : httpRequest)(url, {
+        method,
+        headers: {'User-Agent': this.options.userAgent ?? 'workerctl', ...headers},
+        agent: tls ? this.httpsAgent : this.httpAgent,
+        signal: this.options.signal,
+      })
+      const timer = remaining === undefined ? undefined : setTimeout(() => {
+        finish(Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true}))
+        request.destroy()
+      }, remaining)
+      // Once an answer has come, a failed write (the server closed after answering early) is no longer news.
+      request.on('error', error => {
+        if (!answered) finish(error)
+      })
+      request.on('response', res => {
+        answered = true
+        writing.abort()
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('error', error => finish(error))
+        res.on('end', () => {
+          // Cut short, the request cannot leave its socket fit for another one.
+          if (!request.writableFinished) request.destroy()
+          finish(undefined, {status: res.statusCode ?? 0, headers: headerMap(res.headers), text: Buffer.concat(chunks).toString('utf8')})
+        })
+      })
+      // Settles when the socket has taken the chunk, or at once when the writing is stopped: a destroyed request
+      // need not call back, and the body's file must still be closed.
+      const write = (chunk: Buffer) => new Promise<void>((done, failed) => {
+        const stop = () => failed(writing.signal.reason)
+        if (writing.signal.aborted) return stop()
+        writing.signal.addEventListener('abort', stop, {once: true})
+        request.write(chunk, error => {
+          writing.signal.removeEventListener('abort', stop)
+          if (error) failed(error)
+          else done()
+        })
+      })
+      body.writeTo(write, writing.signal).then(
+        () => {
+          if (!writing.signal.aborted) request.end()
+        },
+        error => {
+          if (answered || settled) return
+          finish(error)
+          request.destroy()
+        },
+      )
     })
   }
 
@@ -282,6 +378,7 @@ export class HttpTransport {
 
   private toApiError(error: unknown, method: string, shown: string): ApiError {
     if (error instanceof ApiError) return error
+    if (error instanceof FileSendError) throw error
     const signal = this.options.signal
     if (signal?.aborted) throw signal.reason
     const e = error as {code?: string; message?: string; deadline?: boolean; cause?: {code?: string}}

@@ -13,7 +13,7 @@ export class Certificates {
 
   /** PUT multipart `certificate` (the PEM file) + `alias`; 204. The body is small, so it is buffered and may be retried. */
   async importCluster(usage: CertificateUsage | string, alias: string, pem: Buffer | string, filename: string): Promise<void> {
-    const {body, contentType} = await multipartBuffer([
+    const {body, contentType} = multipartBuffer([
       {name: 'alias', value: alias},
       {name: 'certificate', filename, contentType: 'application/x-pem-file', data: Buffer.isBuffer(pem) ? pem : Buffer.from(pem)},
     ])

@@ -1,5 +1,4 @@
-// CPIs: streamed multipart upload, status, list, and waiting for an upload to finish.
-import type {Readable} from 'node:stream'
+// CPIs: multipart upload streamed from the file, status, list, and waiting for an upload to finish.
 import {ApiError} from '../errors.js'
 import {poll} from '../wait.js'
 import type {CordaApi} from './client.js'
@@ -9,10 +8,15 @@ import type {CpiMetadata, CpiUploadResponse, CpiUploadStatus, GetCPIsResponse} f
 export interface CpiUploadOptions {
   /** Overwrite a CPI with the same name, version and signer (POST /maintenance/virtualnode/forcecpiupload). */
   force?: boolean
-  /** The file size, sent as Content-Length so the server can refuse an over-large file early. */
-  size?: number
-  /** Called as file bytes are sent. */
-  onProgress?: (sentBytes: number, totalBytes?: number) => void
+  /** Called with every chunk of the file before it is sent, and its offset (0 again if the request is sent again). */
+  onChunk?: (chunk: Buffer, offset: number) => void
+}
+
+/** The CPI file to send: its path, its size when the upload starts (the Content-Length), and the name to send. */
+export interface CpiFile {
+  path: string
+  size: number
+  filename: string
 }
 
 export interface WaitOptions<S> {
@@ -32,18 +36,10 @@ export const isNoSuchRequestId = (error: unknown): boolean =>
 export class Cpis {
   constructor(private readonly api: CordaApi) {}
 
-  async upload(stream: NodeJS.ReadableStream | Readable, filename: string, options: CpiUploadOptions = {}): Promise<CpiUploadResponse> {
+  async upload(file: CpiFile, options: CpiUploadOptions = {}): Promise<CpiUploadResponse> {
     const path = await this.api.path(options.force ? '/maintenance/virtualnode/forcecpiupload' : '/cpi')
-    const {body, contentType, length} = multipartBody(
-      [{name: 'upload', filename, data: stream, size: options.size}],
-      options.onProgress && (sent => options.onProgress?.(sent, options.size)),
-    )
-    return this.api.http.post<CpiUploadResponse>(path, {
-      body,
-      contentType,
-      headers: length === undefined ? undefined : {'Content-Length': String(length)},
-      idempotent: false,
-    })
+    const {body, contentType} = multipartBody([{name: 'upload', filename: file.filename, file: {path: file.path, size: file.size, onChunk: options.onChunk}}])
+    return this.api.http.post<CpiUploadResponse>(path, {body, contentType, idempotent: false})
   }
 
   async status(id: string): Promise<CpiUploadStatus> {

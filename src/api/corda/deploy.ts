@@ -2,10 +2,8 @@
 // upgrade one in place (reference/corda-rest.md §14). No printing: progress goes through callbacks, so `apply` can
 // reuse every step.
 import {createHash} from 'node:crypto'
-import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {basename} from 'node:path'
-import {Readable} from 'node:stream'
 import {ApiError, InputError, isOutage, isStatus, NotFoundError} from '../errors.js'
 import {localFileError} from '../local-file.js'
 import {OperationFailedError, poll} from '../wait.js'
@@ -93,25 +91,23 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   // An upload whose connection dropped (or that met a 503) may or may not have arrived: it is sent again, and should
   // the first have arrived, the second's duplicate verdict (409) is checked against what the cluster now lists.
   let id: string
-  let full = ''
+  let hash = createHash('sha256')
   for (let attempt = 1; ; attempt++) {
-    const hash = createHash('sha256')
-    const hashed = async function* (): AsyncGenerator<Buffer> {
-      for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) {
-        hash.update(chunk as Buffer)
-        yield chunk as Buffer
-      }
-    }
     try {
-      ;({id} = await corda.cpis.upload(Readable.from(hashed()), basename(file), {
-        force: options.force, size, onProgress: sent => options.onUploadProgress?.(sent, size),
+      ;({id} = await corda.cpis.upload({path: file, size, filename: basename(file)}, {
+        force: options.force,
+        onChunk: (chunk, offset) => {
+          if (offset === 0) hash = createHash('sha256') // sent again: hash afresh
+          hash.update(chunk)
+          options.onUploadProgress?.(offset + chunk.length, size)
+        },
       }))
-      full = hash.digest('hex').toUpperCase()
       break
     } catch (error) {
       if (attempt >= UPLOAD_ATTEMPTS || !isOutage(error) || options.signal?.aborted) throw error
     }
   }
+  const full = hash.digest('hex').toUpperCase()
   const result: CpiUploadResult = {
     cpiName: name, cpiVersion: version, cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full, requestId: id, status: 'Uploaded', result: 'submitted',
   }

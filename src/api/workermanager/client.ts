@@ -107,7 +107,7 @@ export class WorkerManagerClient {
 
   /** Multipart `file`: 201 all imported, 206 partial (reports), 409 nothing imported (reports). */
   async importConfig(config: string | Buffer, filename = 'config-rs-worker-manager.json'): Promise<ConfigImportResult> {
-    const {body, contentType} = await multipartBuffer([{name: 'file', filename, contentType: 'application/json', data: Buffer.from(config)}])
+    const {body, contentType} = multipartBuffer([{name: 'file', filename, contentType: 'application/json', data: Buffer.from(config)}])
     const res = await this.http.request<ModuleImportReport[] | undefined>({
       method: 'POST', path: `${this.prefix}/microservice/configuration`, body, contentType, accept: [206, 409], idempotent: false,
     })
