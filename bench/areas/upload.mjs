@@ -1,11 +1,13 @@
 // Upload: `workerctl cpi upload FILE --no-wait` of a 180 MB CPI against curl posting the same kind of file to the same
-// sandbox endpoint; the peak RSS of workerctl for 180 MB and 20 MB (flat when the file is streamed).
+// sandbox endpoint, and against the same job in plain Node (bench/plain/upload.mjs), so a gap to curl shows how much of
+// it is Node's own; the peak RSS of workerctl for 180 MB and 20 MB (flat when the file is streamed).
 import {randomBytes} from 'node:crypto'
 import {existsSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {dist, measure, median, mib, round, run, runs, sandbox, table, verdict, workerctl} from '../lib.mjs'
+import {dist, measure, median, mib, NODE, ROOT, round, run, runs, sandbox, table, verdict, workerctl} from '../lib.mjs'
 
 const CURL = '/usr/bin/curl'
+const PLAIN = join(ROOT, 'bench', 'plain', 'upload.mjs')
 const MB = 2 ** 20
 const SIZES = [180, 20]
 const TARGET_EFFICIENCY = 1.5
@@ -55,6 +57,8 @@ export async function upload() {
       const r = await workerctl(['--version'], {env: sbx.env, maxRss: true})
       return {ms: r.ms, maxRss: r.maxRss, ruMaxRss: r.ruMaxRss}
     })
+    // The same for plain Node, to subtract from the plain-Node upload.
+    const nodeStartup = await measure(RUNS, WARMUP, async () => ({ms: (await run(NODE, ['-e', '0'])).ms}))
     const sizes = {}
     for (const mb of SIZES) {
       const cpi = await bigCpi(mb, `bench-upload-${mb}mb`)
@@ -62,6 +66,7 @@ export async function upload() {
       // workerctl and curl take turns, so a slow spell of the machine falls on both.
       const wctl = []
       const curl = []
+      const plain = []
       for (let i = 0; i < WARMUP + RUNS; i++) {
         writeVariant()
         const w = await workerctl(['cpi', 'upload', file, '--no-wait', '-o', 'json'], {env: sbx.env, keep: true, maxRss: true, timeoutMs: 600_000})
@@ -74,9 +79,16 @@ export async function upload() {
         const c = await run(CURL, ['-sS', '--noproxy', '*', '-u', 'admin:admin', '-F', `upload=@${file}`, `${sbx.url}/api/v5_2/cpi`], {keep: true, timeoutMs: 600_000})
         if (!JSON.parse(c.stdout).id) throw new Error(`curl upload got no id: ${c.stdout}`)
         if (i >= WARMUP) curl.push({ms: c.ms})
+        writeVariant()
+        const p = await run(NODE, [PLAIN, file, `${sbx.url}/api/v5_2/cpi`, 'admin:admin'], {keep: true, timeoutMs: 600_000})
+        if (!JSON.parse(p.stdout).body.id) throw new Error(`plain Node upload got no id: ${p.stdout}`)
+        if (i >= WARMUP) plain.push({ms: p.ms})
       }
       const med = list => Object.fromEntries(Object.keys(list[0] ?? {}).map(k => [k, median(list.map(r => r[k]))]))
-      sizes[mb] = {fileBytes: cpi.bytes, workerctl: {runs: wctl, median: med(wctl)}, curl: hasCurl ? {runs: curl, median: med(curl)} : undefined}
+      sizes[mb] = {
+        fileBytes: cpi.bytes, workerctl: {runs: wctl, median: med(wctl)}, plainNode: {runs: plain, median: med(plain)},
+        curl: hasCurl ? {runs: curl, median: med(curl)} : undefined,
+      }
       rmSync(file, {force: true})
     }
 
@@ -84,6 +96,10 @@ export async function upload() {
     const big = sizes[bigMb]
     const small = sizes[smallMb]
     const efficiency = hasCurl ? (big.workerctl.median.ms - startup.median.ms) / big.curl.median.ms : undefined
+    // Each less its own start-up: what Node itself needs for the job against curl, and what workerctl adds to that.
+    const plainWork = big.plainNode.median.ms - nodeStartup.median.ms
+    const nodeFloor = hasCurl ? plainWork / big.curl.median.ms : undefined
+    const overPlain = (big.workerctl.median.ms - startup.median.ms) / plainWork
     // Per byte only: what the extra 160 MB cost each, fixed costs (start-up, module loading, listing CPIs) cancelled.
     const marginal = hasCurl ? (big.workerctl.median.ms - small.workerctl.median.ms) / (big.curl.median.ms - small.curl.median.ms) : undefined
     const rssBig = mib(big.workerctl.median.maxRss)
@@ -91,10 +107,11 @@ export async function upload() {
     const growth = rssBig - rssSmall
     const flatLimit = (mib(big.fileBytes) - mib(small.fileBytes)) * FLAT_SHARE
     const mbps = (bytes, ms) => mib(bytes) / (ms / 1000)
-    const rows = [{name: 'workerctl --version', ms: startup.median.ms, rss: mib(startup.median.maxRss)}]
+    const rows = [{name: 'workerctl --version', ms: startup.median.ms, rss: mib(startup.median.maxRss)}, {name: 'node -e 0', ms: nodeStartup.median.ms}]
     for (const mb of SIZES) {
-      const {fileBytes, workerctl: w, curl: c} = sizes[mb]
+      const {fileBytes, workerctl: w, curl: c, plainNode: p} = sizes[mb]
       rows.push({name: `workerctl cpi upload ${mb} MB --no-wait`, ms: w.median.ms, mbps: mbps(fileBytes, w.median.ms), rss: mib(w.median.maxRss)})
+      rows.push({name: `plain Node upload + SHA-256 ${mb} MB`, ms: p.median.ms, mbps: mbps(fileBytes, p.median.ms)})
       rows.push(c ? {name: `curl -F upload=@FILE ${mb} MB`, ms: c.median.ms, mbps: mbps(fileBytes, c.median.ms)} : {name: `curl: not found at ${CURL}, skipped`})
     }
     table(`upload to the sandbox over loopback, median of ${RUNS} runs (${WARMUP} warm-up), a new CPI version each run`,
@@ -105,6 +122,8 @@ export async function upload() {
         ? 'transfer efficiency: not measured (no curl)'
         : `transfer efficiency (upload ${bigMb} MB − --version) / curl = ${efficiency.toFixed(2)}, target ≤ ${TARGET_EFFICIENCY}: ${verdict(efficiency <= TARGET_EFFICIENCY)}`,
       ...(marginal === undefined ? [] : [`  per byte only ((${bigMb} MB − ${smallMb} MB) workerctl / same for curl) = ${marginal.toFixed(2)} (no target)`]),
+      ...(nodeFloor === undefined ? [] : [`  plain Node, same job ((upload − node -e 0) / curl) = ${nodeFloor.toFixed(2)} (no target: Node's own share of the gap)`]),
+      `  workerctl over plain Node ((upload − --version) / (plain upload − node -e 0)) = ${overPlain.toFixed(2)} (no target)`,
       `peak RSS, ${bigMb} MB upload = ${rssBig.toFixed(1)} MB, target < ${TARGET_RSS_MB} MB: ${verdict(rssBig < TARGET_RSS_MB)}`,
       `flat memory: ${bigMb} MB vs ${smallMb} MB file = ${sign(growth)} MB peak RSS for ${(mib(big.fileBytes) - mib(small.fileBytes)).toFixed(0)} MB more file, target ≤ +${flatLimit.toFixed(0)} MB: ${verdict(growth <= flatLimit)}`,
     ]
@@ -116,8 +135,9 @@ export async function upload() {
     return {
       runs: RUNS, warmup: WARMUP,
       versionStartup: summary(startup),
-      sizes: Object.fromEntries(SIZES.map(mb => [`${mb}MB`, {fileBytes: sizes[mb].fileBytes, workerctl: summary(sizes[mb].workerctl), curl: summary(sizes[mb].curl)}])),
-      transferEfficiency: round(efficiency, 2), perByteRatio: round(marginal, 2), rssGrowthMB: round(growth),
+      nodeStartup: summary(nodeStartup),
+      sizes: Object.fromEntries(SIZES.map(mb => [`${mb}MB`, {fileBytes: sizes[mb].fileBytes, workerctl: summary(sizes[mb].workerctl), plainNode: summary(sizes[mb].plainNode), curl: summary(sizes[mb].curl)}])),
+      transferEfficiency: round(efficiency, 2), perByteRatio: round(marginal, 2), plainNodeRatio: round(nodeFloor, 2), overPlainNode: round(overPlain, 2), rssGrowthMB: round(growth),
       targets: {transferEfficiency: TARGET_EFFICIENCY, peakRssMB: TARGET_RSS_MB, flatGrowthMB: round(flatLimit)},
       verdicts,
     }

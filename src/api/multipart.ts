@@ -17,8 +17,11 @@ export type MultipartPart =
   | {name: string; filename: string; contentType?: string; data: Buffer}
   | {name: string; filename: string; contentType?: string; file: FileSource}
 
-/** Big enough that a chunk's fixed costs vanish, small enough that progress moves and two stay cheap. */
-const CHUNK_BYTES = 1 << 20
+/**
+ * Small enough that a chunk is read, hashed and written while still in the CPU's cache (1 MiB chunks sent a 180 MB
+ * file about 10% slower), big enough that the per-chunk costs vanish.
+ */
+const CHUNK_BYTES = 256 * 1024
 
 const quote = (text: string) => text.replace(/["\r\n\\]/g, c => encodeURIComponent(c))
 
