@@ -28,8 +28,9 @@ export interface LoadOptions {
 export class DeploymentError extends UsageError {
   readonly problems: Problem[]
   constructor(file: string, problems: Problem[]) {
-    const lines = problems.map(p => `${p.file}:${p.line}: ${p.message}`)
-    super(lines.length === 1 ? lines[0]! : [`${file} has ${lines.length} problems:`, ...lines.map(l => `  ${l}`)].join('\n'))
+    // One line, as every error is printed: the problems in line order, each with its place.
+    const each = problems.map(p => `${p.file}:${p.line}: ${p.message}`)
+    super(each.length === 1 ? each[0]! : `${file} has ${each.length} problems: ${each.join('; ')}`)
     this.name = 'DeploymentError'
     this.problems = problems
   }

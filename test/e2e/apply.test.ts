@@ -200,7 +200,8 @@ describe('apply: bad files are refused whole, with every problem and its line, b
     {
       name: 'several at once',
       edit: t => t.replace('fullName: Demo user', 'fullname: Demo user').replace('kind: ConfigSection', 'kind: Nope').replace('name: Nightly export', 'name: ${UNSET_ONE}'),
-      problems: [/has 3 problems/, /bad\.yaml:39: /, /UNSET_ONE/, /Nope/],
+      // On the one Error line, in line order, separated by "; ".
+      problems: [/has 3 problems: \S*bad\.yaml:39: [^\n;]*fullname[^\n;]*; \S*bad\.yaml:\d+: [^\n;]*Nope[^\n;]*; \S*bad\.yaml:\d+: [^\n;]*UNSET_ONE/],
     },
   ]
   for (const c of cases) {

@@ -206,11 +206,10 @@ describe('problems', () => {
     expect(error.problems.map(p => p.line)).toEqual([3, 8, 11])
     expect(error.problems.every((p: Problem) => p.file === 'app.yaml')).toBe(true)
     expect(error.message).toBe([
-      'app.yaml has 3 problems:',
-      '  app.yaml:3: cpis/gone.cpi: no such file',
-      '  app.yaml:8: unknown field "colour" (allowed: apiVersion, kind, name, groupVisibility, template, vnode, permissions)',
-      '  app.yaml:11: unknown kind "Flow" (one of Certificate, Cpi, VirtualNode, Role, User, ConfigSection, Job)',
-    ].join('\n'))
+      'app.yaml has 3 problems: app.yaml:3: cpis/gone.cpi: no such file',
+      'app.yaml:8: unknown field "colour" (allowed: apiVersion, kind, name, groupVisibility, template, vnode, permissions)',
+      'app.yaml:11: unknown kind "Flow" (one of Certificate, Cpi, VirtualNode, Role, User, ConfigSection, Job)',
+    ].join('; '))
   })
 
   it('sorts several problems of one object and of several documents by line', async () => {
