@@ -4,6 +4,7 @@ import {readFile, stat} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
 import {text as readStream} from 'node:stream/consumers'
 import type {Document, LineCounter, Node, YAMLMap} from 'yaml'
+import {checkSection} from '../api/corda/config.js'
 import {InvalidCpiError, readCpiManifest} from '../api/corda/cpi-file.js'
 import {CPI_MAX_BYTES} from '../api/corda/deploy.js'
 import {checkLoginName, checkPassword, checkPermissionString} from '../api/corda/rbac-ops.js'
@@ -381,7 +382,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
   ConfigSection: {
     fields: ['section', 'values'],
     read(f) {
-      const section = f.string('section', true)
+      const section = f.check('section', f.string('section', true), s => (checkSection(s), s))
       const values = f.sub('values', true) && f.js('values') as Record<string, unknown>
       return {section, values}
     },

@@ -76,6 +76,7 @@ const FILES: Record<string, string | Buffer | null> = {
   'job-typed.yaml': 'task:\n  taskClassifier: Worker\n  taskApiVersion: one\n  taskData: {}\n  taskPipe: in\n',
   'job-unknown.yaml': 'task:\n  taskClassifier: Worker\n  taskApiVersion: 1\n  taskData: {}\n  taskPipe: in\nprerequisites: [a]\n',
   'wm-no-modules.json': '{"microservice": "rs-worker-manager"}',
+  'flow-config.yaml': 'processing:\n  maxRetryAttempts: 3\n',
   'unreadable.yaml': 'task: {}\n',
   'unreadable.cpi': makeCpi({name: 'unreadable', version: '1.0'}),
 }
@@ -169,6 +170,8 @@ const INPUT: InputCase[] = [
   {name: 'job create: an unknown field', args: ['job', 'create', 'j1', '-f', f('job-unknown.yaml')], error: /unknown field "prerequisites"/},
   {name: 'cluster config set: a file that is not YAML', args: ['cluster', 'config', 'set', 'corda.flow', '-f', f('bad.yaml')], error: /is not valid YAML or JSON/},
   {name: 'cluster config set: a JSON array', args: ['cluster', 'config', 'set', 'corda.flow', '-f', f('array.json')], error: /must hold a mapping of configuration keys/},
+  {name: 'cluster config get: a section name with a space', args: ['cluster', 'config', 'get', 'corda flow'], error: /"corda flow" is not a configuration section name: they look like corda\.flow/},
+  {name: 'cluster config set: a section name that is no name', args: ['cluster', 'config', 'set', 'bad section!', '-f', f('flow-config.yaml')], error: /"bad section!" is not a configuration section name/},
   {name: 'cluster config set: garbage on stdin', args: ['cluster', 'config', 'set', 'corda.flow', '-f', '-'], stdin: '{"a": ', error: /not valid YAML or JSON/},
   {name: 'worker config import: broken JSON', args: ['worker', 'config', 'import', f('bad.json')], error: /is not valid YAML or JSON/},
   {name: 'worker config import: JSON that is not a configuration', args: ['worker', 'config', 'import', f('wm-no-modules.json')], error: /not a microservice configuration \(no "modules" list\)/, hint: /config export/},

@@ -126,8 +126,8 @@ describe('parseDeployment', () => {
   })
 
   it('substitutes ${VAR} in nested string values but not in keys, and keeps $${ as a literal ${', async () => {
-    const [spec] = await parseDeployment(`${H}kind: ConfigSection\nsection: "\${TEAM}.x"\nvalues:\n  \${TEAM}: ["a-\${TEAM}-\${TEAM}", "$\${TEAM}", "$$ and $"]\n  n: 3\n`, 'f', dir, {env: ENV})
-    expect(spec).toMatchObject({section: 'blue.x', values: {'${TEAM}': ['a-blue-blue', '${TEAM}', '$$ and $'], n: 3}})
+    const [spec] = await parseDeployment(`${H}kind: ConfigSection\nsection: "corda.\${TEAM}"\nvalues:\n  \${TEAM}: ["a-\${TEAM}-\${TEAM}", "$\${TEAM}", "$$ and $"]\n  n: 3\n`, 'f', dir, {env: ENV})
+    expect(spec).toMatchObject({section: 'corda.blue', values: {'${TEAM}': ['a-blue-blue', '${TEAM}', '$$ and $'], n: 3}})
   })
 
   it('skips empty documents and the defaults apply', async () => {
@@ -155,7 +155,8 @@ describe('problems', () => {
     ['an unknown nested field', `${H}kind: Role\nname: a\npermissions:\n  - type: ALLOW\n    string: x\n    role: y\n`, 7, 'unknown field "permissions[0].role" (allowed: type, string, vnode)'],
     ['a string for a boolean', `${H}kind: Cpi\nfile: cpis/demo.cpi\nforce: "yes"\n`, 4, '"force" must be true or false, not a string'],
     ['a number for a string', `${H}kind: Role\n\nname: 42\n`, 4, '"name" must be a string, not a number'],
-    ['a list for a mapping', `${H}kind: ConfigSection\nsection: s\nvalues: [1]\n`, 4, '"values" must be a mapping, not a list'],
+    ['a list for a mapping', `${H}kind: ConfigSection\nsection: corda.flow\nvalues: [1]\n`, 4, '"values" must be a mapping, not a list'],
+    ['a malformed section name', `${H}kind: ConfigSection\nsection: corda flow\nvalues: {}\n`, 3, /^"corda flow" is not a configuration section name: they look like corda\.flow/],
     ['a value not in the list', `${H}kind: Certificate\nusage: tls\nalias: a\nfile: certs/signer.pem\n`, 3, '"usage" must be one of code-signer, p2p-tls, p2p-session, rest-tls, not "tls"'],
     ['a missing required field (at the kind)', `${H}\nkind: VirtualNode\nx500: "O=R3, L=London, C=GB"\n`, 3, '"cpi" is required'],
     ['an invalid X.500 name', `${H}kind: VirtualNode\ncpi: demo\nx500: "O=R3, L=London"\n`, 4, 'invalid X.500 name "O=R3, L=London": C is required'],
@@ -164,7 +165,7 @@ describe('problems', () => {
     ['a bad permission regex', `${H}kind: Role\nname: r\npermissions:\n  - type: ALLOW\n    string: "GET:(/api"\n`, 6, /^"permissions\[0\]\.string": "GET:\(\/api" is not a valid regular expression/],
     ['a template needing a vnode', `${H}kind: Role\nname: r\ntemplate: flow-executor\n`, 2, 'template flow-executor is for one virtual node: give "vnode"'],
     ['a vnode without a per-vnode template', `${H}kind: Role\nname: r\ntemplate: user-admin\nvnode: 0123456789AB\n`, 5, /^"vnode" goes only with a per-vnode template \(flow-executor\); user-admin is cluster-wide/],
-    ['an unset variable', `${H}kind: ConfigSection\nsection: s\nvalues:\n  deep:\n    - "\${NOPE}"\n`, 6, 'environment variable NOPE is not set'],
+    ['an unset variable', `${H}kind: ConfigSection\nsection: corda.flow\nvalues:\n  deep:\n    - "\${NOPE}"\n`, 6, 'environment variable NOPE is not set'],
     ['a malformed ${', `${H}kind: Role\nname: "\${1x}"\n`, 3, /^malformed \$\{…\}/],
     ['an inline password', `${H}kind: User\nlogin: bob\npasswordFrom: {env: P}\npassword: hunter22\n`, 5, 'an inline password is not allowed: use passwordFrom: {env: NAME}', {P: 'secret'}],
     ['an unset password variable', `${H}kind: User\nlogin: bob\npasswordFrom: {env: P}\n`, 4, 'environment variable P (the password) is not set', {}],
