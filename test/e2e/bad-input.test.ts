@@ -149,8 +149,9 @@ const INPUT: InputCase[] = [
   {name: 'request retry without --yes in CI (counts first, changes nothing)', args: ['request', 'retry'], sends: 'reads', error: /^Error: missing --yes$/m, hint: /--yes/},
   {name: 'job delete by filter without --yes in CI (counts first, changes nothing)', args: ['job', 'delete', '--status', 'Failed'], sends: 'reads', error: /^Error: missing --yes$/m},
   {name: 'a bulk job delete with no filter at all', args: ['job', 'delete'], error: /needs a filter/},
-  {name: 'user create without any password source in CI', args: ['user', 'create', 'carol'], error: /missing --password-stdin/, hint: /WORKERCTL_NEW_PASSWORD/},
-  {name: 'user create --password-stdin with nothing on stdin', args: ['user', 'create', 'carol', '--password-stdin'], stdin: '', error: /--password-stdin: nothing was read/},
+  // The password is asked for once the user is known to be new: a lookup comes first.
+  {name: 'user create without any password source in CI', args: ['user', 'create', 'carol'], sends: 'reads', error: /missing --password-stdin/, hint: /WORKERCTL_NEW_PASSWORD/},
+  {name: 'user create --password-stdin with nothing on stdin', args: ['user', 'create', 'carol', '--password-stdin'], stdin: '', sends: 'reads', error: /--password-stdin: nothing was read/},
 
   // Malformed and wrong-typed YAML/JSON.
   {name: 'apply: a file that is not YAML', args: ['apply', '-f', f('bad.yaml')], error: /bad\.yaml:\d+: invalid YAML/},

@@ -123,7 +123,7 @@ afterAll(async () => {
 })
 
 describe('user create', () => {
-  it('with no password source in CI mode exits 2 naming --password-stdin, and sends nothing', async () => {
+  it('with no password source in CI mode exits 2 naming --password-stdin, and changes nothing', async () => {
     for (const env of [{CI: 'true'}, {}] as Array<Record<string, string>>) {
       const seq = sbx.mark()
       const {stdout, stderr, exitCode} = await cli(['user', 'create', 'nopass'], {env})
@@ -156,6 +156,13 @@ describe('user create', () => {
     expect(exitCode, stderr).toBe(5)
     expect(stdout).toBe('')
     expectOneError(stderr, /alice/)
+  })
+
+  it('an existing user needs no password: none is asked for, even in CI with no password source', async () => {
+    const seq = sbx.mark()
+    const again = await json<User>(['user', 'create', 'alice', '--full-name', 'Alice Smith'], {env: {CI: 'true'}})
+    expect(again).toMatchObject({loginName: 'alice', result: 'unchanged'})
+    expect(mutations(seq)).toEqual([])
   })
 
   it('reads the password from the first line of stdin with --password-stdin; --disabled and --expiry are sent', async () => {

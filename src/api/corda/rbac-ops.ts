@@ -139,7 +139,7 @@ export async function ensureRole(corda: CordaClient, roleName: string, options: 
 export type UserChange = UserResponseType & {result: ChangeResult}
 
 /** The fields of a user a create sets and a later create must agree with. */
-function userDifferences(existing: UserResponseType, wanted: CreateUserType): string[] {
+function userDifferences(existing: UserResponseType, wanted: WantedUser): string[] {
   const differences: string[] = []
   if (existing.fullName !== wanted.fullName) differences.push(`full name "${existing.fullName}", not "${wanted.fullName}"`)
   if (existing.enabled !== wanted.enabled) differences.push(existing.enabled ? 'enabled, not disabled' : 'disabled, not enabled')
@@ -150,11 +150,17 @@ function userDifferences(existing: UserResponseType, wanted: CreateUserType): st
   return differences
 }
 
+/** A user to ensure. The password may be a function: it is then asked for only when the user has to be created. */
+export interface WantedUser extends Omit<CreateUserType, 'initialPassword'> {
+  initialPassword: string | (() => Promise<string>)
+}
+
 /**
  * Creates the user unless one with that login exists; an existing one that matches is `unchanged` (its password is
- * left alone), one that differs is a 409 naming the differences. Then each role in `roles` is associated.
+ * left alone, and not even asked for), one that differs is a 409 naming the differences. Then each role in `roles` is
+ * associated.
  */
-export async function ensureUser(corda: CordaClient, wanted: CreateUserType, roles: RoleResponseType[] = []): Promise<UserChange> {
+export async function ensureUser(corda: CordaClient, wanted: WantedUser, roles: RoleResponseType[] = []): Promise<UserChange> {
   // Looked up first, so an existing user's password is never sent again.
   const existing = () => corda.users.get(wanted.loginName).catch(error => {
     if (isStatus(error, 404)) return undefined
@@ -163,8 +169,9 @@ export async function ensureUser(corda: CordaClient, wanted: CreateUserType, rol
   let user = await existing()
   let result: ChangeResult = 'unchanged'
   if (!user) {
+    const initialPassword = typeof wanted.initialPassword === 'function' ? await wanted.initialPassword() : wanted.initialPassword
     try {
-      user = await corda.users.create(wanted)
+      user = await corda.users.create({...wanted, initialPassword})
       result = 'created'
     } catch (error) {
       // Created meanwhile (another run, or our own request whose answer was lost): compared like any existing user.

@@ -10,7 +10,8 @@ export default class UserCreate extends ServiceCommand {
   static override summary = 'Create a Corda user (and give it roles)'
   static override description = `The password is never a flag value: it is asked for twice at a terminal, read from the first line
 of stdin with --password-stdin, or taken from WORKERCTL_NEW_PASSWORD. A user that exists with the same full name and
-state is "unchanged" (its password is left alone; roles given are added); one that differs exits 5.
+state is "unchanged" (no password is asked for: its own is left alone; roles given are added); one that differs
+exits 5.
 JSON: the UserResponseType plus result.`
 
   static override examples = [
@@ -35,8 +36,12 @@ JSON: the UserResponseType plus result.`
     const corda = await this.corda()
     const known = flags.role?.length ? await corda.roles.list() : []
     const roles = await Promise.all((flags.role ?? []).map(r => resolveRole(corda, r, known)))
-    const password = await newPassword(this.prompter, args.login, flags['password-stdin'])
-    checkPassword(password)
+    // Asked for only when the user is new: an existing user's password is left alone (`user password` changes it).
+    const password = async () => {
+      const text = await newPassword(this.prompter, args.login, flags['password-stdin'])
+      checkPassword(text)
+      return text
+    }
     const user = await ensureUser(corda, {
       loginName: args.login, fullName: flags['full-name'] ?? args.login, enabled: !flags.disabled, initialPassword: password, passwordExpiry,
     }, roles)

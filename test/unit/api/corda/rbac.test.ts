@@ -129,6 +129,20 @@ describe('ensureUser', () => {
     expectValidRequest(seen[0]!)
   })
 
+  it('a password given as a function is asked for only when the user is created', async () => {
+    let asked = 0
+    const lazy = {...wanted, initialPassword: async () => (asked++, 'secret-2')}
+    nock(URL).get('/api/v5_2/user/alice').reply(200, user())
+    expect(await ensureUser(client(), lazy)).toMatchObject({result: 'unchanged'})
+    expect(asked).toBe(0)
+    const seen: Seen[] = []
+    nock(URL).get('/api/v5_2/user/alice').reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
+      .post('/api/v5_2/user').reply(recorder(seen, [201, user()]))
+    expect(await ensureUser(client(), lazy)).toMatchObject({result: 'created'})
+    expect(asked).toBe(1)
+    expect(seen[0]!.body).toEqual({...wanted, initialPassword: 'secret-2'})
+  })
+
   it('an existing user that differs is a conflict naming the differences (exit 5)', async () => {
     nock(URL).get('/api/v5_2/user/alice').reply(200, user({fullName: 'Alice Other', enabled: false}))
     const error = await caught(ensureUser(client(), wanted))
