@@ -40,7 +40,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const failure = toFailure(error, this.id?.replaceAll(':', ' '))
+    const failure = toFailure(error, this.id?.replaceAll(':', ' '), this.argv)
     if (this.verbose && error.stack) process.stderr.write(`${error.stack}\n`)
     // One line each, whatever a library put in its message (OpenSSL's, for one, ends in a newline).
     process.stderr.write(`Error: ${singleLine(failure.message)}\n`)

@@ -138,6 +138,9 @@ const INPUT: InputCase[] = [
   {name: 'an unknown command in a known topic', args: ['job', 'frobnicate', 'x'], error: /is not a workerctl command/},
   {name: 'an argument too many', args: ['job', 'get', 'a', 'b'], error: /Unexpected argument: b/},
   {name: 'a missing argument', args: ['vnode', 'get'], error: /^Error: Missing 1 required arg: vnode: /m},
+  // oclif notes that a multi-value flag swallows the arguments after it: only worth saying when one was given.
+  {name: 'a missing argument, no multi-value flag given', args: ['user', 'create'], error: /Missing 1 required arg: login/, hint: /^Hint: run `workerctl user create --help`/m},
+  {name: 'an argument swallowed by a multi-value flag', args: ['user', 'create', '--role', 'r1', 'alice'], error: /Missing 1 required arg: login/, hint: /^Hint: --role allows multiple values/m},
   {name: 'a missing required flag (CI)', args: ['job', 'create', 'j1'], error: /^Error: Missing required flag --file$/m},
   {name: 'a missing required flag among others (CI)', args: ['vnode', 'create', '--x500', 'CN=A, O=B, L=London, C=GB'], error: /Missing required flag --cpi/},
   {name: 'a flag with no value', args: ['job', 'list', '--status'], error: /--status expects a value/},
