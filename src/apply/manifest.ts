@@ -145,7 +145,7 @@ class Fields {
   }
 
   /** Reports every field not in `allowed` (or the message `special` has for it). */
-  only(allowed: readonly string[], special: Record<string, string> = {}): this {
+  rejectUnknown(allowed: readonly string[], special: Record<string, string> = {}): this {
     for (const {key} of this.map.items) {
       const name = String(this.c.y.isScalar(key) ? key.value : key)
       if (!allowed.includes(name)) this.c.report(this.c.line(key, this.line), special[name] ?? `unknown field "${this.label(name)}" (allowed: ${allowed.join(', ')})`)
@@ -315,7 +315,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
     read(f) {
       const x500 = f.check('x500', f.string('x500', true), t => canonicalX500(parseX500(t)))
       const cpi = f.string('cpi', true)
-      const g = f.sub('db')?.only(VNODE_DB_FIELDS)
+      const g = f.sub('db')?.rejectUnknown(VNODE_DB_FIELDS)
       const db: Partial<Record<VnodeDbField, string>> | undefined = g && {}
       for (const k of g ? VNODE_DB_FIELDS : []) {
         const v = g!.js(k)
@@ -342,7 +342,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
       const vnode = perVnode ? vnodeRef(f, 'vnode') : undefined
       const permissions = (f.list('permissions') ?? []).map(({node, line, label}) => {
         if (!f.c.y.isMap(node)) return f.c.report(line, `"${label}" must be a mapping {type, string, vnode}, not ${describe(node?.toJS(f.c.doc))}`)
-        const p = new Fields(f.c, node, line, `${label}.`).only(['type', 'string', 'vnode'])
+        const p = new Fields(f.c, node, line, `${label}.`).rejectUnknown(['type', 'string', 'vnode'])
         const type = p.oneOf('type', ['ALLOW', 'DENY'] as const, true)
         const string = p.check('string', p.string('string', true), permissionString, `"${label}.string": `)
         const pvnode = vnodeRef(p, 'vnode')
@@ -366,7 +366,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
         const v = node?.toJS(f.c.doc)
         return typeof v === 'string' && v !== '' ? v : f.c.report(line, `"${label}" must be a role name, not ${v === '' ? 'empty' : describe(v)}`)
       })
-      const from = f.sub('passwordFrom', true)?.only(['env'])
+      const from = f.sub('passwordFrom', true)?.rejectUnknown(['env'])
       const passwordEnv = from?.string('env', true)
       // Only the variable's name is ever kept or quoted: its value is the password.
       if (from && passwordEnv !== undefined) {
@@ -414,7 +414,7 @@ async function readObject(c: Ctx): Promise<ObjectSpec | undefined> {
   if (kind === undefined) return undefined
   if (!(KINDS as readonly string[]).includes(kind)) return f.problem('kind', `unknown kind "${kind}" (one of ${KINDS.join(', ')})`)
   const reader = READERS[kind as Kind] as Reader<Kind>
-  f.only(['apiVersion', 'kind', ...reader.fields], reader.special)
+  f.rejectUnknown(['apiVersion', 'kind', ...reader.fields], reader.special)
   const draft = await reader.read(f)
   if (c.count > 0) return undefined
   const fields = Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== undefined))
