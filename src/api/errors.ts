@@ -84,8 +84,6 @@ export class ConflictError extends Error {
   }
 }
 
-/** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
- * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
 /** The file being sent could not be read to its end: a local failure, not the network's. */
 export class FileSendError extends Error {
   constructor(readonly path: string, reason: string) {
@@ -94,6 +92,8 @@ export class FileSendError extends Error {
   }
 }
 
+/** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
+ * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
 export class InputError extends Error {
   constructor(message: string) {
     super(message)

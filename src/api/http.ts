@@ -103,6 +103,9 @@ let axiosModule: Promise<typeof import('axios')> | undefined
 // Through require: axios's CommonJS build loads in about two thirds of the time its ES module graph takes.
 const loadAxios = () => (axiosModule ??= import('node:module').then(({createRequire}) => ({default: createRequire(import.meta.url)('axios') as typeof import('axios').default}) as typeof import('axios')))
 
+/** The command's deadline passed before the answer: toApiError reports it as a timeout (exit 6). */
+const deadlineReached = () => Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true})
+
 /** The URL as it may be shown: query values that look secret are replaced. */
 export function displayUrl(url: string): string {
   const q = url.indexOf('?')
@@ -229,7 +232,7 @@ export class HttpTransport {
     // Measured only now: loading axios and getting a token take time, and a request timeout computed before them would
     // outlive the command's deadline, so a stalled server would meet the command's backstop (exit 7) instead (exit 6).
     const remaining = this.options.deadline === undefined ? undefined : this.options.deadline - Date.now()
-    if (remaining !== undefined && remaining <= 0) throw Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true})
+    if (remaining !== undefined && remaining <= 0) throw deadlineReached()
     let data: unknown
     if (req.json !== undefined) {
       data = JSON.stringify(req.json)
@@ -280,12 +283,12 @@ export class HttpTransport {
       }
       const request = (tls ? httpsRequest : httpRequest)(url, {
         method,
-        headers: {'User-Agent': this.options.userAgent ?? 'workerctl', ...headers},
+        headers: {'User-Agent': this.userAgent, ...headers},
         agent: tls ? this.httpsAgent : this.httpAgent,
         signal: this.options.signal,
       })
       const timer = remaining === undefined ? undefined : setTimeout(() => {
-        finish(Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true}))
+        finish(deadlineReached())
         request.destroy()
       }, remaining)
       // Once an answer has come, a failed write (the server closed after answering early) is no longer news.
@@ -329,6 +332,10 @@ export class HttpTransport {
     })
   }
 
+  private get userAgent(): string {
+    return this.options.userAgent ?? 'workerctl'
+  }
+
   private async axios(): Promise<AxiosInstance> {
     if (this.client) return this.client
     const {default: axios} = await loadAxios()
@@ -343,7 +350,7 @@ export class HttpTransport {
       responseType: 'text',
       transformResponse: [(body: unknown) => body],
       validateStatus: () => true,
-      headers: {'User-Agent': this.options.userAgent ?? 'workerctl'},
+      headers: {'User-Agent': this.userAgent},
     })
     return this.client
   }
