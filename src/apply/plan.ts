@@ -12,7 +12,8 @@ import type {CpiMetadata, CreatePermissionType, PermissionResponseType, RoleResp
 import {tryCanonicalX500} from '../api/corda/x500.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import type {Job, NewJob} from '../api/jobservice/types.js'
-import {canonicalJson, DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
+import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
+import {canonicalJson} from '../shared/canonical-json.js'
 import {
   type ConfigSectionSpec, type CpiSpec, type Kind, type ObjectSpec, type PermissionSpec, type Problem, type RoleSpec, type UserSpec,
   type VirtualNodeSpec, objectName,

@@ -1,5 +1,4 @@
 // The config file of PRODUCT.md §3: contexts of service settings. It never holds a secret.
-import {existsSync} from 'node:fs'
 import {UsageError} from '../cli/errors.js'
 import {readTextIfExists, writeFileAtomic} from './files.js'
 import {configFile} from './paths.js'
@@ -50,10 +49,6 @@ const ALLOWED_KEYS: Record<ServiceKey, string[]> = {
   jobService: ['url', 'caCert', 'insecure', 'partition'],
 }
 const SECRET_KEY = /pass(word)?|token|secret/i
-
-export function configExists(): boolean {
-  return existsSync(configFile())
-}
 
 function fail(path: string, what: string): never {
   throw new UsageError(`config file ${path}: ${what}`, 'fix the file by hand, or delete it and run `workerctl login` again')

@@ -7,6 +7,7 @@ import {cordaRoute} from './corda.js'
 import {receiveMultipart, loggedMultipart, removeFiles} from './corda-multipart.js'
 import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './corda-state.js'
 import {cordaError} from './errors.js'
+import {parseManifest} from '../shared/jar-manifest.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
 
 /** CpiValidatorImpl's progress messages, in order; the last is the only success. */
@@ -139,22 +140,6 @@ function status(ctx: SandboxContext, id: string): SandboxResponse {
   let message: string = CPI_STAGES[stage]!
   if (stage === STAGE.upsert && cpi) message = `Checking we can upsert a cpi with name=${cpi.name} and groupId=${cpi.groupId}`
   return {status: 200, body: {status: message, cpiFileChecksum: stage === STAGE.ok && cpi ? cpi.checksum : ''}}
-}
-
-/** Main-section attributes of a JAR manifest; a line starting with a space continues the previous one. */
-export function parseManifest(text: string): Record<string, string> {
-  const lines: string[] = []
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line === '') break // end of the main section
-    if (line.startsWith(' ') && lines.length > 0) lines[lines.length - 1] += line.slice(1)
-    else lines.push(line)
-  }
-  const attributes: Record<string, string> = {}
-  for (const line of lines) {
-    const colon = line.indexOf(':')
-    if (colon > 0) attributes[line.slice(0, colon).trim()] = line.slice(colon + 1).trim()
-  }
-  return attributes
 }
 
 const WANTED = new Set(['META-INF/MANIFEST.MF', 'META-INF/GroupPolicy.json', 'GroupPolicy.json'])

@@ -6,6 +6,7 @@ import {CORDA_DELAYS, type Flow, iso} from './corda-state.js'
 import {parseError, readBody} from './corda-body.js'
 import {findVNode, isTerminal, vnodeNotFound} from './corda-vnodes.js'
 import {cordaError} from './errors.js'
+import {FLOW_STATUSES} from '../shared/flow-status.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
 
 export const SANDBOX_FLOWS = {
@@ -41,7 +42,7 @@ export function registerFlows(router: Router, ctx: SandboxContext): void {
     if (!vnode) return vnodeNotFound(h)
     // The status filter exists from v5_2; older versions ignore the parameter.
     const wanted = version === 'v5_2' ? queryValue(req, 'status') : undefined
-    if (wanted !== undefined && !['START_REQUESTED', 'RUNNING', 'RETRYING', 'COMPLETED', 'FAILED', 'KILLED'].includes(wanted)) {
+    if (wanted !== undefined && !(FLOW_STATUSES as readonly string[]).includes(wanted)) {
       return cordaError(400, `Invalid flow status "${wanted}".`)
     }
     const flows = [...ctx.corda.flowsOf(vnode.shortHash).values()].filter(f => wanted === undefined || f.flowStatus === wanted)

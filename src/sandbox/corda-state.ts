@@ -2,6 +2,7 @@
 // Time comes only from `ctx.clock`; every delay is one of the constants below. State advances lazily: each
 // handler calls `settle` first, which applies, in time order, every scheduled transition that is now due.
 import {createHash} from 'node:crypto'
+import type {FlowStatus} from '../shared/flow-status.js'
 import type {CordaVersion} from './corda.js'
 
 /** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
@@ -102,7 +103,6 @@ export interface VNodeOperation {
   visibleAt: number
 }
 
-export type FlowStatus = 'START_REQUESTED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'KILLED'
 
 export interface Flow {
   holdingIdentityShortHash: string

@@ -11,7 +11,7 @@
 // Any other classifier completes after 2 s. A job becomes Active SCHEDULER_MS after it is eligible (prerequisites
 // complete, then `delay` seconds).
 import {createHash} from 'node:crypto'
-import {canonicalJson} from '../api/jobservice/definition.js'
+import {canonicalJson} from '../shared/canonical-json.js'
 import {type JobStatus} from './js-filter.js'
 import {Random} from './random.js'
 

@@ -202,6 +202,18 @@ describe('flow status, list and wait', () => {
     expect(table.stdout).toMatch(/slow-listed\s+COMPLETED/)
   })
 
+  it('flow list --status takes every status Corda has, RETRYING too, and refuses others before sending', async () => {
+    const before = mark()
+    const retrying = await json<Flow[]>(['flow', 'list', node, '--status', 'RETRYING'])
+    expect(retrying).toEqual([])
+    expect(since(before).filter(r => r.method === 'GET' && r.path === `/api/v5_2/flow/${node}`).map(r => r.query.status)).toEqual(['RETRYING'])
+    const refused = mark()
+    const bad = await sbx.cli(['flow', 'list', node, '--status', 'PAUSED'])
+    expect(bad.exitCode).toBe(2)
+    expectOneError(bad.stderr, /PAUSED/)
+    expect(since(refused)).toEqual([])
+  })
+
   it('flow wait --timeout 4s on a SlowFlow exits 7 and names the id to resume with', async () => {
     const started = await sbx.cli(['flow', 'start', node, SLOW, '--args', '{"seconds":120}', '--no-wait', '--id', 'slow-timeout', '-o', 'json'])
     expect(started.exitCode, started.stderr).toBe(0)

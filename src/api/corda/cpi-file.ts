@@ -1,5 +1,6 @@
 // A local CPI file: its name and version from META-INF/MANIFEST.MF (read via the zip's central directory), its SHA-256.
 import {InputError} from '../errors.js'
+import {parseManifest} from '../../shared/jar-manifest.js'
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import type {Readable} from 'node:stream'
@@ -23,27 +24,6 @@ export interface CpiManifest {
 
 const MANIFEST = 'META-INF/MANIFEST.MF'
 const MAX_MANIFEST = 1 << 20
-
-/** The main section of a JAR manifest; continuation lines start with one space. */
-export function parseManifest(text: string): Record<string, string> {
-  const attributes: Record<string, string> = {}
-  let last: string | undefined
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line === '') {
-      if (last !== undefined) break // end of the main section
-      continue
-    }
-    if (line.startsWith(' ')) {
-      if (last !== undefined) attributes[last] += line.slice(1)
-      continue
-    }
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    last = line.slice(0, colon).trim()
-    attributes[last] = line.slice(colon + 1).replace(/^ /, '')
-  }
-  return attributes
-}
 
 const openZip = (path: string) =>
   // yauzl is loaded only by the commands that read a CPI.
@@ -91,8 +71,9 @@ export async function readCpiManifest(path: string): Promise<CpiManifest> {
     }
     if (text === undefined) throw new InvalidCpiError(path, `it has no ${MANIFEST}`)
     const attributes = parseManifest(text)
-    const name = attributes['Corda-CPI-Name']?.trim()
-    const version = attributes['Corda-CPI-Version']?.trim()
+    // As the cluster reads them (java.util.jar.Manifest, untrimmed), so a name compares equal to the one it lists.
+    const name = attributes['Corda-CPI-Name']
+    const version = attributes['Corda-CPI-Version']
     const missing = [!name && 'Corda-CPI-Name', !version && 'Corda-CPI-Version'].filter(Boolean)
     if (missing.length > 0 || !name || !version) throw new InvalidCpiError(path, `${MANIFEST} lacks ${missing.join(' and ')}`)
     return {name, version, attributes}

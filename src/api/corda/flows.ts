@@ -6,8 +6,6 @@ import {requireCapability} from './capabilities.js'
 import type {WaitOptions} from './cpis.js'
 import type {FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters} from './types.js'
 
-export const TERMINAL_FLOW_STATUSES: readonly FlowStatus[] = ['COMPLETED', 'FAILED', 'KILLED']
-
 /** A flow start's answer; `reused` when the clientRequestId had already started a flow (409) and this is its status. */
 export type StartedFlow = FlowStatusResponse & {reused?: boolean}
 

@@ -1,5 +1,7 @@
 // Types named after the schemas of specs/corda-5.2.1-openapi-v5_2.json.
 // The spec types Kotlin enums as objects; on the wire they are plain strings.
+import type {FlowStatus} from '../../shared/flow-status.js'
+
 export type CordaApiVersion = 'v5_2' | 'v5_1' | 'v1'
 
 /** Newest first: the order in which `apiVersion: auto` probes (PRODUCT.md §3). */
@@ -151,7 +153,7 @@ export interface StartFlowParameters {
   requestBody: unknown
 }
 
-export type FlowStatus = 'START_REQUESTED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'KILLED' | 'RETRYING'
+export type {FlowStatus}
 
 export interface FlowStateErrorResponse {
   type: string

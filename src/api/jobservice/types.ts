@@ -6,9 +6,6 @@ export interface PingResponse {
 export const JOB_STATUSES = ['Active', 'Cancelled', 'Completed', 'Failed', 'Paused', 'Waiting'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
 
-/** Statuses a job can still leave. */
-export const NOT_FINISHED: readonly JobStatus[] = ['Active', 'Paused', 'Waiting']
-
 export interface Failure {
   failureId?: string
   /** Epoch ms. */

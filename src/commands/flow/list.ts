@@ -1,17 +1,15 @@
 import {Flags} from '@oclif/core'
-import type {FlowStatus} from '../../api/corda/types.js'
+import {FLOW_STATUSES} from '../../shared/flow-status.js'
 import {vnodeArg} from '../../cli/corda-args.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowTable} from '../../format/corda.js'
-
-const STATUSES: readonly FlowStatus[] = ['START_REQUESTED', 'RUNNING', 'COMPLETED', 'FAILED', 'KILLED']
 
 export default class FlowList extends ServiceCommand {
   static override summary = 'List the flows of a virtual node'
   static override description = 'The --status filter needs Corda 5.2.'
   static override examples = ['<%= config.bin %> flow list Alice', '<%= config.bin %> flow list 58B6030FABDD --status RUNNING -o json']
   static override args = {vnode: vnodeArg}
-  static override flags = {status: Flags.option({options: STATUSES, description: 'only flows in this status'})()}
+  static override flags = {status: Flags.option({options: FLOW_STATUSES, description: 'only flows in this status'})()}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(FlowList)

@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {InvalidCpiError, parseManifest, readCpiManifest, sha256File} from '../../../../src/api/corda/cpi-file.js'
+import {InvalidCpiError, readCpiManifest, sha256File} from '../../../../src/api/corda/cpi-file.js'
 import {caught} from './support.js'
 import {makeZip} from '../../../helpers/cpi.js'
 
@@ -46,9 +46,6 @@ describe('readCpiManifest', () => {
     expect(await caught(readCpiManifest(path.join(dir, 'absent.cpi')))).toMatchObject({code: 'ENOENT'})
   })
 
-  it('parses manifests with LF line ends too', () => {
-    expect(parseManifest('A: 1\nB: x\n  y\n\nC: 3')).toEqual({A: '1', B: 'x y'})
-  })
 })
 
 describe('sha256File', () => {
