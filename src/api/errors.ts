@@ -1,4 +1,5 @@
 import {STATUS_CODES} from 'node:http'
+import {Exit, type ExitCode, WorkerctlError} from '../errors.js'
 
 // One error type for every failure of every service, whatever shape its body had (PRODUCT.md §8).
 export type ServiceName = 'corda' | 'workerManager' | 'jobService'
@@ -29,7 +30,7 @@ export interface ApiErrorInit {
   hint?: string
 }
 
-export class ApiError extends Error {
+export class ApiError extends WorkerctlError {
   readonly service: ServiceName
   readonly kind: ApiErrorKind
   readonly method: string
@@ -38,11 +39,9 @@ export class ApiError extends Error {
   readonly title: string
   readonly details?: Record<string, unknown>
   readonly code?: string
-  readonly hint?: string
 
   constructor(init: ApiErrorInit) {
-    super(`${SERVICE_LABEL[init.service]}: ${init.status ? `${init.status} ` : ''}${init.title}`)
-    this.name = 'ApiError'
+    super(`${SERVICE_LABEL[init.service]}: ${init.status ? `${init.status} ` : ''}${init.title}`, exitCodeOf(init), init.hint ?? defaultHint(init))
     this.service = init.service
     this.kind = init.kind
     this.method = init.method
@@ -51,8 +50,26 @@ export class ApiError extends Error {
     this.title = init.title
     this.details = init.details
     this.code = init.code
-    this.hint = init.hint ?? defaultHint(init)
   }
+
+  /** The same error with a better hint (and title), from a caller that knows what it means. */
+  withHint(hint: string, title = this.title): ApiError {
+    return new ApiError({
+      service: this.service, kind: this.kind, method: this.method, url: this.url, status: this.status, title, details: this.details, code: this.code, hint,
+    })
+  }
+}
+
+/** Anything but an HTTP error status means the service was never reached as configured (exit 6). */
+function exitCodeOf(init: ApiErrorInit): ExitCode {
+  if (init.kind !== 'http') return Exit.UNREACHABLE
+  const status = init.status ?? 0
+  if (status === 401 || status === 403) return Exit.AUTH
+  if (status === 404) return Exit.NOT_FOUND
+  if (status === 405 || status === 409) return Exit.CONFLICT
+  if (status === 502 || status === 503 || status === 504) return Exit.UNREACHABLE
+  if (status === 400 || status === 413 || status === 422) return Exit.USAGE
+  return Exit.UNEXPECTED
 }
 
 /** What an operator can do about the usual failures; callers with better knowledge pass their own hint. */
@@ -66,39 +83,6 @@ function defaultHint(init: ApiErrorInit): string | undefined {
 
 export function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'HTTP error'
-}
-
-/** Nothing answers to what the operator named (a vnode, a CPI): found out by looking, not a 404 of its own (exit 3). */
-export class NotFoundError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message)
-    this.name = 'NotFoundError'
-  }
-}
-
-/** What the operator asked for exists already and differs from it: found by looking (exit 5). */
-export class ConflictError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message)
-    this.name = 'ConflictError'
-  }
-}
-
-/** The file being sent could not be read to its end: a local failure, not the network's. */
-export class FileSendError extends Error {
-  constructor(readonly path: string, reason: string) {
-    super(`cannot send ${path}: ${reason}`)
-    this.name = 'FileSendError'
-  }
-}
-
-/** Input a client refused before sending anything (an invalid X.500 name, a file that is not a CPI, an
- * operation the cluster's API version lacks): bad usage to the operator, whichever client found it. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
 }
 
 /** An HTTP answer with this status (and, if given, a title matching it). */

@@ -7,7 +7,8 @@ import {Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} fr
 import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import {rootCertificates} from 'node:tls'
 import {sleep} from './wait.js'
-import {ApiError, errorFromResponse, FileSendError, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import {FileSendError} from '../errors.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number | boolean>

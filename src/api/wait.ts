@@ -1,39 +1,6 @@
 // The one poll loop for every asynchronous operation of every service: backoff, deadline, abort, transient errors.
+import {OperationFailedError, TimeoutError} from '../errors.js'
 import {ApiError, isOutage} from './errors.js'
-
-/** The deadline passed while the operation was still under way; it may still finish (exit 7, print `resumeId`). */
-export class WaitTimeoutError extends Error {
-  readonly what: string
-  /** The last state seen, if any. */
-  readonly lastState: unknown
-  /** The id to resume waiting with (`cpi status ID`, `vnode status ID`, `flow wait VNODE ID`). */
-  readonly resumeId?: string
-
-  constructor(init: {what: string; lastState?: unknown; resumeId?: string}) {
-    super(`timed out waiting for ${init.what}${init.resumeId ? ` (resume with id ${init.resumeId})` : ''}`)
-    this.name = 'WaitTimeoutError'
-    this.what = init.what
-    this.lastState = init.lastState
-    this.resumeId = init.resumeId
-  }
-}
-
-/** The operation reached a terminal failure state (vnode FAILED/ABORTED, flow FAILED/KILLED): exit 8. */
-export class OperationFailedError<S = unknown> extends Error {
-  readonly what: string
-  /** The final state as the service reported it (e.g. an AsyncOperationStatus or FlowStatusResponse). */
-  readonly state: S
-  /** What the operator can do next. */
-  readonly hint?: string
-
-  constructor(init: {what: string; state: S; reason?: string; hint?: string}) {
-    super(`${init.what} failed${init.reason ? `: ${init.reason}` : ''}`)
-    this.name = 'OperationFailedError'
-    this.what = init.what
-    this.state = init.state
-    this.hint = init.hint
-  }
-}
 
 export interface PollOptions<T> {
   /** What is awaited, for messages: `CPI upload 1234`, `flow create-1`. */
@@ -48,7 +15,7 @@ export interface PollOptions<T> {
   reason?: (state: T) => string | undefined
   /** Errors from fetch that mean "not yet" (races, eventual consistency); `elapsedMs` since polling started. */
   transient?: (error: unknown, elapsedMs: number) => boolean
-  /** Epoch ms: when it passes, WaitTimeoutError. */
+  /** Epoch ms: when it passes, TimeoutError. */
   deadline?: number
   signal?: AbortSignal
   initialMs?: number
@@ -84,7 +51,9 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
   const factor = options.factor ?? 1.5
   let lastState: T | undefined
   let reached = false
-  const timeout = () => new WaitTimeoutError({what, lastState, resumeId: options.resumeId})
+  const timeout = () => new TimeoutError(`timed out waiting for ${what}${options.resumeId ? ` (resume with id ${options.resumeId})` : ''}`, {
+    hint: 'the operation may still finish; ask again later with the id above', resumeId: options.resumeId, lastState,
+  })
   for (;;) {
     if (signal?.aborted) throw signal.reason
     if (deadline !== undefined && Date.now() >= deadline) throw timeout()

@@ -11,12 +11,11 @@ import {checkLoginName, checkPassword, checkPermissionString} from '../api/corda
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES} from '../api/corda/rbac-templates.js'
 import type {CertificateUsage} from '../api/corda/types.js'
 import {canonicalX500, parseX500} from '../api/corda/x500.js'
-import {InputError} from '../api/errors.js'
 import {checkJobId, checkNewJob, checkPartition} from '../api/jobservice/jobs.js'
 import type {NewJob} from '../api/jobservice/types.js'
 import {localFileError} from '../api/local-file.js'
-import {UsageError} from '../cli/errors.js'
 import {API_VERSION, KINDS, type Kind, type ObjectSpec, objectName, type PermissionSpec, type Problem, VNODE_DB_FIELDS, type VnodeDbField} from './types.js'
+import {UsageError} from '../errors.js'
 
 export interface LoadOptions {
   /** Where `${VAR}` and `passwordFrom: {env}` are read; default process.env. */
@@ -32,7 +31,6 @@ export class DeploymentError extends UsageError {
     // One line, as every error is printed: the problems in line order, each with its place.
     const each = problems.map(p => `${p.file}:${p.line}: ${p.message}`)
     super(each.length === 1 ? each[0]! : `${file} has ${each.length} problems: ${each.join('; ')}`)
-    this.name = 'DeploymentError'
     this.problems = problems
   }
 }
@@ -181,13 +179,13 @@ class Fields {
     return this.problem(name, `"${this.label(name)}" must be ${expected}, not ${describe(value)}`)
   }
 
-  /** `fn(value)`, with an InputError it throws reported at the field (or the mapping when `name` is undefined). */
+  /** `fn(value)`, with a UsageError it throws reported at the field (or the mapping when `name` is undefined). */
   check<T, R>(name: string | undefined, value: T | undefined, fn: (value: T) => R, context = ''): R | undefined {
     if (value === undefined) return undefined
     try {
       return fn(value)
     } catch (error) {
-      if (!(error instanceof InputError)) throw error
+      if (!(error instanceof UsageError)) throw error
       return this.problem(name, context + error.message)
     }
   }
@@ -244,7 +242,7 @@ function permissionString(text: string): string {
   try {
     checkPermissionString(text)
   } catch (error) {
-    throw error instanceof InputError ? new InputError(error.message.replace(/^--string /, '')) : error
+    throw error instanceof UsageError ? new UsageError(error.message.replace(/^--string /, '')) : error
   }
   return text
 }
@@ -252,7 +250,7 @@ function permissionString(text: string): string {
 /** A file named relative to the deployment file; the problem names it as written. */
 function fileProblem(file: string, error: unknown, expected: string): string {
   const e = localFileError(file, error, expected)
-  return e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`
+  return e instanceof UsageError ? e.message : `${file}: ${(e as Error).message}`
 }
 
 type SpecOf<K extends Kind> = Extract<ObjectSpec, {kind: K}>
@@ -359,7 +357,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
       const fullName = f.string('fullName') ?? login
       const enabled = f.bool('enabled', true)
       const passwordExpiry = f.check('passwordExpiry', f.string('passwordExpiry'), s => {
-        if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s))) throw new InputError(`passwordExpiry "${s}" is not a date (2030-12-31 or 2030-12-31T12:00:00Z)`)
+        if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s))) throw new UsageError(`passwordExpiry "${s}" is not a date (2030-12-31 or 2030-12-31T12:00:00Z)`)
         return new Date(s).toISOString()
       })
       const roles = (f.list('roles') ?? []).map(({node, line, label}) => {

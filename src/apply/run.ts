@@ -2,7 +2,6 @@
 // (so it sees what the earlier ones made) and run with bounded parallelism. Every object ends created, updated,
 // unchanged, failed, or needs-recreate/needs-upgrade when only a flag would allow the change.
 import {basename} from 'node:path'
-import {ConflictError} from '../api/errors.js'
 import {deployCpi, ensureVnode, resolveCpi, upgradeVnode} from '../api/corda/deploy.js'
 import {setConfigSection} from '../api/corda/config.js'
 import {ensureRole, ensureUser} from '../api/corda/rbac-ops.js'
@@ -11,6 +10,7 @@ import {keepDefinition} from '../config/job-definitions.js'
 import {DeploymentError} from './manifest.js'
 import {type Action, type Change, type PlanContext, type Planned, planObject, References, rolePermissions} from './plan.js'
 import {KINDS, type ObjectSpec, objectName} from './types.js'
+import {ConflictError} from '../errors.js'
 
 export type Result = 'created' | 'updated' | 'unchanged' | 'failed' | 'needs-recreate' | 'needs-upgrade'
 

@@ -1,9 +1,10 @@
 // Every command: output flags, one output path, one error path (PRODUCT.md §2).
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {Exit, toFailure} from './errors.js'
+import {toFailure} from './failure.js'
 import {canPrompt, Prompter} from './prompt.js'
 import {type Format, FORMATS, Output, type View} from '../format/output.js'
 import {colorWanted} from '../format/paint.js'
+import {Exit} from '../errors.js'
 
 const GLOBAL = 'GLOBAL'
 

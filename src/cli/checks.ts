@@ -2,7 +2,7 @@
 import {checkCorda, checkJobService, checkWorkerManager, type ServiceHealth} from '../api/health.js'
 import type {ServiceName} from '../api/errors.js'
 import type {ClientFactory} from './clients.js'
-import {CliError} from './errors.js'
+import {WorkerctlError} from '../errors.js'
 
 export async function checkServices(clients: ClientFactory, services = clients.configured()): Promise<ServiceHealth[]> {
   return Promise.all(services.map(service => checkOne(clients, service)))
@@ -16,7 +16,7 @@ async function checkOne(clients: ClientFactory, service: ServiceName): Promise<S
     return await checkJobService(await clients.jobService(), probe)
   } catch (error) {
     // Missing credentials: report the service as not authenticated rather than failing the whole check.
-    if (!(error instanceof CliError)) throw error
+    if (!(error instanceof WorkerctlError)) throw error
     return {service, url: probe.url, healthy: false, reachable: false, tls: 'unknown', authenticated: false, latencyMs: null, error: error.message, hint: error.hint}
   }
 }

@@ -11,7 +11,7 @@ import type {ResolvedContext} from '../config/context.js'
 import type {Credentials, SecretKey} from '../config/credentials.js'
 import {readJsonIfExists, writeFileAtomic} from '../config/files.js'
 import {cacheFile} from '../config/paths.js'
-import {CliError, Exit, UsageError} from './errors.js'
+import {AuthError, UsageError} from '../errors.js'
 
 export interface ClientFactoryOptions {
   context: ResolvedContext
@@ -129,9 +129,8 @@ export class ClientFactory {
     const settings = this.settings('corda')!
     const password = await this.secret('corda-password')
     if (!settings.username || password === undefined) {
-      throw new CliError(
+      throw new AuthError(
         `no Corda ${settings.username ? 'password' : 'username'} for context "${this.contextName}"`,
-        Exit.AUTH,
         `run \`workerctl login --context ${this.contextName}\`, or set ${settings.username ? 'WORKERCTL_CORDA_PASSWORD' : 'WORKERCTL_CORDA_USERNAME'}`,
       )
     }
@@ -157,10 +156,8 @@ export class ClientFactory {
     const staticToken = await this.secret('wm-token')
     const password = await this.secret('wm-password')
     if (!staticToken && (!settings.username || password === undefined)) {
-      throw new CliError(
-        `no REGARDS ${settings.username ? 'password' : 'username'} for context "${this.contextName}"`,
-        Exit.AUTH,
-        `run \`workerctl login --context ${this.contextName}\`, or set WORKERCTL_WM_PASSWORD (or WORKERCTL_WM_TOKEN)`,
+      throw new AuthError(
+        `no REGARDS ${settings.username ? 'password' : 'username'} for context "${this.contextName}"`, `run \`workerctl login --context ${this.contextName}\`, or set WORKERCTL_WM_PASSWORD (or WORKERCTL_WM_TOKEN)`,
       )
     }
     const clientSecret = (await this.secret('wm-client-secret')) ?? 'secret'

@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 import {resolve} from 'node:path'
 import type {ContextSettings, CordaApiVersionSetting} from '../config/config.js'
-import {UsageError} from './errors.js'
+import {UsageError} from '../errors.js'
 
 export const settingFlags = {
   'corda-url': Flags.string({helpGroup: 'CORDA', description: 'Corda REST worker URL, e.g. https://corda.example:8888'}),

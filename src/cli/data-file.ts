@@ -1,7 +1,7 @@
 // Structured input files (-f FILE, or - for stdin): YAML or JSON, parsed once, with errors that say where.
 import {readFile} from 'node:fs/promises'
 import {localFileError} from '../api/local-file.js'
-import {UsageError} from './errors.js'
+import {UsageError} from '../errors.js'
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []

@@ -2,8 +2,8 @@
 // so a filter is required, the matches are counted and shown, and the operator confirms (PRODUCT.md §2, §6).
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import type {Output} from '../format/output.js'
-import {CliError, Exit, UsageError} from './errors.js'
 import type {Prompter} from './prompt.js'
+import {ConflictError, UsageError} from '../errors.js'
 
 export interface BulkRun {
   js: JobServiceClient
@@ -34,7 +34,7 @@ export async function bulkJobs(action: 'cancel' | 'delete', run: BulkRun): Promi
   const warning = action === 'delete' && active > 0 ? ` — ${active} of them are not finished (Active, Paused or Waiting) and will be removed while running` : ''
   run.out.note(`${action === 'cancel' ? 'Cancel' : 'Delete'} ${matched} job(s) in partition ${js.partition}${warning}, e.g.:\n${plan.sample.map(j => `  ${j.id}  ${j.status}`).join('\n')}`)
   if (run.dryRun) return run.out.data(plan)
-  if (!run.yes && !(await run.prompter.confirm(`${action === 'cancel' ? 'Cancel' : 'Delete'} these ${matched} job(s)?`))) throw new CliError('cancelled; nothing was sent', Exit.CONFLICT)
+  if (!run.yes && !(await run.prompter.confirm(`${action === 'cancel' ? 'Cancel' : 'Delete'} these ${matched} job(s)?`))) throw new ConflictError('cancelled; nothing was sent')
   const done = action === 'cancel' ? {jobsCanceled: await js.cancelMatching(query)} : {jobsDeleted: await js.deleteMatching(query)}
   await run.out.data({...plan, ...done})
 }

@@ -1,7 +1,7 @@
 // JSON given on the command line: inline, or `@file` to read it from a file. Bad JSON is exit 2 with nothing sent.
 import {readFile} from 'node:fs/promises'
 import {localFileError} from '../api/local-file.js'
-import {UsageError} from './errors.js'
+import {UsageError} from '../errors.js'
 
 export async function readJsonArgument(value: string, flag: string): Promise<unknown> {
   let text = value

@@ -1,5 +1,5 @@
+import {UsageError} from '../errors.js'
 // Prompts only when a person can answer: stdin and stdout are terminals, and neither CI nor --no-prompt is set.
-import {UsageError} from './errors.js'
 
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI

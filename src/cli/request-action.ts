@@ -7,7 +7,7 @@ import type {WorkerManagerClient} from '../api/workermanager/client.js'
 import {outcomeView, planText} from '../format/requests.js'
 import type {Output} from '../format/output.js'
 import type {Prompter} from './prompt.js'
-import {CliError, Exit} from './errors.js'
+import {AuthError, ConflictError} from '../errors.js'
 
 export const actionFlags = {
   'db-id': Flags.integer({multiple: true, description: 'numeric database id (repeatable; not the business request id); sent in batches of 1000'}),
@@ -36,13 +36,13 @@ export async function runRequestAction(action: RequestAction, run: ActionRun): P
   run.out.note(planText(plan))
   if (run.dryRun) return run.out.data({action, matched: plan.total, counts: plan.counts, search: plan.search, sample: plan.sample})
   if (!run.yes && !(await run.prompter.confirm(`${action === 'retry' ? 'Retry' : 'Delete'} these ${plan.total} request(s)?`))) {
-    throw new CliError('cancelled; nothing was sent', Exit.CONFLICT)
+    throw new ConflictError('cancelled; nothing was sent')
   }
   try {
     await sendAction(run.wm, plan)
   } catch (error) {
     if (action === 'delete' && error instanceof ApiError && error.status === 403) {
-      throw new CliError(`${error.message}`, Exit.AUTH, 'deleting requests needs the ADMIN role in this tenant')
+      throw new AuthError(`${error.message}`, 'deleting requests needs the ADMIN role in this tenant')
     }
     throw error
   }

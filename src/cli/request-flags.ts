@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 import {parseStatus, type RequestFilter} from '../api/workermanager/filters.js'
 import {parseDuration} from './duration.js'
-import {UsageError} from './errors.js'
+import {UsageError} from '../errors.js'
 
 export const requestFilterFlags = {
   status: Flags.string({multiple: true, description: 'status (repeatable): TO_DISPATCH, NO_WORKER_AVAILABLE, DISPATCHED, RUNNING, ERROR, INVALID_CONTENT, TO_DELETE'}),

@@ -4,11 +4,11 @@ import {rm} from 'node:fs/promises'
 import {request as httpsRequest} from 'node:https'
 import {request as httpRequest} from 'node:http'
 import {join} from 'node:path'
-import {CliError, Exit} from './errors.js'
 import {updateConfig} from '../config/config.js'
 import {Credentials} from '../config/credentials.js'
 import {readJsonIfExists, writeFileAtomic} from '../config/files.js'
 import {configFile, sandboxDir} from '../config/paths.js'
+import {NotFoundError, UnreachableError} from '../errors.js'
 
 export const SANDBOX_CONTEXT = 'sandbox'
 export const SANDBOX_USER = 'admin'
@@ -105,8 +105,8 @@ export async function configureSandboxContext(opts: {url: string; caPath?: strin
 /** Stops or starts a simulated worker type of the running sandbox; its state as the sandbox reports it. */
 export async function switchSandboxWorker(type: string, action: 'stop' | 'start', now = false): Promise<Record<string, unknown>> {
   const state = await readState()
-  if (!state) throw new CliError('no sandbox is running', Exit.UNREACHABLE, 'start one: `workerctl sandbox start`')
+  if (!state) throw new UnreachableError('no sandbox is running', 'start one: `workerctl sandbox start`')
   const answer = await sandboxCall<Record<string, unknown>>(state, 'POST', `/_sandbox/workers/${encodeURIComponent(type)}/${action}${now ? '?now=true' : ''}`)
-  if (!answer) throw new CliError(`the sandbox at ${state.url} did not ${action} worker type ${type}`, Exit.NOT_FOUND, 'check the type with `workerctl worker check`')
+  if (!answer) throw new NotFoundError(`the sandbox at ${state.url} did not ${action} worker type ${type}`, 'check the type with `workerctl worker check`')
   return answer
 }

@@ -2,8 +2,6 @@
 import {Flags, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {ClientFactory} from './clients.js'
-import {DeadlineError, InterruptedError} from './errors.js'
-import {OperationFailedError, WaitTimeoutError} from '../api/wait.js'
 import type {View} from '../format/output.js'
 import {Progress} from '../format/progress.js'
 import {formatDuration, parseDuration} from './duration.js'
@@ -12,6 +10,7 @@ import {Credentials, type SecretKey} from '../config/credentials.js'
 import type {CordaClient} from '../api/corda/client.js'
 import type {WorkerManagerClient} from '../api/workermanager/client.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
+import {InterruptedError, OperationFailedError, TimeoutError} from '../errors.js'
 
 const GLOBAL = 'GLOBAL'
 
@@ -56,7 +55,7 @@ export abstract class ServiceCommand extends BaseCommand {
     const timeoutMs = parseDuration(f.timeout)
     this.deadline = Date.now() + timeoutMs
     // A backstop for work that is not an HTTP request (each request also gets the remaining time as its own timeout).
-    this.timer = setTimeout(() => this.abort.abort(new DeadlineError(`gave up after ${formatDuration(timeoutMs)} (--timeout ${f.timeout})`)), timeoutMs + 250)
+    this.timer = setTimeout(() => this.abort.abort(new TimeoutError(`gave up after ${formatDuration(timeoutMs)} (--timeout ${f.timeout})`)), timeoutMs + 250)
     this.timer.unref()
     process.on('SIGINT', this.onSigint)
     this.credentials = new Credentials({warn: m => this.out.warn(m)})
@@ -105,8 +104,8 @@ export abstract class ServiceCommand extends BaseCommand {
     } catch (error) {
       this.progress.done()
       if (error instanceof OperationFailedError && error.state !== undefined) await this.output(error.state, options.view)
-      if (error instanceof WaitTimeoutError && error.resumeId && options.resume) {
-        throw new DeadlineError(error.message, `it may still finish; to wait again: ${options.resume(error.resumeId)}`)
+      if (error instanceof TimeoutError && error.resumeId && options.resume) {
+        throw new TimeoutError(error.message, {hint: `it may still finish; to wait again: ${options.resume(error.resumeId)}`, resumeId: error.resumeId, lastState: error.lastState})
       }
       throw error
     } finally {

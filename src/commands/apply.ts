@@ -2,9 +2,9 @@ import {Flags} from '@oclif/core'
 import {applyDeployment, planDeployment} from '../apply/run.js'
 import {loadDeployment} from '../apply/manifest.js'
 import {deploymentFlags, planContext, sourceName} from '../cli/deployment.js'
-import {Exit} from '../cli/errors.js'
 import {ServiceCommand, timeoutFlag} from '../cli/service-command.js'
 import {applyView, countBy, planReport, planView, summaryLine} from '../format/apply.js'
+import {Exit} from '../errors.js'
 
 export default class Apply extends ServiceCommand {
   static override summary = 'Bring the cluster to what a deployment file declares, idempotently'

@@ -1,9 +1,9 @@
 import {loadDeployment} from '../apply/manifest.js'
 import {planDeployment} from '../apply/run.js'
 import {deploymentFlags, planContext, sourceName} from '../cli/deployment.js'
-import {Exit} from '../cli/errors.js'
 import {ServiceCommand} from '../cli/service-command.js'
 import {planReport, planView, summaryLine} from '../format/apply.js'
+import {Exit} from '../errors.js'
 
 export default class Diff extends ServiceCommand {
   static override summary = 'Show what `apply` would change, field by field'

@@ -2,12 +2,12 @@ import {Flags} from '@oclif/core'
 import {SERVICE_LABEL} from '../api/errors.js'
 import {checkServices} from '../cli/checks.js'
 import {applySettingFlags, oauthClient, settingFlags} from '../cli/context-flags.js'
-import {CliError, Exit, UsageError} from '../cli/errors.js'
 import {readStdinSecret} from '../cli/prompt.js'
 import {ServiceCommand} from '../cli/service-command.js'
 import {type ContextSettings, readConfig, updateConfig} from '../config/config.js'
 import {SECRET_ENV, type SecretKey} from '../config/credentials.js'
 import {healthTable} from '../format/health.js'
+import {Exit, UsageError, WorkerctlError} from '../errors.js'
 
 export default class Login extends ServiceCommand {
   static override summary = 'Save a context for the services and check its credentials'
@@ -44,7 +44,7 @@ Secrets go to the OS keychain, or to a file readable only by you where there is 
       await this.output(report, {table: healthTable})
       const first = failed[0]!
       const code = first.authenticated === false ? Exit.AUTH : first.reachable ? Exit.UNEXPECTED : Exit.UNREACHABLE
-      throw new CliError(`login to ${SERVICE_LABEL[first.service]} failed: ${first.error}; nothing was saved`, code, first.hint)
+      throw new WorkerctlError(`login to ${SERVICE_LABEL[first.service]} failed: ${first.error}; nothing was saved`, code, first.hint)
     }
 
     await updateConfig(data => {

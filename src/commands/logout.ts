@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {UsageError} from '../cli/errors.js'
 import {readConfig} from '../config/config.js'
 import {Credentials} from '../config/credentials.js'
+import {UsageError} from '../errors.js'
 
 export default class Logout extends BaseCommand {
   static override summary = 'Forget the stored secrets of a context (its settings stay)'

@@ -1,6 +1,6 @@
 // Which context a command uses: --context > WORKERCTL_CONTEXT > current-context > the environment (PRODUCT.md §3).
-import {UsageError} from '../cli/errors.js'
 import {type ContextSettings, readConfig} from './config.js'
+import {UsageError} from '../errors.js'
 
 export const ENVIRONMENT_CONTEXT = 'environment'
 

@@ -1,9 +1,9 @@
 // Secrets, in order: environment, OS keychain, credentials file beside the config (PRODUCT.md §3).
 // The keychain module is native and may hang on a broken D-Bus: it is loaded lazily and given a short timeout.
 import {existsSync} from 'node:fs'
-import {CliError, Exit} from '../cli/errors.js'
 import {readJsonIfExists, writeFileAtomic} from './files.js'
 import {credentialsFile} from './paths.js'
+import {Exit, UsageError, WorkerctlError} from '../errors.js'
 
 export type SecretKey = 'corda-password' | 'wm-password' | 'wm-token' | 'wm-client-secret' | 'wm-session' | 'jobs-token'
 export const SECRET_KEYS: SecretKey[] = ['corda-password', 'wm-password', 'wm-token', 'wm-client-secret', 'wm-session', 'jobs-token']
@@ -111,7 +111,7 @@ export class Credentials {
     this.env = options.env ?? process.env
     const mode = (this.env.WORKERCTL_CREDENTIAL_STORE ?? 'auto').toLowerCase()
     if (mode !== 'auto' && mode !== 'keychain' && mode !== 'file') {
-      throw new CliError(`WORKERCTL_CREDENTIAL_STORE must be auto, keychain or file (got "${mode}")`, Exit.USAGE)
+      throw new UsageError(`WORKERCTL_CREDENTIAL_STORE must be auto, keychain or file (got "${mode}")`)
     }
     this.mode = mode
     this.file = new CredentialsFile(credentialsFile(this.env))
@@ -145,7 +145,7 @@ export class Credentials {
       }
     }
     if (this.mode === 'keychain') {
-      throw new CliError(`cannot store the secret in the OS keychain: ${this.keychainFailure}`, Exit.UNEXPECTED, 'set WORKERCTL_CREDENTIAL_STORE=file (or auto) to keep secrets in a file readable only by you')
+      throw new WorkerctlError(`cannot store the secret in the OS keychain: ${this.keychainFailure}`, Exit.UNEXPECTED, 'set WORKERCTL_CREDENTIAL_STORE=file (or auto) to keep secrets in a file readable only by you')
     }
     if (!existsSync(this.file.path)) {
       this.options.warn(
@@ -175,6 +175,6 @@ export class Credentials {
 
   private keychainDown(error: unknown): void {
     this.keychainFailure ??= error instanceof KeychainUnavailable ? error.message : String(error)
-    if (this.mode === 'keychain') throw new CliError(`the OS keychain is not available: ${this.keychainFailure}`, Exit.UNEXPECTED)
+    if (this.mode === 'keychain') throw new WorkerctlError(`the OS keychain is not available: ${this.keychainFailure}`)
   }
 }

@@ -1,6 +1,6 @@
 // Which operations each Corda REST API version serves (reference/corda-rest.md §13, checked against the three specs).
-import {InputError} from '../errors.js'
 import type {CordaApiVersion} from './types.js'
+import {UsageError} from '../../errors.js'
 
 export type CordaOperation =
   | 'flow.list.statusFilter'
@@ -35,7 +35,7 @@ export const CAPABILITIES: Readonly<Record<CordaOperation, Capability>> = {
 const RELEASE: Record<CordaApiVersion, string> = {v5_2: 'Corda 5.2', v5_1: 'Corda 5.1', v1: 'Corda 5.0'}
 
 /** The cluster's API version lacks the operation. The CLI maps it to exit 2: nothing was sent. */
-export class UnsupportedOperationError extends InputError {
+export class UnsupportedOperationError extends UsageError {
   readonly operation: CordaOperation
   /** The oldest version that serves it. */
   readonly needed: CordaApiVersion
@@ -43,7 +43,6 @@ export class UnsupportedOperationError extends InputError {
 
   constructor(operation: CordaOperation, needed: CordaApiVersion, actual: CordaApiVersion) {
     super(`${CAPABILITIES[operation].description} needs ${RELEASE[needed]} (this cluster serves ${actual})`)
-    this.name = 'UnsupportedOperationError'
     this.operation = operation
     this.needed = needed
     this.actual = actual

@@ -1,9 +1,10 @@
 // Cluster configuration: one section at a time, with optimistic locking on its version (reference/corda-rest.md §10).
 import type {CordaApi} from './client.js'
 import {isDeepStrictEqual} from 'node:util'
-import {ApiError, InputError, isOutage, isStatus} from '../errors.js'
+import {ApiError, isOutage, isStatus} from '../errors.js'
 import {type ChangeResult, withHint} from './deploy.js'
 import type {GetConfigResponse, UpdateConfigParameters, UpdateConfigResponse} from './types.js'
+import {UsageError} from '../../errors.js'
 
 /** Corda's section names: `corda.` then dot-separated words (`corda.flow`, `corda.p2p.linkManager`). */
 const SECTION_NAME = /^corda(\.[A-Za-z][A-Za-z0-9]*)+$/
@@ -11,7 +12,7 @@ const SECTION_NAME = /^corda(\.[A-Za-z][A-Za-z0-9]*)+$/
 /** Bad input unless `section` has the shape of a section name; only the shape: a cluster may have sections we do not list. */
 export function checkSection(section: string): void {
   if (!SECTION_NAME.test(section)) {
-    throw new InputError(`"${section}" is not a configuration section name: they look like corda.flow or corda.p2p.linkManager (\`workerctl cluster config sections\` lists them)`)
+    throw new UsageError(`"${section}" is not a configuration section name: they look like corda.flow or corda.p2p.linkManager (\`workerctl cluster config sections\` lists them)`)
   }
 }
 

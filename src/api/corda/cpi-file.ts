@@ -1,16 +1,15 @@
 // A local CPI file: its name and version from META-INF/MANIFEST.MF (read via the zip's central directory), its SHA-256.
-import {InputError} from '../errors.js'
 import {parseManifest} from '../../shared/jar-manifest.js'
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import type {Readable} from 'node:stream'
 import type yauzl from 'yauzl'
+import {UsageError} from '../../errors.js'
 
-export class InvalidCpiError extends InputError {
+export class InvalidCpiError extends UsageError {
   readonly file: string
   constructor(file: string, problem: string) {
     super(`${file} is not a valid CPI: ${problem}`)
-    this.name = 'InvalidCpiError'
     this.file = file
   }
 }

@@ -53,7 +53,7 @@ export class Cpis {
   /**
    * Polls the upload's status until it is exactly `OK`. An error from the status call is the upload's failure
    * (400 validation, 409 duplicate, 500) and is thrown as the ApiError it is; 400 "No such requestId=" is pending
-   * for `graceMs` (30 s). The deadline gives a WaitTimeoutError whose `resumeId` is the upload id.
+   * for `graceMs` (30 s). The deadline gives a TimeoutError whose `resumeId` is the upload id.
    */
   async waitForUpload(id: string, options: WaitOptions<CpiUploadStatus> = {}): Promise<CpiUploadStatus> {
     const graceMs = options.graceMs ?? 30_000

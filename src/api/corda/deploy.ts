@@ -4,9 +4,9 @@
 import {createHash} from 'node:crypto'
 import {stat} from 'node:fs/promises'
 import {basename} from 'node:path'
-import {ApiError, InputError, isOutage, isStatus, NotFoundError} from '../errors.js'
+import {ApiError, isOutage, isStatus} from '../errors.js'
 import {localFileError} from '../local-file.js'
-import {OperationFailedError, poll} from '../wait.js'
+import {poll} from '../wait.js'
 import type {CordaClient} from './client.js'
 import {readCpiManifest, sha256File} from './cpi-file.js'
 import {isNoSuchRequestId} from './cpis.js'
@@ -14,6 +14,7 @@ import {hasCapability} from './capabilities.js'
 import {operationReason} from './vnodes.js'
 import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, CreateVirtualNodeRequest, FlowStatusResponse, VirtualNodeInfo} from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500} from './x500.js'
+import {NotFoundError, OperationFailedError, UsageError} from '../../errors.js'
 
 export type ChangeResult = 'created' | 'updated' | 'unchanged'
 
@@ -55,7 +56,7 @@ async function fileSize(file: string): Promise<number> {
   const info = await stat(file).catch(error => {
     throw localFileError(file, error, 'a CPI file')
   })
-  if (info.isDirectory()) throw new InputError(`${file} is a directory, not a CPI file`)
+  if (info.isDirectory()) throw new UsageError(`${file} is a directory, not a CPI file`)
   return info.size
 }
 
@@ -71,7 +72,7 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   const size = await fileSize(file)
   const max = options.maxBytes ?? CPI_MAX_BYTES
   if (size > max) {
-    throw new InputError(`${file} is ${size.toLocaleString('en-US')} bytes; the cluster accepts at most ${max.toLocaleString('en-US')} (corda.rest.maxContentLength)`)
+    throw new UsageError(`${file} is ${size.toLocaleString('en-US')} bytes; the cluster accepts at most ${max.toLocaleString('en-US')} (corda.rest.maxContentLength)`)
   }
   // stat succeeds on a file that cannot be read: the first read says so, and is bad input like a missing file.
   const {name, version} = await readCpiManifest(file).catch(error => {
@@ -85,7 +86,7 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
     }
   }
   if (options.force && !existing) {
-    throw new InputError(`--force replaces an uploaded CPI, but the cluster has no ${name} ${version}: upload it without --force`)
+    throw new UsageError(`--force replaces an uploaded CPI, but the cluster has no ${name} ${version}: upload it without --force`)
   }
 
   // An upload whose connection dropped (or that met a 503) may or may not have arrived: it is sent again, and should
@@ -161,7 +162,6 @@ export function withHint(error: ApiError, hint: string, title = error.title): Ap
 export class CpiNotFoundError extends NotFoundError {
   constructor(readonly ref: string) {
     super(`no CPI matches "${ref}"`, 'name a CPI by its 12-hex checksum or NAME[@VERSION] (`workerctl cpi list`)')
-    this.name = 'CpiNotFoundError'
   }
 }
 
@@ -181,7 +181,7 @@ export async function resolveCpi(corda: CordaClient, ref: string, known?: CpiMet
   const matches = cpis.filter(c => c.id.cpiName === name && (version === undefined || c.id.cpiVersion === version))
   if (matches.length === 1) return matches[0]!
   if (matches.length > 1) {
-    throw new InputError(`"${ref}" matches ${matches.length} CPIs: ${matches.map(c => `${cpiLabel(c)} (${c.cpiFileChecksum})`).join(', ')}; say NAME@VERSION or the checksum`)
+    throw new UsageError(`"${ref}" matches ${matches.length} CPIs: ${matches.map(c => `${cpiLabel(c)} (${c.cpiFileChecksum})`).join(', ')}; say NAME@VERSION or the checksum`)
   }
   throw new CpiNotFoundError(ref)
 }
@@ -293,10 +293,10 @@ export async function upgradeVnode(corda: CordaClient, node: VirtualNodeInfo, ta
   const current = node.cpiIdentifier
   if (sameCpi(node, target)) return {...node, requestId: null, result: 'unchanged'}
   if (current.cpiName !== target.id.cpiName) {
-    throw new InputError(`cannot upgrade ${hash} from ${current.cpiName}@${current.cpiVersion} to ${cpiLabel(target)}: an upgrade must keep the CPI name`)
+    throw new UsageError(`cannot upgrade ${hash} from ${current.cpiName}@${current.cpiVersion} to ${cpiLabel(target)}: an upgrade must keep the CPI name`)
   }
   if ((current.signerSummaryHash ?? null) !== (target.id.signerSummaryHash ?? null)) {
-    throw new InputError(`cannot upgrade ${hash} to ${cpiLabel(target)}: it is signed by another key (${target.id.signerSummaryHash ?? 'none'}, the node's CPI by ${current.signerSummaryHash ?? 'none'})`)
+    throw new UsageError(`cannot upgrade ${hash} to ${cpiLabel(target)}: it is signed by another key (${target.id.signerSummaryHash ?? 'none'}, the node's CPI by ${current.signerSummaryHash ?? 'none'})`)
   }
   const flows = await flowsInFlight(corda, hash)
   if (flows.length > 0) await options.confirmKill?.(flows)

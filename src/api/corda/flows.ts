@@ -5,6 +5,7 @@ import type {CordaApi} from './client.js'
 import {requireCapability} from './capabilities.js'
 import type {WaitOptions} from './cpis.js'
 import type {FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters} from './types.js'
+import {OperationFailedError} from '../../errors.js'
 
 /** A flow start's answer; `reused` when the clientRequestId had already started a flow (409) and this is its status. */
 export type StartedFlow = FlowStatusResponse & {reused?: boolean}

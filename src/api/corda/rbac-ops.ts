@@ -1,11 +1,12 @@
 // RBAC operations as an operator means them: idempotent creation (a 409 that is the same object is `unchanged`),
 // permissions matched by value (Corda never answers 409 for them), roles named by id or name, template roles.
-import {ConflictError, InputError, isStatus, NotFoundError} from '../errors.js'
+import {isStatus} from '../errors.js'
 import type {CordaClient} from './client.js'
 import {type ChangeResult, withHint} from './deploy.js'
 import type {
   CreatePermissionType, CreateUserType, PermissionResponseType, RoleResponseType, UserResponseType,
 } from './types.js'
+import {ConflictError, NotFoundError, UsageError} from '../../errors.js'
 
 const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/
 const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/
@@ -13,12 +14,12 @@ export const PASSWORD_LENGTH = {min: 5, max: 255}
 
 /** Corda's rule for login names, checked before anything is sent. */
 export function checkLoginName(login: string): void {
-  if (!LOGIN_NAME.test(login)) throw new InputError(`invalid login name "${login}": use 3 to 255 of a-z A-Z 0-9 - . _ @`)
+  if (!LOGIN_NAME.test(login)) throw new UsageError(`invalid login name "${login}": use 3 to 255 of a-z A-Z 0-9 - . _ @`)
 }
 
 export function checkPassword(password: string): void {
   const {min, max} = PASSWORD_LENGTH
-  if (password.length < min || password.length > max) throw new InputError(`the password must be ${min} to ${max} characters long`)
+  if (password.length < min || password.length > max) throw new UsageError(`the password must be ${min} to ${max} characters long`)
 }
 
 /** A permission string is a regular expression: one that does not compile is refused locally. */
@@ -26,7 +27,7 @@ export function checkPermissionString(text: string): void {
   try {
     new RegExp(text)
   } catch (error) {
-    throw new InputError(`--string "${text}" is not a valid regular expression: ${(error as Error).message}`)
+    throw new UsageError(`--string "${text}" is not a valid regular expression: ${(error as Error).message}`)
   }
 }
 
@@ -86,7 +87,7 @@ export async function resolveRole(corda: CordaClient, ref: string, known?: RoleR
   if (exact.length === 1) return exact[0]!
   const loose = roles.filter(r => r.roleName.toLowerCase() === ref.toLowerCase())
   if (loose.length === 1) return loose[0]!
-  if (loose.length > 1) throw new InputError(`"${ref}" matches ${loose.length} roles: ${loose.map(r => `${r.roleName} (${r.id})`).join(', ')}; name one by id`)
+  if (loose.length > 1) throw new UsageError(`"${ref}" matches ${loose.length} roles: ${loose.map(r => `${r.roleName} (${r.id})`).join(', ')}; name one by id`)
   throw new NotFoundError(`no role matches "${ref}"`, 'name a role by its id or its name (`workerctl role list`)')
 }
 

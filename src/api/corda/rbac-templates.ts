@@ -1,8 +1,8 @@
 // Role templates in the spirit of corda-cli's `initial-rbac`: the permissions an operator usually grants together.
 // Permission strings are regular expressions over `METHOD:/api/<version>/<path>[?query]`, matched case-insensitively;
 // `StartFlow:<class>` permissions apply to the virtual node they name.
-import {InputError} from '../errors.js'
 import type {CreatePermissionType} from './types.js'
+import {UsageError} from '../../errors.js'
 
 const VERSION = 'v[_a-zA-Z0-9]{1,30}'
 const UUID = '[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}'
@@ -95,7 +95,7 @@ export const ROLE_TEMPLATE_NAMES = Object.keys(ROLE_TEMPLATES) as RoleTemplateNa
 /** The permissions of a template; a per-vnode template needs the vnode's short hash. */
 export function templatePermissions(name: RoleTemplateName, vnodeShortHash?: string): CreatePermissionType[] {
   const template: RoleTemplate = ROLE_TEMPLATES[name]
-  if (template.perVnode && !vnodeShortHash) throw new InputError(`template ${name} is for one virtual node: give --vnode`)
-  if (!template.perVnode && vnodeShortHash) throw new InputError(`template ${name} is cluster-wide: --vnode does not apply`)
+  if (template.perVnode && !vnodeShortHash) throw new UsageError(`template ${name} is for one virtual node: give --vnode`)
+  if (!template.perVnode && vnodeShortHash) throw new UsageError(`template ${name} is cluster-wide: --vnode does not apply`)
   return template.permissions(vnodeShortHash)
 }

@@ -1,5 +1,5 @@
 // Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
-import {ApiError, InputError, isStatus, NotFoundError} from '../errors.js'
+import {ApiError, isStatus} from '../errors.js'
 import {poll} from '../wait.js'
 import type {CordaApi} from './client.js'
 import {requireCapability} from './capabilities.js'
@@ -9,23 +9,22 @@ import type {
   UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
+import {NotFoundError, OperationFailedError, UsageError} from '../../errors.js'
 
 /** No virtual node answers to the reference (exit 3). */
 export class VnodeNotFoundError extends NotFoundError {
   constructor(readonly ref: string) {
     super(`no virtual node matches "${ref}"`, 'name a virtual node by its 12-hex short hash, its full X.500 name, or a CN/O that matches one (`workerctl vnode list`)')
-    this.name = 'VnodeNotFoundError'
   }
 }
 
 /** Several virtual nodes match a CN/O: the operator must be more specific (exit 2). */
-export class AmbiguousVnodeError extends InputError {
+export class AmbiguousVnodeError extends UsageError {
   readonly ref: string
   readonly candidates: VirtualNodeInfo[]
   constructor(ref: string, candidates: VirtualNodeInfo[]) {
     const list = candidates.map(n => `${n.holdingIdentity.shortHash} (${n.holdingIdentity.x500Name})`).join(', ')
     super(`"${ref}" matches ${candidates.length} virtual nodes: ${list}; name one by short hash or full X.500 name`)
-    this.name = 'AmbiguousVnodeError'
     this.ref = ref
     this.candidates = candidates
   }

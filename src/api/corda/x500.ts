@@ -1,5 +1,5 @@
+import {UsageError} from '../../errors.js'
 // Corda member X.500 names: validated locally before anything is sent, compared canonically.
-import {InputError} from '../errors.js'
 
 export type X500Attribute = 'CN' | 'OU' | 'O' | 'L' | 'ST' | 'C'
 
@@ -10,11 +10,10 @@ export const X500_ORDER: readonly X500Attribute[] = ['CN', 'OU', 'O', 'L', 'ST',
 const REQUIRED: readonly X500Attribute[] = ['O', 'L', 'C']
 const MAX_LENGTH: Partial<Record<X500Attribute, number>> = {CN: 255, OU: 64, O: 128, L: 64, ST: 64}
 
-export class InvalidX500Error extends InputError {
+export class InvalidX500Error extends UsageError {
   readonly input: string
   constructor(input: string, problem: string) {
     super(`invalid X.500 name "${input}": ${problem}`)
-    this.name = 'InvalidX500Error'
     this.input = input
   }
 }

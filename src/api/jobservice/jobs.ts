@@ -1,27 +1,27 @@
 // Job Service operations as an operator means them (reference/job-service.md): RSQL filters built safely, job
 // definitions checked before anything is sent, waiting that honours the service's poll hint.
-import {InputError} from '../errors.js'
-import {OperationFailedError, poll} from '../wait.js'
+import {poll} from '../wait.js'
 import type {JobServiceClient} from './client.js'
 import {JOB_STATUSES, type Job, type JobStatus, type NewJob} from './types.js'
+import {OperationFailedError, UsageError} from '../../errors.js'
 
 const FORBIDDEN = /[.,:;*?!|()]/
 const LABEL_KEY = /^[a-zA-Z0-9_\-:]+$/
 
 export function checkJobId(id: string, what = 'job id'): void {
-  if (id.length < 1 || id.length > 48) throw new InputError(`${what} "${id}" must be 1 to 48 characters long`)
-  if (FORBIDDEN.test(id)) throw new InputError(`${what} "${id}" contains one of the characters the service refuses: . , : ; * ? ! | ( )`)
+  if (id.length < 1 || id.length > 48) throw new UsageError(`${what} "${id}" must be 1 to 48 characters long`)
+  if (FORBIDDEN.test(id)) throw new UsageError(`${what} "${id}" contains one of the characters the service refuses: . , : ; * ? ! | ( )`)
 }
 
 export function checkPartition(partition: string): void {
   if (partition.length < 1 || partition.length > 40 || FORBIDDEN.test(partition)) {
-    throw new InputError(`partition "${partition}" must be 1 to 40 characters, none of . , : ; * ? ! | ( )`)
+    throw new UsageError(`partition "${partition}" must be 1 to 40 characters, none of . , : ; * ? ! | ( )`)
   }
 }
 
 export function parseJobStatus(text: string): JobStatus {
   const found = JOB_STATUSES.find(s => s.toLowerCase() === text.trim().toLowerCase())
-  if (!found) throw new InputError(`unknown job status "${text}" (one of ${JOB_STATUSES.join(', ')})`)
+  if (!found) throw new UsageError(`unknown job status "${text}" (one of ${JOB_STATUSES.join(', ')})`)
   return found
 }
 
@@ -48,7 +48,7 @@ export async function checkRsqlFilter(filter: string): Promise<void> {
   try {
     ast = parse(filter)
   } catch (error) {
-    throw new InputError(`--filter "${filter}" is not valid RSQL: ${(error as Error).message.replace(/\.$/, '')} (${hint})`)
+    throw new UsageError(`--filter "${filter}" is not valid RSQL: ${(error as Error).message.replace(/\.$/, '')} (${hint})`)
   }
   const visit = (node: ReturnType<typeof parse>): void => {
     if (node.type === 'LOGIC') {
@@ -59,10 +59,10 @@ export async function checkRsqlFilter(filter: string): Promise<void> {
     const key = node.left.selector
     const label = key.startsWith('labels.') ? key.slice('labels.'.length) : undefined
     if (label === undefined ? !FILTER_KEYS.has(key) : !LABEL_KEY.test(label)) {
-      throw new InputError(`--filter: the service cannot filter on "${key}" (keys: ${[...FILTER_KEYS].join(', ')}, labels.KEY)`)
+      throw new UsageError(`--filter: the service cannot filter on "${key}" (keys: ${[...FILTER_KEYS].join(', ')}, labels.KEY)`)
     }
     if (!FILTER_OPERATORS.has(node.operator)) {
-      throw new InputError(`--filter: unknown operator "${node.operator}" (one of ${[...FILTER_OPERATORS].join(' ')})`)
+      throw new UsageError(`--filter: unknown operator "${node.operator}" (one of ${[...FILTER_OPERATORS].join(' ')})`)
     }
   }
   visit(ast)
@@ -82,7 +82,7 @@ export function jobQuery(filter: JobFilter): {filter?: string; jobIdStartsWith?:
   const parts: string[] = []
   if (filter.statuses?.length) parts.push(filter.statuses.length === 1 ? `status==${filter.statuses[0]}` : `status=in=(${filter.statuses.join(',')})`)
   for (const [key, value] of Object.entries(filter.labels ?? {})) {
-    if (!LABEL_KEY.test(key)) throw new InputError(`label name "${key}" may only hold letters, digits, - _ and :`)
+    if (!LABEL_KEY.test(key)) throw new UsageError(`label name "${key}" may only hold letters, digits, - _ and :`)
     parts.push(`labels.${key}==${rsqlValue(value)}`)
   }
   if (filter.rsql?.trim()) parts.push(parts.length > 0 ? `(${filter.rsql.trim()})` : filter.rsql.trim())
@@ -93,7 +93,7 @@ export function parseLabels(pairs: string[] = []): Record<string, string> {
   const labels: Record<string, string> = {}
   for (const pair of pairs) {
     const eq = pair.indexOf('=')
-    if (eq <= 0) throw new InputError(`--label "${pair}" is not KEY=VALUE`)
+    if (eq <= 0) throw new UsageError(`--label "${pair}" is not KEY=VALUE`)
     labels[pair.slice(0, eq)] = pair.slice(eq + 1)
   }
   return labels
@@ -106,7 +106,7 @@ export function parseLabels(pairs: string[] = []): Record<string, string> {
  */
 export function checkNewJob(job: unknown): NewJob {
   const problems: string[] = []
-  if (typeof job !== 'object' || job === null || Array.isArray(job)) throw new InputError('the job definition must be a mapping (YAML or JSON object)')
+  if (typeof job !== 'object' || job === null || Array.isArray(job)) throw new UsageError('the job definition must be a mapping (YAML or JSON object)')
   const j = job as Record<string, unknown>
   const known = new Set(['name', 'description', 'externalData', 'task', 'type', 'parameters', 'prerequisiteJobIds', 'delay', 'labels'])
   for (const key of Object.keys(j)) if (!known.has(key)) problems.push(`unknown field "${key}"`)
@@ -150,7 +150,7 @@ export function checkNewJob(job: unknown): NewJob {
   }
   if (j.delay !== undefined && (!Number.isInteger(j.delay) || (j.delay as number) < 0)) problems.push('"delay" must be a whole number of seconds ≥ 0')
   for (const field of ['name', 'description', 'externalData'] as const) if (j[field] !== undefined && typeof j[field] !== 'string') problems.push(`"${field}" must be a string`)
-  if (problems.length > 0) throw new InputError(`invalid job definition: ${problems.join('; ')}`)
+  if (problems.length > 0) throw new UsageError(`invalid job definition: ${problems.join('; ')}`)
   return j as NewJob
 }
 

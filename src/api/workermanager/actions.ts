@@ -5,6 +5,7 @@ import {poll} from '../wait.js'
 import type {WorkerManagerClient} from './client.js'
 import {actionSearch, batches, type RequestFilter} from './filters.js'
 import type {BlockedStatus, LightRequest, SearchRequestParameters} from './types.js'
+import {TimeoutError} from '../../errors.js'
 
 export type RequestAction = 'retry' | 'delete'
 
@@ -114,7 +115,7 @@ export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, op
     })
     return {...last, complete: true}
   } catch (error) {
-    if (last && (error as Error).name === 'WaitTimeoutError') return last
+    if (last && error instanceof TimeoutError) return last
     throw error
   }
 }

@@ -1,7 +1,7 @@
 // Building SearchRequestParameters from what an operator types, and the safe filter retry and delete must use
 // (reference/worker-manager.md §4 and §6.2: always an INCLUDE list of blocked statuses, always `creationDate.before`).
-import {InputError} from '../errors.js'
 import {BLOCKED_STATUSES, type BlockedStatus, REQUEST_STATUSES, type RequestStatus, type SearchRequestParameters} from './types.js'
+import {UsageError} from '../../errors.js'
 
 export interface RequestFilter {
   statuses?: RequestStatus[]
@@ -34,7 +34,7 @@ export function toSearch(filter: RequestFilter): SearchRequestParameters {
 
 export function parseStatus(text: string): RequestStatus {
   const status = text.trim().toUpperCase()
-  if (!(REQUEST_STATUSES as readonly string[]).includes(status)) throw new InputError(`unknown request status "${text}" (one of ${REQUEST_STATUSES.join(', ')})`)
+  if (!(REQUEST_STATUSES as readonly string[]).includes(status)) throw new UsageError(`unknown request status "${text}" (one of ${REQUEST_STATUSES.join(', ')})`)
   return status as RequestStatus
 }
 
@@ -47,7 +47,7 @@ export function blockedStatuses(asked?: RequestStatus[]): BlockedStatus[] {
   if (!asked?.length) return [...BLOCKED_STATUSES]
   const kept = BLOCKED_STATUSES.filter(s => asked.includes(s))
   if (kept.length === 0) {
-    throw new InputError(`only ${BLOCKED_STATUSES.join(', ')} requests can be retried or deleted; --status ${asked.join(', ')} leaves none (DISPATCHED and RUNNING requests cannot be moved through the API)`)
+    throw new UsageError(`only ${BLOCKED_STATUSES.join(', ')} requests can be retried or deleted; --status ${asked.join(', ')} leaves none (DISPATCHED and RUNNING requests cannot be moved through the API)`)
   }
   return kept
 }

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import {checkServices} from '../../cli/checks.js'
-import {Exit} from '../../cli/errors.js'
-import {poll, WaitTimeoutError} from '../../api/wait.js'
+import {poll} from '../../api/wait.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {healthTable} from '../../format/health.js'
 import type {ServiceHealth} from '../../api/health.js'
+import {Exit, TimeoutError} from '../../errors.js'
 
 export default class ClusterStatus extends ServiceCommand {
   static override summary = 'Check every service of the context: reachable, TLS, authenticated, API version, latency'
@@ -34,7 +34,7 @@ With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
           },
         })
       } catch (error) {
-        if (!(error instanceof WaitTimeoutError) || !error.lastState) throw error
+        if (!(error instanceof TimeoutError) || !error.lastState) throw error
         await this.output(error.lastState as ServiceHealth[], {table: healthTable})
         this.out.note(`still not healthy after --timeout ${this.timeoutText}`)
         return this.setExitCode(Exit.TIMEOUT)

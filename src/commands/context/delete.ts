@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {CliError, Exit} from '../../cli/errors.js'
 import {updateConfig} from '../../config/config.js'
 import {Credentials} from '../../config/credentials.js'
+import {NotFoundError} from '../../errors.js'
 
 export default class ContextDelete extends BaseCommand {
   static override summary = 'Delete a context and its stored secrets'
@@ -13,7 +13,7 @@ export default class ContextDelete extends BaseCommand {
     const {args} = await this.parse(ContextDelete)
     let wasCurrent = false
     await updateConfig(data => {
-      if (!data.contexts[args.name]) throw new CliError(`context "${args.name}" does not exist`, Exit.NOT_FOUND)
+      if (!data.contexts[args.name]) throw new NotFoundError(`context "${args.name}" does not exist`)
       delete data.contexts[args.name]
       wasCurrent = data['current-context'] === args.name
       if (wasCurrent) delete data['current-context']

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {CliError, Exit} from '../../cli/errors.js'
 import {updateConfig} from '../../config/config.js'
+import {NotFoundError} from '../../errors.js'
 
 export default class ContextUse extends BaseCommand {
   static override summary = 'Make a context the current one'
@@ -12,7 +12,7 @@ export default class ContextUse extends BaseCommand {
     const {args} = await this.parse(ContextUse)
     await updateConfig(data => {
       if (!data.contexts[args.name]) {
-        throw new CliError(`context "${args.name}" does not exist`, Exit.NOT_FOUND, `known contexts: ${Object.keys(data.contexts).join(', ') || 'none'}`)
+        throw new NotFoundError(`context "${args.name}" does not exist`, `known contexts: ${Object.keys(data.contexts).join(', ') || 'none'}`)
       }
       data['current-context'] = args.name
     })

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {isNoSuchRequestId} from '../../api/corda/cpis.js'
 import {followUpload} from '../../api/corda/deploy.js'
-import {NotFoundError} from '../../api/errors.js'
 import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
 import {cpiStatusView} from '../../format/corda.js'
+import {NotFoundError} from '../../errors.js'
 
 export default class CpiStatus extends ServiceCommand {
   static override summary = 'Show the status of a CPI upload'

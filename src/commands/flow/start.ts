@@ -3,10 +3,10 @@ import {randomBytes} from 'node:crypto'
 import {withHint} from '../../api/corda/deploy.js'
 import {ApiError} from '../../api/errors.js'
 import {vnodeArg} from '../../cli/corda-args.js'
-import {UsageError} from '../../cli/errors.js'
 import {readJsonArgument} from '../../cli/json-input.js'
 import {ServiceCommand, timeoutFlag, waitFlag} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
+import {UsageError} from '../../errors.js'
 
 /** Corda's rule for a clientRequestId. */
 const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/

@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {checkJobId} from '../../api/jobservice/jobs.js'
 import {bulkJobs} from '../../cli/job-bulk.js'
 import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
-import {UsageError} from '../../cli/errors.js'
 import {timeoutFlag} from '../../cli/service-command.js'
 import {jobView} from '../../format/jobs.js'
+import {UsageError} from '../../errors.js'
 
 export default class JobCancel extends JobCommand {
   static override summary = 'Cancel a job, or every unfinished job matching a filter'

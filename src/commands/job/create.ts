@@ -2,11 +2,11 @@ import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
 import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
 import {readDataFile} from '../../cli/data-file.js'
-import {CliError, Exit} from '../../cli/errors.js'
 import {JobCommand, partitionFlag} from '../../cli/job-command.js'
 import {timeoutFlag, waitFlag} from '../../cli/service-command.js'
 import {keepDefinition} from '../../config/job-definitions.js'
 import {jobView} from '../../format/jobs.js'
+import {ConflictError} from '../../errors.js'
 
 export default class JobCreate extends JobCommand {
   static override summary = 'Create a job from a YAML or JSON definition, and wait for it'
@@ -39,8 +39,7 @@ JSON: the Job plus result.`
       result = await js.create(args.id, job)
     } catch (error) {
       if (error instanceof ApiError && error.status === 403) {
-        throw new CliError(`job ${args.id} already exists in partition ${js.partition} with another definition`, Exit.CONFLICT,
-          `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`)
+        throw new ConflictError(`job ${args.id} already exists in partition ${js.partition} with another definition`, `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`)
       }
       throw error
     }

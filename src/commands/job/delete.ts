@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {checkJobId} from '../../api/jobservice/jobs.js'
 import {bulkJobs} from '../../cli/job-bulk.js'
-import {CliError, Exit, UsageError} from '../../cli/errors.js'
 import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
 import {timeoutFlag} from '../../cli/service-command.js'
+import {ConflictError, UsageError} from '../../errors.js'
 
 export default class JobDelete extends JobCommand {
   static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'
@@ -28,7 +28,7 @@ is required: the service would otherwise delete the whole partition. The prompt 
     const job = await js.get(args.id)
     this.out.note(`Delete job ${job.id} (${job.status}${job.status === 'Active' ? ', still running' : ''}) from partition ${js.partition}.`)
     if (flags['dry-run']) return this.output({id: job.id, status: job.status, result: 'would delete'})
-    if (!flags.yes && !(await this.prompter.confirm(`Delete job ${job.id}?`))) throw new CliError('cancelled; nothing was sent', Exit.CONFLICT)
+    if (!flags.yes && !(await this.prompter.confirm(`Delete job ${job.id}?`))) throw new ConflictError('cancelled; nothing was sent')
     await js.delete(args.id)
     await this.output({id: job.id, status: job.status, result: 'deleted'})
   }

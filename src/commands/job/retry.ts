@@ -3,11 +3,11 @@ import {ApiError} from '../../api/errors.js'
 import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
 import type {Job, NewJob} from '../../api/jobservice/types.js'
 import {readDataFile} from '../../cli/data-file.js'
-import {CliError, Exit, UsageError} from '../../cli/errors.js'
 import {JobCommand, partitionFlag} from '../../cli/job-command.js'
 import {timeoutFlag, waitFlag} from '../../cli/service-command.js'
 import {keepDefinition, keptDefinition} from '../../config/job-definitions.js'
 import {jobView} from '../../format/jobs.js'
+import {ConflictError, UsageError} from '../../errors.js'
 
 export default class JobRetry extends JobCommand {
   static override summary = 'Run a Failed or Cancelled job again from its definition'
@@ -46,7 +46,7 @@ Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
       throw error
     })
     if (old && old.status !== 'Failed' && old.status !== 'Cancelled') {
-      throw new CliError(`job ${args.id} is ${old.status}: only Failed or Cancelled jobs are re-run`, Exit.CONFLICT, old.status === 'Completed' ? 'it completed: nothing to re-run' : `wait for it (\`workerctl job wait ${args.id}\`) or cancel it first`)
+      throw new ConflictError(`job ${args.id} is ${old.status}: only Failed or Cancelled jobs are re-run`, old.status === 'Completed' ? 'it completed: nothing to re-run' : `wait for it (\`workerctl job wait ${args.id}\`) or cancel it first`)
     }
     await this.warnAboutDependents(args.id, js.partition, (q) => js.list(q))
     const id = flags['new-id'] ?? args.id
@@ -55,7 +55,7 @@ Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
     try {
       result = await js.create(id, definition)
     } catch (error) {
-      if (error instanceof ApiError && error.status === 403) throw new CliError(`job ${id} already exists with another definition`, Exit.CONFLICT, 'choose another --new-id')
+      if (error instanceof ApiError && error.status === 403) throw new ConflictError(`job ${id} already exists with another definition`, 'choose another --new-id')
       throw error
     }
     await keepDefinition(this.context.name, js.partition, id, definition)

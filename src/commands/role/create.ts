@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {ensureRole, permissionIndex} from '../../api/corda/rbac-ops.js'
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES, templatePermissions} from '../../api/corda/rbac-templates.js'
-import {UsageError} from '../../cli/errors.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
+import {UsageError} from '../../errors.js'
 
 const TEMPLATES = ROLE_TEMPLATE_NAMES.map(name => `  ${name.padEnd(16)}${ROLE_TEMPLATES[name].description}${ROLE_TEMPLATES[name].perVnode ? ' (--vnode)' : ''}`).join('\n')
 

@@ -4,12 +4,12 @@ import {openSync, readFileSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {BaseCommand} from '../../cli/base-command.js'
-import {CliError, Exit, UsageError} from '../../cli/errors.js'
 import {ensurePrivateDir} from '../../config/files.js'
 import {sandboxDir} from '../../config/paths.js'
 import {
   caPath, configureSandboxContext, fetchHealth, logPath, processAlive, readState, removeState, SANDBOX_CONTEXT, type SandboxState, writeState,
 } from '../../cli/sandbox-control.js'
+import {ConflictError, Exit, UsageError, WorkerctlError} from '../../errors.js'
 
 /** Set in the environment of the background child: it serves and records its state; the parent does the rest. */
 const DETACHED_ENV = 'WORKERCTL_SANDBOX_DETACHED'
@@ -48,7 +48,7 @@ so every command works right after it with no login. Runs in the background unle
     if (running && processAlive(running.pid) && process.env[DETACHED_ENV] === undefined) {
       if (await fetchHealth(running)) {
         if (flags.port !== 0 && flags.port !== running.port) {
-          throw new CliError(`a sandbox is already running on port ${running.port}`, Exit.CONFLICT, 'stop it first: `workerctl sandbox stop`')
+          throw new ConflictError(`a sandbox is already running on port ${running.port}`, 'stop it first: `workerctl sandbox stop`')
         }
         await configureSandboxContext({url: running.url, caPath: running.caPath, warn: m => this.out.warn(m)})
         return this.report(running, 'already running')
@@ -109,7 +109,7 @@ so every command works right after it with no login. Runs in the background unle
     }
     const tail = readFileSync(logPath(), 'utf8').trim().split('\n').slice(-3).join(' | ')
     if (exited === null) child.kill('SIGTERM')
-    throw new CliError(`the sandbox did not start${tail ? `: ${tail}` : ''}`, Exit.UNEXPECTED, `see ${logPath()}`)
+    throw new WorkerctlError(`the sandbox did not start${tail ? `: ${tail}` : ''}`, Exit.UNEXPECTED, `see ${logPath()}`)
   }
 
   private async report(state: SandboxState, result: 'started' | 'already running'): Promise<void> {

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {CliError, Exit} from '../../cli/errors.js'
 import {processAlive, readState, removeState} from '../../cli/sandbox-control.js'
+import {WorkerctlError} from '../../errors.js'
 
 export default class SandboxStop extends BaseCommand {
   static override summary = 'Stop the background sandbox (the sandbox context stays for next time)'
@@ -18,7 +18,7 @@ export default class SandboxStop extends BaseCommand {
     while (processAlive(state.pid) && Date.now() < giveUp) await new Promise(r => setTimeout(r, 50))
     if (processAlive(state.pid)) {
       process.kill(state.pid, 'SIGKILL')
-      if (processAlive(state.pid)) throw new CliError(`the sandbox (pid ${state.pid}) did not stop`, Exit.UNEXPECTED)
+      if (processAlive(state.pid)) throw new WorkerctlError(`the sandbox (pid ${state.pid}) did not stop`)
     }
     await removeState()
     await this.output({running: false, pid: state.pid, result: 'stopped'}, {text: () => `Sandbox stopped (pid ${state.pid}).`})

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 import {resolveCpi, upgradeVnode} from '../../api/corda/deploy.js'
 import {vnodeArg} from '../../cli/corda-args.js'
-import {CliError, Exit} from '../../cli/errors.js'
 import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
 import {flowSample, operationView, vnodeChangeView} from '../../format/corda.js'
+import {ConflictError} from '../../errors.js'
 
 export default class VnodeUpgrade extends ServiceCommand {
   static override summary = 'Move a virtual node to another version of its CPI: maintenance → upgrade → active'
@@ -35,8 +35,7 @@ requestId and result.`
         this.out.note(`${hash} has ${flows.length} running flow(s); maintenance will KILL them:\n${flowSample(flows)}`)
         if (flags.yes) return
         if (this.prompter.enabled && (await this.prompter.confirm(`Kill them and upgrade ${hash}?`))) return
-        throw new CliError(`${hash} has ${flows.length} running flow(s); nothing was changed`, Exit.CONFLICT,
-          'wait for them to finish (`workerctl flow list ' + hash + ' --status RUNNING`), or pass --yes to kill them')
+        throw new ConflictError(`${hash} has ${flows.length} running flow(s); nothing was changed`, 'wait for them to finish (`workerctl flow list ' + hash + ' --status RUNNING`), or pass --yes to kill them')
       },
       onStep: step => this.progress.status(`Upgrading ${hash} to ${target.id.cpiName}@${target.id.cpiVersion}: ${step}`),
     }), {view: operationView, resume: id => `workerctl vnode status ${id} --wait && workerctl vnode activate ${hash}`})

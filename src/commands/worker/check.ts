@@ -1,7 +1,7 @@
 import {checkWorkers, type WorkerCheck} from '../../api/workermanager/check.js'
-import {Exit} from '../../cli/errors.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {columns} from '../../format/table.js'
+import {Exit} from '../../errors.js'
 
 const checkTable = columns<WorkerCheck>({
   KIND: c => c.kind,

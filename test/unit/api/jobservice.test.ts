@@ -5,9 +5,8 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {HttpTransport} from '../../../src/api/http.js'
 import {JobServiceClient} from '../../../src/api/jobservice/client.js'
 import {checkJobId, checkNewJob, jobQuery, parseLabels, rsqlValue, waitForJob} from '../../../src/api/jobservice/jobs.js'
-import {InputError} from '../../../src/api/errors.js'
-import {OperationFailedError} from '../../../src/api/wait.js'
 import {validateRequest} from '../../helpers/contract.js'
+import {OperationFailedError, UsageError} from '../../../src/errors.js'
 
 const URL = 'http://jobs.test'
 const BASE = '/job-service/v1/partitions/default'
@@ -32,7 +31,7 @@ describe('RSQL', () => {
     expect(jobQuery({statuses: ['Failed', 'Cancelled'], labels: parseLabels(['owner=bob', 'team=data ops']), prefix: 'nightly-', rsql: 'percentageComplete=lt=50,name==x'}))
       .toEqual({filter: 'status=in=(Failed,Cancelled);labels.owner==bob;labels.team=="data ops";(percentageComplete=lt=50,name==x)', jobIdStartsWith: 'nightly-'})
     expect(() => parseLabels(['novalue'])).toThrow(/not KEY=VALUE/)
-    expect(() => jobQuery({labels: {'bad key': 'x'}})).toThrow(InputError)
+    expect(() => jobQuery({labels: {'bad key': 'x'}})).toThrow(UsageError)
   })
 })
 

@@ -8,9 +8,10 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, describe, expect, it} from 'vitest'
-import {ApiError, FileSendError} from '../../../src/api/errors.js'
+import {ApiError} from '../../../src/api/errors.js'
 import {HttpTransport, type TransportOptions} from '../../../src/api/http.js'
 import {multipartBody} from '../../../src/api/multipart.js'
+import {FileSendError} from '../../../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'workerctl-streamed-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -8,8 +8,8 @@ import {WorkerManagerClient} from '../../../src/api/workermanager/client.js'
 import {actionSearch, blockedStatuses, errorShape, toSearch} from '../../../src/api/workermanager/filters.js'
 import {summarizeRequests} from '../../../src/api/workermanager/summary.js'
 import type {LightRequest} from '../../../src/api/workermanager/types.js'
-import {InputError} from '../../../src/api/errors.js'
 import {validateRequest} from '../../helpers/contract.js'
+import {UsageError} from '../../../src/errors.js'
 
 const GW = 'http://regards.test'
 const BASE = '/api/v1/rs-worker-manager'
@@ -77,7 +77,7 @@ describe('retry and delete filters', () => {
   it('keeps only blocked statuses, refuses an empty intersection, and always sets creationDate.before', () => {
     expect(blockedStatuses()).toEqual(['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT'])
     expect(blockedStatuses(['ERROR', 'DISPATCHED'])).toEqual(['ERROR'])
-    expect(() => blockedStatuses(['DISPATCHED', 'RUNNING'])).toThrow(InputError)
+    expect(() => blockedStatuses(['DISPATCHED', 'RUNNING'])).toThrow(UsageError)
     const now = new Date('2026-11-25T10:00:00Z')
     expect(actionSearch({statuses: ['ERROR'], session: 'M1'}, now)).toEqual({
       session: 'M1', statuses: {mode: 'INCLUDE', values: ['ERROR']}, creationDate: {before: '2026-11-25T10:00:00.000Z'},

@@ -1,12 +1,12 @@
 import {describe, expect, it} from 'vitest'
 import {parseDuration} from '../../../src/cli/duration.js'
 import {singularTopic} from '../../../src/cli/topics.js'
-import {toFailure, UsageError} from '../../../src/cli/errors.js'
+import {toFailure} from '../../../src/cli/failure.js'
 import {ApiError} from '../../../src/api/errors.js'
 import {UnsupportedOperationError} from '../../../src/api/corda/capabilities.js'
 import {InvalidX500Error} from '../../../src/api/corda/x500.js'
-import {OperationFailedError, WaitTimeoutError} from '../../../src/api/wait.js'
 import {applySettingFlags} from '../../../src/cli/context-flags.js'
+import {OperationFailedError, TimeoutError, UsageError} from '../../../src/errors.js'
 
 describe('durations', () => {
   it('parses units and compounds', () => {
@@ -46,7 +46,7 @@ describe('exit codes', () => {
     expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).exitCode).toBe(2)
     expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).message).toContain('needs Corda 5.2 (this cluster serves v5_1)')
     expect(toFailure(new InvalidX500Error('CN=x', 'O is required')).exitCode).toBe(2)
-    expect(toFailure(new WaitTimeoutError({what: 'CPI upload', resumeId: 'abc'}))).toMatchObject({exitCode: 7, message: expect.stringContaining('abc')})
+    expect(toFailure(new TimeoutError('timed out waiting for CPI upload abc', {resumeId: 'abc', hint: 'ask again'}))).toEqual({exitCode: 7, message: 'timed out waiting for CPI upload abc', hint: 'ask again'})
     expect(toFailure(new OperationFailedError({what: 'flow', state: {}})).exitCode).toBe(8)
     expect(toFailure(new Error('boom')).exitCode).toBe(1)
   })

@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {ApiError} from '../../../../src/api/errors.js'
-import {WaitTimeoutError} from '../../../../src/api/wait.js'
 import {caught, client, expectValidRequest, type FilePart, recorder, type Seen, URL} from './support.js'
+import {TimeoutError} from '../../../../src/errors.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {
@@ -111,8 +111,8 @@ describe('cpis.waitForUpload', () => {
 
   it('gives up at the deadline with the id to resume with', async () => {
     nock(URL).get('/api/v5_2/cpi/status/r1').times(1000).reply(200, {status: 'Validating CPI', cpiFileChecksum: ''})
-    const error = (await caught(client().cpis.waitForUpload('r1', {...fast, deadline: Date.now() + 50}))) as WaitTimeoutError
-    expect(error).toBeInstanceOf(WaitTimeoutError)
+    const error = (await caught(client().cpis.waitForUpload('r1', {...fast, deadline: Date.now() + 50}))) as TimeoutError
+    expect(error).toBeInstanceOf(TimeoutError)
     expect(error.resumeId).toBe('r1')
     expect(error.lastState).toEqual({status: 'Validating CPI', cpiFileChecksum: ''})
   })

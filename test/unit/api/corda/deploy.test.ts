@@ -10,11 +10,11 @@ import {
 } from '../../../../src/api/corda/deploy.js'
 import type {CpiMetadata, VirtualNodeInfo} from '../../../../src/api/corda/types.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
-import {ApiError, InputError} from '../../../../src/api/errors.js'
-import {OperationFailedError} from '../../../../src/api/wait.js'
-import {toFailure} from '../../../../src/cli/errors.js'
+import {ApiError} from '../../../../src/api/errors.js'
+import {toFailure} from '../../../../src/cli/failure.js'
 import {checksumsOf, makeCpi} from '../../../helpers/cpi.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
+import {OperationFailedError, UsageError} from '../../../../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'workerctl-deploy-'))
 beforeAll(() => nock.disableNetConnect())
@@ -92,7 +92,7 @@ describe('deployCpi', () => {
     const file = cpiFile('absent', '1.0')
     nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []})
     const error = await caught(deployCpi(corda(), file.path, {force: true}))
-    expect(error).toBeInstanceOf(InputError)
+    expect(error).toBeInstanceOf(UsageError)
     expect((error as Error).message).toMatch(/has no absent 1.0: upload it without --force/)
   })
 
@@ -139,7 +139,7 @@ describe('deployCpi', () => {
     writeFileSync(big, '')
     truncateSync(big, 200_000_001)
     expect(((await caught(deployCpi(corda(), big))) as Error).message).toMatch(/200,000,001 bytes; the cluster accepts at most 200,000,000/)
-    expect(await caught(deployCpi(corda(), join(dir, 'missing.cpi')))).toBeInstanceOf(InputError)
+    expect(await caught(deployCpi(corda(), join(dir, 'missing.cpi')))).toBeInstanceOf(UsageError)
     expect(((await caught(deployCpi(corda(), dir))) as Error).message).toMatch(/is a directory/)
     expect(nock.pendingMocks()).toEqual([])
   })
@@ -159,7 +159,7 @@ describe('resolveCpi', () => {
 
   it('a name with several versions must say which; an unknown one is not found (exit 3)', async () => {
     const ambiguous = (await caught(resolveCpi(corda(), 'app', known))) as Error
-    expect(ambiguous).toBeInstanceOf(InputError)
+    expect(ambiguous).toBeInstanceOf(UsageError)
     expect(ambiguous.message).toContain('app@1.0 (AAAAAAAAAAA1), app@2.0 (BBBBBBBBBBB2)')
     const missing = await caught(resolveCpi(corda(), 'other@1.0', known))
     expect(missing).toBeInstanceOf(CpiNotFoundError)
@@ -242,7 +242,7 @@ describe('upgradeVnode', () => {
     const renamed = {...v2, id: {...v2.id, cpiName: 'renamed'}}
     expect(((await caught(upgradeVnode(corda(), node(ALICE, v1), renamed))) as Error).message).toMatch(/must keep the CPI name/)
     const resigned = {...v2, id: {...v2.id, signerSummaryHash: 'SHA-256:FFFF'}}
-    expect(await caught(upgradeVnode(corda(), node(ALICE, v1), resigned))).toBeInstanceOf(InputError)
+    expect(await caught(upgradeVnode(corda(), node(ALICE, v1), resigned))).toBeInstanceOf(UsageError)
   })
 
   it('maintenance → PUT cpi → poll → active (retrying while the operation is still recorded)', async () => {

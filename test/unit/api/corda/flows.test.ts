@@ -1,7 +1,7 @@
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {OperationFailedError, WaitTimeoutError} from '../../../../src/api/wait.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
+import {OperationFailedError, TimeoutError} from '../../../../src/errors.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {
@@ -74,10 +74,10 @@ describe('flows', () => {
     expect(error.state).toMatchObject({flowStatus: 'FAILED'})
   })
 
-  it('a 404 that lasts past the grace is an error; the deadline is a WaitTimeoutError', async () => {
+  it('a 404 that lasts past the grace is an error; the deadline is a TimeoutError', async () => {
     nock(URL).get(`/api/v5_2/flow/${H}/nope`).times(100).reply(404, {title: 'Flow not found', status: 404, details: {}})
     expect(await caught(client().flows.waitForFlow(H, 'nope', {...fast, graceMs: 20}))).toMatchObject({status: 404})
     nock(URL).get(`/api/v5_2/flow/${H}/create-1`).times(1000).reply(200, flow('RUNNING'))
-    expect(await caught(client().flows.waitForFlow(H, 'create-1', {...fast, deadline: Date.now() + 40}))).toBeInstanceOf(WaitTimeoutError)
+    expect(await caught(client().flows.waitForFlow(H, 'create-1', {...fast, deadline: Date.now() + 40}))).toBeInstanceOf(TimeoutError)
   })
 })

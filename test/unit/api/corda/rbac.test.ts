@@ -7,9 +7,9 @@ import {
 } from '../../../../src/api/corda/rbac-ops.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
-import {ConflictError, InputError, NotFoundError} from '../../../../src/api/errors.js'
-import {toFailure} from '../../../../src/cli/errors.js'
+import {toFailure} from '../../../../src/cli/failure.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
+import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -29,7 +29,7 @@ const conflict = (title: string) => [409, {title, status: 409, details: {}}] as 
 
 describe('local checks', () => {
   it('login names and permission regexes are refused before anything is sent', () => {
-    expect(() => checkLoginName('al')).toThrow(InputError)
+    expect(() => checkLoginName('al')).toThrow(UsageError)
     expect(() => checkLoginName('alice smith')).toThrow(/invalid login name/)
     expect(() => checkLoginName('ci.deployer@corp-1')).not.toThrow()
     expect(() => checkPermissionString('GET:/api/(v5_2/cpi')).toThrow(/not a valid regular expression/)

@@ -3,10 +3,10 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {AmbiguousVnodeError, VnodeNotFoundError} from '../../../../src/api/corda/vnodes.js'
 import type {VirtualNodeInfo} from '../../../../src/api/corda/types.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
-import {ApiError, NotFoundError} from '../../../../src/api/errors.js'
-import {toFailure} from '../../../../src/cli/errors.js'
-import {OperationFailedError, WaitTimeoutError} from '../../../../src/api/wait.js'
+import {ApiError} from '../../../../src/api/errors.js'
+import {toFailure} from '../../../../src/cli/failure.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
+import {NotFoundError, OperationFailedError, TimeoutError} from '../../../../src/errors.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {
@@ -92,7 +92,7 @@ describe('vnodes.waitForOperation / waitUntilVisible', () => {
   it('times out with the request id', async () => {
     nock(URL).get('/api/v5_2/virtualnode/status/58B6030FABDD').times(1000).reply(200, status('ACCEPTED'))
     const error = await caught(client().vnodes.waitForOperation('58B6030FABDD', {...fast, deadline: Date.now() + 40}))
-    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect(error).toBeInstanceOf(TimeoutError)
     expect(error).toMatchObject({resumeId: '58B6030FABDD'})
   })
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {ApiError} from '../../../../src/api/errors.js'
-import {OperationFailedError, poll, WaitTimeoutError} from '../../../../src/api/wait.js'
+import {poll} from '../../../../src/api/wait.js'
 import {caught} from './support.js'
+import {OperationFailedError, TimeoutError} from '../../../../src/errors.js'
 
 const apiError = (status: number, title: string) => new ApiError({service: 'corda', kind: 'http', method: 'GET', url: 'x', status, title})
 
@@ -48,19 +49,19 @@ describe('poll', () => {
     expect(error.message).toBe('x failed: FAILED')
   })
 
-  it('throws WaitTimeoutError with the last state and resume id at the deadline', async () => {
+  it('throws TimeoutError with the last state and resume id at the deadline', async () => {
     const started = Date.now()
-    const error = (await caught(poll({what: 'CPI upload 1', resumeId: '1', fetch: async () => 'Validating', done: () => false, deadline: Date.now() + 60, initialMs: 10, maxMs: 20}))) as WaitTimeoutError
-    expect(error).toBeInstanceOf(WaitTimeoutError)
-    expect(error).toMatchObject({what: 'CPI upload 1', lastState: 'Validating', resumeId: '1'})
+    const error = (await caught(poll({what: 'CPI upload 1', resumeId: '1', fetch: async () => 'Validating', done: () => false, deadline: Date.now() + 60, initialMs: 10, maxMs: 20}))) as TimeoutError
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error).toMatchObject({message: 'timed out waiting for CPI upload 1 (resume with id 1)', lastState: 'Validating', resumeId: '1', exitCode: 7})
     expect(Date.now() - started).toBeLessThan(1000)
   })
 
-  it('turns a transport timeout into a WaitTimeoutError', async () => {
+  it('turns a transport timeout into a TimeoutError', async () => {
     const timeout = new ApiError({service: 'corda', kind: 'timeout', method: 'GET', url: 'x', title: 'no answer'})
     expect(await caught(poll({fetch: async () => {
       throw timeout
-    }, done: () => true}))).toBeInstanceOf(WaitTimeoutError)
+    }, done: () => true}))).toBeInstanceOf(TimeoutError)
   })
 
   it('stops when the signal aborts', async () => {
