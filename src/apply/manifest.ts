@@ -2,7 +2,6 @@
 // reported by line, so `apply` and `diff` only ever start from a file that is right as written.
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
-import {text as readStream} from 'node:stream/consumers'
 import type {Document, LineCounter, Node, YAMLMap} from 'yaml'
 import {checkSection} from '../api/corda/config.js'
 import {InvalidCpiError, readCpiManifest} from '../api/corda/cpi-file.js'
@@ -13,7 +12,7 @@ import type {CertificateUsage} from '../api/corda/types.js'
 import {canonicalX500, parseX500} from '../api/corda/x500.js'
 import {checkJobId, checkNewJob, checkPartition} from '../api/jobservice/jobs.js'
 import type {NewJob} from '../api/jobservice/types.js'
-import {localFileError} from '../api/local-file.js'
+import {inputName, localFileError, readInput} from '../input/files.js'
 import {API_VERSION, KINDS, type Kind, type ObjectSpec, objectName, type PermissionSpec, type Problem, VNODE_DB_FIELDS, type VnodeDbField} from './types.js'
 import {UsageError} from '../errors.js'
 
@@ -37,11 +36,8 @@ export class DeploymentError extends UsageError {
 
 /** Reads and checks a deployment file ('-' = stdin; then relative paths resolve against the cwd). */
 export async function loadDeployment(file: string, options: LoadOptions = {}): Promise<ObjectSpec[]> {
-  if (file === '-') return parseDeployment(await readStream(process.stdin), 'standard input', process.cwd(), options)
-  const text = await readFile(file, 'utf8').catch(error => {
-    throw localFileError(file, error)
-  })
-  return parseDeployment(text, file, dirname(resolve(file)), options)
+  const text = await readInput(file)
+  return parseDeployment(text, inputName(file), file === '-' ? process.cwd() : dirname(resolve(file)), options)
 }
 
 /** The same from text already read; `name` is how problems name the file, `baseDir` resolves relative paths. */

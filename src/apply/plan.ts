@@ -188,6 +188,15 @@ export interface PlanContext {
   flags: PlanFlags
 }
 
+/** The context to plan a file's objects in, reading the live state through the command's clients. */
+export function planContext(specs: ObjectSpec[], flags: PlanFlags, clients: {corda: () => Promise<CordaClient>; jobService: () => Promise<JobServiceClient>}): PlanContext {
+  const live = new LiveState(clients.corda, async partition => {
+    const js = await clients.jobService()
+    return partition === undefined ? js : js.inPartition(partition)
+  })
+  return {live, refs: new References(specs, live), flags}
+}
+
 const planned = (spec: ObjectSpec, action: Action, changes: Change[] = [], reason?: string): Planned =>
   ({spec, kind: spec.kind, name: objectName(spec), action, changes, ...(reason ? {reason} : {})})
 

@@ -1,21 +1,14 @@
 // Every command: output flags, one output path, one error path (PRODUCT.md §2).
-import {Command, Flags, type Interfaces} from '@oclif/core'
-import {toFailure} from './failure.js'
-import {canPrompt, Prompter} from './prompt.js'
-import {type Format, FORMATS, Output, type View} from '../format/output.js'
+import {Command, type Interfaces} from '@oclif/core'
+import {ConflictError, type ExitCode} from '../errors.js'
+import {type Format, Output, type View} from '../format/output.js'
 import {colorWanted} from '../format/paint.js'
-import {Exit} from '../errors.js'
-
-const GLOBAL = 'GLOBAL'
+import {toFailure} from './failure.js'
+import {outputFlags} from './flags/common.js'
+import {canPrompt, Prompter} from './prompt.js'
 
 export abstract class BaseCommand extends Command {
-  static override baseFlags = {
-    output: Flags.option({char: 'o', options: FORMATS, helpGroup: GLOBAL, description: 'output format'})(),
-    json: Flags.boolean({helpGroup: GLOBAL, description: 'same as -o json', exclusive: ['output']}),
-    'no-color': Flags.boolean({helpGroup: GLOBAL, description: 'no colours (also NO_COLOR)'}),
-    verbose: Flags.boolean({helpGroup: GLOBAL, description: 'trace HTTP requests and show stack traces on stderr (secrets redacted)'}),
-    'no-prompt': Flags.boolean({helpGroup: GLOBAL, description: 'never prompt; fail naming the missing flag instead (also when CI is set)'}),
-  }
+  static override baseFlags = outputFlags
 
   protected out!: Output
   protected prompter!: Prompter
@@ -28,7 +21,7 @@ export abstract class BaseCommand extends Command {
     // Parsing errors (unknown flag, bad value) surface here and reach catch() like any other failure.
     const {flags} = await this.parse({flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict})
     this.parsedFlags = flags
-    const base = flags as Interfaces.InferredFlags<typeof BaseCommand.baseFlags>
+    const base = flags as Interfaces.InferredFlags<typeof outputFlags>
     const format: Format = base.json ? 'json' : (base.output ?? 'table')
     this.verbose = base.verbose
     this.out = new Output({format, color: format === 'table' && colorWanted(base['no-color'], process.stdout)})
@@ -38,6 +31,15 @@ export abstract class BaseCommand extends Command {
   /** Prints the command's result in the chosen format. */
   protected output<T>(value: T | T[], view?: View<T>): Promise<void> {
     return this.out.data(value, view)
+  }
+
+  /**
+   * Asks before something destructive, unless --yes answered already. With prompting off, fails naming --yes (exit 2);
+   * a "no" stops the command with `refused` (default: nothing was sent, exit 5).
+   */
+  protected async confirm(question: string, yes: boolean, refused: () => Error = () => new ConflictError('cancelled; nothing was sent')): Promise<void> {
+    if (yes) return
+    if (!(await this.prompter.confirm(question))) throw refused()
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
@@ -50,7 +52,7 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Ends with a non-zero exit code after a result was printed (a check that found problems, a failed operation). */
-  protected setExitCode(code: (typeof Exit)[keyof typeof Exit]): void {
+  protected setExitCode(code: ExitCode): void {
     process.exitCode = code
   }
 }

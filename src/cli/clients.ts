@@ -6,12 +6,13 @@ import type {Auth, HttpTransport, TransportOptions} from '../api/http.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import type {WorkerManagerClient} from '../api/workermanager/client.js'
 import type {CachedToken} from '../api/workermanager/auth.js'
-import {SERVICE_LABEL, type ServiceName} from '../api/errors.js'
+import {ApiError, SERVICE_LABEL, type ServiceName} from '../api/errors.js'
+import type {ServiceHealth} from '../api/health.js'
 import type {ResolvedContext} from '../config/context.js'
 import type {Credentials, SecretKey} from '../config/credentials.js'
 import {readJsonIfExists, writeFileAtomic} from '../config/files.js'
 import {cacheFile} from '../config/paths.js'
-import {AuthError, UsageError} from '../errors.js'
+import {AuthError, UsageError, WorkerctlError} from '../errors.js'
 
 export interface ClientFactoryOptions {
   context: ResolvedContext
@@ -64,10 +65,22 @@ export class ClientFactory {
     return this.once('jobService', () => this.buildJobService())
   }
 
-  /** What a health check needs to know of a service's connection settings. */
-  probe(service: ServiceName): {url: string; insecure: boolean} {
-    const settings = this.settings(service)
-    return {url: settings.url, insecure: Boolean(this.options.insecure || settings.insecure)}
+  /** Checks each service in parallel (`cluster status`, `login`): reachable, TLS, authenticated, one fact worth knowing. */
+  async check(services = this.configured()): Promise<ServiceHealth[]> {
+    const {checkCorda, checkJobService, checkWorkerManager} = await import('../api/health.js')
+    return Promise.all(services.map(async (service): Promise<ServiceHealth> => {
+      const settings = this.settings(service)
+      const probe = {url: settings.url, insecure: Boolean(this.options.insecure || settings.insecure)}
+      try {
+        if (service === 'corda') return await checkCorda(await this.corda({probe: true}), probe)
+        if (service === 'workerManager') return await checkWorkerManager(await this.workerManager(), probe)
+        return await checkJobService(await this.jobService(), probe)
+      } catch (error) {
+        // No credentials, say: that service is not authenticated, rather than the whole check failing.
+        if (!(error instanceof WorkerctlError) || error instanceof ApiError) throw error
+        return {service, url: probe.url, healthy: false, reachable: false, tls: 'unknown', authenticated: false, latencyMs: null, error: error.message, hint: error.hint}
+      }
+    }))
   }
 
   close(): void {

@@ -1,5 +1,6 @@
-import {UsageError} from '../errors.js'
 // Prompts only when a person can answer: stdin and stdout are terminals, and neither CI nor --no-prompt is set.
+import {UsageError} from '../errors.js'
+import {readStdinSecret} from '../input/secret.js'
 
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI
@@ -57,14 +58,4 @@ export async function newPassword(prompter: Prompter, what: string, fromStdin: b
   if (env !== undefined && env !== '') return env
   if (fromStdin) return readStdinSecret()
   return prompter.newPassword(what, '--password-stdin')
-}
-
-/** Reads a whole secret from stdin (--password-stdin): the first line, without its newline. */
-export async function readStdinSecret(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8')
-  const line = text.split(/\r?\n/)[0] ?? ''
-  if (line === '') throw new UsageError('--password-stdin: nothing was read from standard input')
-  return line
 }

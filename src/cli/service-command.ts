@@ -1,32 +1,18 @@
 // Commands that talk to a service: context, deadline, TLS flags, and a lazy client per service.
-import {Flags, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {ClientFactory} from './clients.js'
+import {serviceFlags} from './flags/common.js'
 import type {View} from '../format/output.js'
 import {Progress} from '../format/progress.js'
-import {formatDuration, parseDuration} from './duration.js'
+import {formatDuration} from '../format/duration.js'
+import {parseDuration} from '../input/time.js'
 import {resolveContext, type ResolvedContext} from '../config/context.js'
 import {Credentials, type SecretKey} from '../config/credentials.js'
 import type {CordaClient} from '../api/corda/client.js'
 import type {WorkerManagerClient} from '../api/workermanager/client.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
 import {InterruptedError, OperationFailedError, TimeoutError} from '../errors.js'
-
-const GLOBAL = 'GLOBAL'
-
-/** --timeout with a command's own default: waiting commands need minutes, a lookup seconds. */
-export const timeoutFlag = (fallback: string) =>
-  Flags.string({helpGroup: GLOBAL, default: fallback, description: `deadline for the whole command, waiting included (e.g. 30s, 5m)`})
-
-/** --wait/--no-wait for commands that start asynchronous work and wait for it by default. */
-export const waitFlag = Flags.boolean({default: true, allowNo: true, description: 'wait until it finishes (--no-wait: print the request id and return at once)'})
-
-export const serviceFlags = {
-  context: Flags.string({char: 'c', helpGroup: GLOBAL, description: 'context to use (default: WORKERCTL_CONTEXT, then the current context)'}),
-  timeout: timeoutFlag('30s'),
-  insecure: Flags.boolean({helpGroup: GLOBAL, description: 'skip TLS certificate verification (prints a warning)'}),
-  'ca-cert': Flags.file({helpGroup: GLOBAL, description: 'PEM file of a CA to trust in addition to the system roots'}),
-}
 
 export abstract class ServiceCommand extends BaseCommand {
   static override baseFlags = {...BaseCommand.baseFlags, ...serviceFlags}

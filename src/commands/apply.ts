@@ -1,12 +1,12 @@
-import {Flags} from '@oclif/core'
 import {applyDeployment, planDeployment} from '../apply/run.js'
 import {loadDeployment} from '../apply/manifest.js'
-import {deploymentFlags, planContext, sourceName} from '../cli/deployment.js'
-import {ServiceCommand, timeoutFlag} from '../cli/service-command.js'
-import {applyView, countBy, planReport, planView, summaryLine} from '../format/apply.js'
+import {DeploymentCommand} from '../cli/deployment-command.js'
+import {dryRunFlag, timeoutFlag} from '../cli/flags/common.js'
 import {Exit} from '../errors.js'
+import {applyView, countBy, planReport, planView, summaryLine} from '../format/apply.js'
+import {inputName} from '../input/files.js'
 
-export default class Apply extends ServiceCommand {
+export default class Apply extends DeploymentCommand {
   static override summary = 'Bring the cluster to what a deployment file declares, idempotently'
   static override description = `Objects (kind: Certificate, Cpi, VirtualNode, Role, User, ConfigSection, Job) are applied in that order,
 several at a time within a kind, waiting for each asynchronous operation. Each ends created, updated, unchanged or failed
@@ -23,14 +23,13 @@ Exit 0 when nothing failed; 8 if an object failed; 9 if one was left needs-upgra
     '<%= config.bin %> apply -f deployment.yaml --allow-upgrade --recreate-jobs -o json > apply-report.json',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('30m')}
-  static override flags = {...deploymentFlags, 'dry-run': Flags.boolean({description: 'print the plan; send nothing'})}
+  static override flags = {...DeploymentCommand.flags, 'dry-run': dryRunFlag('print the plan; send nothing'), timeout: timeoutFlag('30m')}
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Apply)
     const specs = await loadDeployment(flags.file, {passwords: !flags['dry-run']})
-    const ctx = planContext(specs, flags, {corda: () => this.corda(), jobService: () => this.jobService()})
-    const source = sourceName(flags.file)
+    const ctx = this.planContext(specs, flags)
+    const source = inputName(flags.file)
     if (flags['dry-run']) {
       const plan = planReport(await planDeployment(specs, ctx, source))
       await this.output({dryRun: true, ...plan}, planView)

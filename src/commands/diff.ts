@@ -1,11 +1,11 @@
 import {loadDeployment} from '../apply/manifest.js'
 import {planDeployment} from '../apply/run.js'
-import {deploymentFlags, planContext, sourceName} from '../cli/deployment.js'
-import {ServiceCommand} from '../cli/service-command.js'
-import {planReport, planView, summaryLine} from '../format/apply.js'
+import {DeploymentCommand} from '../cli/deployment-command.js'
 import {Exit} from '../errors.js'
+import {planReport, planView, summaryLine} from '../format/apply.js'
+import {inputName} from '../input/files.js'
 
-export default class Diff extends ServiceCommand {
+export default class Diff extends DeploymentCommand {
   static override summary = 'Show what `apply` would change, field by field'
   static override description = `Reads the live state only; sends nothing that changes it. Exit 0 when the cluster already matches the file,
 9 when apply would change something (or an object needs a flag, or cannot be changed), 2 for a bad file.
@@ -17,12 +17,10 @@ No password is set, so the passwordFrom variables need not be set.`
     '<%= config.bin %> diff -f deployment.yaml -o json | jq \'.objects[] | select(.action != "unchanged")\'',
   ]
 
-  static override flags = {...deploymentFlags}
-
   async run(): Promise<void> {
     const {flags} = await this.parse(Diff)
     const specs = await loadDeployment(flags.file, {passwords: false}) // nothing is set, so no password is needed
-    const plan = planReport(await planDeployment(specs, planContext(specs, flags, {corda: () => this.corda(), jobService: () => this.jobService()}), sourceName(flags.file)))
+    const plan = planReport(await planDeployment(specs, this.planContext(specs, flags), inputName(flags.file)))
     await this.output(plan, planView)
     const {objects} = plan
     const changing = objects.filter(o => o.action !== 'unchanged')

@@ -1,13 +1,12 @@
 import {Flags} from '@oclif/core'
 import {SERVICE_LABEL} from '../api/errors.js'
-import {checkServices} from '../cli/checks.js'
-import {applySettingFlags, oauthClient, settingFlags} from '../cli/context-flags.js'
-import {readStdinSecret} from '../cli/prompt.js'
 import {ServiceCommand} from '../cli/service-command.js'
 import {type ContextSettings, readConfig, updateConfig} from '../config/config.js'
 import {SECRET_ENV, type SecretKey} from '../config/credentials.js'
 import {healthTable} from '../format/health.js'
 import {Exit, UsageError, WorkerctlError} from '../errors.js'
+import {applySettingFlags, oauthClient, settingFlags} from '../cli/flags/context.js'
+import {readStdinSecret} from '../input/secret.js'
 
 export default class Login extends ServiceCommand {
   static override summary = 'Save a context for the services and check its credentials'
@@ -38,7 +37,7 @@ Secrets go to the OS keychain, or to a file readable only by you where there is 
     const secrets = await this.gatherSecrets(settings, flags)
 
     this.useContext({name, settings, source: 'flag'}, secrets)
-    const report = await checkServices(this.clients)
+    const report = await this.clients.check()
     const failed = report.filter(h => !h.healthy)
     if (failed.length > 0) {
       await this.output(report, {table: healthTable})

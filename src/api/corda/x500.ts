@@ -1,5 +1,5 @@
-import {UsageError} from '../../errors.js'
 // Corda member X.500 names: validated locally before anything is sent, compared canonically.
+import {UsageError} from '../../errors.js'
 
 export type X500Attribute = 'CN' | 'OU' | 'O' | 'L' | 'ST' | 'C'
 

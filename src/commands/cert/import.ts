@@ -2,11 +2,11 @@ import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {ServiceCommand} from '../../cli/service-command.js'
-import {localFileError} from '../../api/local-file.js'
 import {samePem} from '../../api/corda/certificates.js'
 import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
 import {certImportView} from '../../format/corda.js'
 import {UsageError} from '../../errors.js'
+import {localFileError} from '../../input/files.js'
 
 export default class CertImport extends ServiceCommand {
   static override summary = 'Import a cluster-level certificate (the code-signer must be trusted before a CPI it signed uploads)'

@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {checkServices} from '../../cli/checks.js'
 import {poll} from '../../api/wait.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {healthTable} from '../../format/health.js'
@@ -23,7 +22,7 @@ With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ClusterStatus)
-    const check = () => checkServices(this.clients)
+    const check = () => this.clients.check()
     let report = flags.wait ? undefined : await check()
     if (!report) {
       try {

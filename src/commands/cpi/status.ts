@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {isNoSuchRequestId} from '../../api/corda/cpis.js'
 import {followUpload} from '../../api/corda/deploy.js'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {cpiStatusView} from '../../format/corda.js'
 import {NotFoundError} from '../../errors.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class CpiStatus extends ServiceCommand {
   static override summary = 'Show the status of a CPI upload'
@@ -15,9 +16,8 @@ status call itself as an error (exit 8 with its reason when waiting; otherwise t
     '<%= config.bin %> cpi status 3c1e9c3a-5c8e-4b39-9d4b-6f6a5b3f1e2d --wait --timeout 10m',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override args = {requestId: Args.string({required: true, description: 'the id `cpi upload` printed'})}
-  static override flags = {wait: Flags.boolean({description: 'poll until the status is OK, or --timeout'})}
+  static override flags = {wait: Flags.boolean({description: 'poll until the status is OK, or --timeout'}), timeout: timeoutFlag('10m')}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(CpiStatus)

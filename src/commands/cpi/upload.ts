@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {deployCpi} from '../../api/corda/deploy.js'
-import {ServiceCommand, timeoutFlag, waitFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {cpiUploadView} from '../../format/corda.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 
 export default class CpiUpload extends ServiceCommand {
   static override summary = 'Upload a CPI and wait until the cluster has validated it'
@@ -20,11 +21,11 @@ created, updated (--force), unchanged, or submitted (--no-wait).`
     '<%= config.bin %> cpi upload big.cpi --no-wait && <%= config.bin %> cpi status REQUEST_ID --wait',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override args = {file: Args.string({required: true, description: 'the .cpi file'})}
   static override flags = {
     force: Flags.boolean({description: 'replace the CPI with the same name, version and signer (force-upload)'}),
     wait: waitFlag,
+    timeout: timeoutFlag('10m'),
   }
 
   async run(): Promise<void> {

@@ -2,11 +2,12 @@ import {Args, Flags} from '@oclif/core'
 import {randomBytes} from 'node:crypto'
 import {withHint} from '../../api/corda/deploy.js'
 import {ApiError} from '../../api/errors.js'
-import {vnodeArg} from '../../cli/corda-args.js'
-import {readJsonArgument} from '../../cli/json-input.js'
-import {ServiceCommand, timeoutFlag, waitFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
 import {UsageError} from '../../errors.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {readJsonArgument} from '../../input/json-argument.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 
 /** Corda's rule for a clientRequestId. */
 const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/
@@ -24,12 +25,12 @@ A node in maintenance exits 5. JSON: the FlowStatusResponse.`
     `<%= config.bin %> flow start Alice com.r3.sandbox.SlowFlow --args '{"seconds":60}' --no-wait -o json`,
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
   static override args = {vnode: vnodeArg, flowClass: Args.string({required: true, description: 'fully qualified flow class name (see `flow classes`)'})}
   static override flags = {
     args: Flags.string({description: "the flow's request body: JSON, or @FILE holding JSON (default {})"}),
     id: Flags.string({description: 'client request id, [-._A-Za-z0-9]{1,242} (default: generated)'}),
     wait: waitFlag,
+    timeout: timeoutFlag('5m'),
   }
 
   async run(): Promise<void> {

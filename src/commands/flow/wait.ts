@@ -1,14 +1,16 @@
 import {Args} from '@oclif/core'
-import {vnodeArg} from '../../cli/corda-args.js'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class FlowWait extends ServiceCommand {
   static override summary = 'Wait for a flow to finish and print its result'
   static override description = 'Exit 0 when COMPLETED, 8 when FAILED or KILLED (the status is printed either way), 7 at --timeout.'
   static override examples = ['<%= config.bin %> flow wait Alice issue-42', '<%= config.bin %> flow wait 58B6030FABDD issue-42 --timeout 10m -o json']
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
   static override args = {vnode: vnodeArg, id: Args.string({required: true, description: 'client request id of the flow'})}
+
+  static override flags = {timeout: timeoutFlag('5m')}
 
   async run(): Promise<void> {
     const {args} = await this.parse(FlowWait)

@@ -1,10 +1,10 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {checkJobId} from '../../api/jobservice/jobs.js'
-import {bulkJobs} from '../../cli/job-bulk.js'
-import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
-import {timeoutFlag} from '../../cli/service-command.js'
-import {jobView} from '../../format/jobs.js'
+import {dryRunFlag, timeoutFlag, yesFlag} from '../../cli/flags/common.js'
+import {hasJobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
+import {JobCommand} from '../../cli/job-command.js'
 import {UsageError} from '../../errors.js'
+import {jobView} from '../../format/jobs.js'
 
 export default class JobCancel extends JobCommand {
   static override summary = 'Cancel a job, or every unfinished job matching a filter'
@@ -18,16 +18,15 @@ are counted and shown, then cancelled after you confirm (--yes; --dry-run only s
     '<%= config.bin %> job cancel --prefix nightly- --yes',
   ]
 
-  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override args = {id: Args.string({description: 'job id (omit to cancel by filter)'})}
-  static override flags = {...partitionFlag, ...jobFilterFlags, yes: Flags.boolean({char: 'y', description: 'do not ask'}), 'dry-run': Flags.boolean({description: 'count and show; send nothing'})}
+  static override flags = {...partitionFlag, ...jobFilterFlags, yes: yesFlag(), 'dry-run': dryRunFlag('count and show; send nothing'), timeout: timeoutFlag('10m')}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(JobCancel)
     const js = await this.jobs(flags.partition)
-    if (args.id === undefined) return bulkJobs('cancel', {js, out: this.out, prompter: this.prompter, query: await jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
+    if (args.id === undefined) return this.bulk('cancel', js, flags)
     checkJobId(args.id)
-    if (flags.status || flags.label || flags.prefix || flags.filter) throw new UsageError('give a job id or a filter, not both')
+    if (hasJobFilter(flags)) throw new UsageError('give a job id or a filter, not both')
     if (flags['dry-run']) return this.output(await js.get(args.id), jobView)
     await js.cancel(args.id)
     await this.output({...(await js.get(args.id)), result: 'updated'}, jobView)

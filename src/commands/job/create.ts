@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
 import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
-import {readDataFile} from '../../cli/data-file.js'
-import {JobCommand, partitionFlag} from '../../cli/job-command.js'
-import {timeoutFlag, waitFlag} from '../../cli/service-command.js'
+import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition} from '../../config/job-definitions.js'
 import {jobView} from '../../format/jobs.js'
 import {ConflictError} from '../../errors.js'
+import {readDataFile} from '../../input/data-file.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 
 export default class JobCreate extends JobCommand {
   static override summary = 'Create a job from a YAML or JSON definition, and wait for it'
@@ -21,12 +22,12 @@ JSON: the Job plus result.`
     'cat job.json | <%= config.bin %> job create nightly-export -f - --no-wait',
   ]
 
-  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('30m')}
   static override args = {id: Args.string({required: true, description: 'job id (1-48 characters, none of . , : ; * ? ! | ( ))'})}
   static override flags = {
     ...partitionFlag,
     file: Flags.string({char: 'f', required: true, description: 'YAML or JSON job definition (- for stdin)'}),
     wait: waitFlag,
+    timeout: timeoutFlag('30m'),
   }
 
   async run(): Promise<void> {

@@ -1,9 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {checkJobId} from '../../api/jobservice/jobs.js'
-import {bulkJobs} from '../../cli/job-bulk.js'
-import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
-import {timeoutFlag} from '../../cli/service-command.js'
-import {ConflictError, UsageError} from '../../errors.js'
+import {dryRunFlag, timeoutFlag, yesFlag} from '../../cli/flags/common.js'
+import {hasJobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
+import {JobCommand} from '../../cli/job-command.js'
+import {UsageError} from '../../errors.js'
 
 export default class JobDelete extends JobCommand {
   static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'
@@ -15,20 +15,19 @@ is required: the service would otherwise delete the whole partition. The prompt 
     '<%= config.bin %> job delete --status Failed --label batch=2026-11-24 --dry-run',
   ]
 
-  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override args = {id: Args.string({description: 'job id (omit to delete by filter)'})}
-  static override flags = {...partitionFlag, ...jobFilterFlags, yes: Flags.boolean({char: 'y', description: 'do not ask'}), 'dry-run': Flags.boolean({description: 'show; send nothing'})}
+  static override flags = {...partitionFlag, ...jobFilterFlags, yes: yesFlag(), 'dry-run': dryRunFlag('show; send nothing'), timeout: timeoutFlag('10m')}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(JobDelete)
     const js = await this.jobs(flags.partition)
-    if (args.id === undefined) return bulkJobs('delete', {js, out: this.out, prompter: this.prompter, query: await jobFilter(flags), yes: flags.yes, dryRun: flags['dry-run']})
+    if (args.id === undefined) return this.bulk('delete', js, flags)
     checkJobId(args.id)
-    if (flags.status || flags.label || flags.prefix || flags.filter) throw new UsageError('give a job id or a filter, not both')
+    if (hasJobFilter(flags)) throw new UsageError('give a job id or a filter, not both')
     const job = await js.get(args.id)
     this.out.note(`Delete job ${job.id} (${job.status}${job.status === 'Active' ? ', still running' : ''}) from partition ${js.partition}.`)
     if (flags['dry-run']) return this.output({id: job.id, status: job.status, result: 'would delete'})
-    if (!flags.yes && !(await this.prompter.confirm(`Delete job ${job.id}?`))) throw new ConflictError('cancelled; nothing was sent')
+    await this.confirm(`Delete job ${job.id}?`, flags.yes)
     await js.delete(args.id)
     await this.output({id: job.id, status: job.status, result: 'deleted'})
   }

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 import type {Job} from '../../api/jobservice/types.js'
-import {parseDuration} from '../../cli/duration.js'
-import {JobCommand, jobFilter, jobFilterFlags, partitionFlag} from '../../cli/job-command.js'
-import {timeoutFlag} from '../../cli/service-command.js'
+import {JobCommand} from '../../cli/job-command.js'
 import {jobTable} from '../../format/jobs.js'
+import {parseDuration} from '../../input/time.js'
+import {jobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class JobList extends JobCommand {
   static override summary = 'List jobs, printing them as pages arrive'
@@ -17,7 +18,6 @@ finished (Active, Paused, Waiting) whose last update is older than the duration 
     '<%= config.bin %> job list --all -o json > jobs.json',
   ]
 
-  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override flags = {
     ...partitionFlag,
     ...jobFilterFlags,
@@ -25,6 +25,7 @@ finished (Active, Paused, Waiting) whose last update is older than the duration 
     limit: Flags.integer({min: 1, default: 50, description: 'at most this many jobs', exclusive: ['all']}),
     all: Flags.boolean({description: 'every matching job'}),
     sort: Flags.string({description: 'FIELD[:asc|desc]: jobId, name, createTime, lastUpdateTime, status, percentageComplete, labels.KEY'}),
+    timeout: timeoutFlag('10m'),
   }
 
   async run(): Promise<void> {

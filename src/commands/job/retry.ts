@@ -2,12 +2,13 @@ import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
 import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
 import type {Job, NewJob} from '../../api/jobservice/types.js'
-import {readDataFile} from '../../cli/data-file.js'
-import {JobCommand, partitionFlag} from '../../cli/job-command.js'
-import {timeoutFlag, waitFlag} from '../../cli/service-command.js'
+import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition, keptDefinition} from '../../config/job-definitions.js'
 import {jobView} from '../../format/jobs.js'
 import {ConflictError, UsageError} from '../../errors.js'
+import {readDataFile} from '../../input/data-file.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 
 export default class JobRetry extends JobCommand {
   static override summary = 'Run a Failed or Cancelled job again from its definition'
@@ -22,13 +23,13 @@ Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
     '<%= config.bin %> job retry ingest-2026-11-25 -f job.yaml --no-wait',
   ]
 
-  static override baseFlags = {...JobCommand.baseFlags, timeout: timeoutFlag('30m')}
   static override args = {id: Args.string({required: true, description: 'the Failed or Cancelled job'})}
   static override flags = {
     ...partitionFlag,
     'new-id': Flags.string({description: 'create the new run under this id instead of replacing the job'}),
     file: Flags.string({char: 'f', description: 'the definition to use (default: the one kept when the job was created here)'}),
     wait: waitFlag,
+    timeout: timeoutFlag('30m'),
   }
 
   async run(): Promise<void> {

@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {toSearch} from '../../api/workermanager/filters.js'
-import {requestFilter, requestFilterFlags} from '../../cli/request-flags.js'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {requestTable} from '../../format/requests.js'
+import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class RequestList extends ServiceCommand {
   static override summary = 'List worker-manager requests, printing them as pages arrive'
@@ -15,12 +16,12 @@ whole. -o json prints a JSON array, streamed: \`--all -o json\` over a million r
     '<%= config.bin %> request list --session Mission1 --all -o json > requests.json',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('10m')}
   static override flags = {
     ...requestFilterFlags,
     limit: Flags.integer({min: 1, default: 50, description: 'at most this many rows', exclusive: ['all']}),
     all: Flags.boolean({description: 'every matching row'}),
     sort: Flags.string({description: 'FIELD[,ASC|DESC]: requestId, creationDate, status, contentType, source, session, dispatchedWorkerType, id', default: 'creationDate,DESC'}),
+    timeout: timeoutFlag('10m'),
   }
 
   async run(): Promise<void> {

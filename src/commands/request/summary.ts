@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 import {summarizeRequests} from '../../api/workermanager/summary.js'
-import {parseDuration} from '../../cli/duration.js'
-import {requestFilter, requestFilterFlags} from '../../cli/request-flags.js'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {summaryView} from '../../format/requests.js'
+import {parseDuration} from '../../input/time.js'
+import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class RequestSummary extends ServiceCommand {
   static override summary = 'Why are requests delayed or failing? Counts by status and content type, and the likely cause of each'
@@ -18,10 +19,10 @@ DISPATCHED and RUNNING requests older than --stuck are flagged: the API cannot m
     '<%= config.bin %> request summary --stuck 30m -o json',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('2m')}
   static override flags = {
     ...requestFilterFlags,
     stuck: Flags.string({default: '1h', description: 'flag DISPATCHED/RUNNING requests older than this'}),
+    timeout: timeoutFlag('2m'),
   }
 
   async run(): Promise<void> {

@@ -1,7 +1,7 @@
 import {permissionIndex, resolveRole} from '../../api/corda/rbac-ops.js'
-import {roleArg} from '../../cli/corda-args.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
+import {roleArg} from '../../cli/flags/corda.js'
 
 export default class RoleGet extends ServiceCommand {
   static override summary = 'Show a role and its permissions'

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import {checkLoginName, checkPassword, ensureUser, resolveRole} from '../../api/corda/rbac-ops.js'
-import {loginArg, passwordStdinFlag} from '../../cli/corda-args.js'
 import {newPassword} from '../../cli/prompt.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {userView} from '../../format/rbac.js'
 import {UsageError} from '../../errors.js'
+import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
 
 export default class UserCreate extends ServiceCommand {
   static override summary = 'Create a Corda user (and give it roles)'

@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {ensureVnode, resolveCpi} from '../../api/corda/deploy.js'
 import {parseX500} from '../../api/corda/x500.js'
-import {ServiceCommand, timeoutFlag, waitFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {operationView, vnodeCreateView} from '../../format/corda.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 
 export default class VnodeCreate extends ServiceCommand {
   static override summary = 'Create a virtual node for an X.500 name and a CPI, and wait until it is ready'
@@ -19,11 +20,11 @@ JSON: the VirtualNodeInfo plus requestId and result (created, unchanged; with --
     `<%= config.bin %> vnode create --x500 "O=Notary, L=Zurich, C=CH" --cpi 6F1A2B3C4D5E --no-wait`,
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
   static override flags = {
     x500: Flags.string({required: true, description: 'X.500 name of the member, e.g. "CN=Alice, O=Alice Corp, L=London, C=GB"'}),
     cpi: Flags.string({required: true, description: 'CPI checksum (12 hex) or NAME[@VERSION]'}),
     wait: waitFlag,
+    timeout: timeoutFlag('5m'),
   }
 
   async run(): Promise<void> {

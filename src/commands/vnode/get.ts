@@ -1,6 +1,6 @@
 import {ServiceCommand} from '../../cli/service-command.js'
-import {vnodeArg} from '../../cli/corda-args.js'
 import {vnodeView} from '../../format/corda.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
 
 export default class VnodeGet extends ServiceCommand {
   static override summary = 'Show one virtual node'

@@ -1,9 +1,9 @@
-import {Flags} from '@oclif/core'
 import {flowsInFlight, inMaintenance} from '../../api/corda/deploy.js'
-import {vnodeArg} from '../../cli/corda-args.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowSample, vnodeChangeView} from '../../format/corda.js'
 import {ConflictError} from '../../errors.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {dryRunFlag, yesFlag} from '../../cli/flags/common.js'
 
 export default class VnodeMaintenance extends ServiceCommand {
   static override summary = 'Put a virtual node in maintenance (stops flow starts; KILLS its running flows)'
@@ -18,8 +18,8 @@ export default class VnodeMaintenance extends ServiceCommand {
 
   static override args = {vnode: vnodeArg}
   static override flags = {
-    yes: Flags.boolean({char: 'y', description: 'do not ask, even if running flows will be killed'}),
-    'dry-run': Flags.boolean({description: 'only show what would be killed'}),
+    yes: yesFlag('do not ask, even if running flows will be killed'),
+    'dry-run': dryRunFlag('only show what would be killed'),
   }
 
   async run(): Promise<void> {
@@ -34,7 +34,7 @@ export default class VnodeMaintenance extends ServiceCommand {
       ? `${what} has no running flows.`
       : `Maintenance will KILL ${flows.length} running flow(s) of ${what}:\n${flowSample(flows)}`)
     if (flags['dry-run']) return
-    if (!flags.yes && !(await this.prompter.confirm(`Put ${what} in maintenance?`))) throw new ConflictError('cancelled; nothing was changed')
+    await this.confirm(`Put ${what} in maintenance?`, flags.yes, () => new ConflictError('cancelled; nothing was changed'))
     await corda.vnodes.setState(hash, 'MAINTENANCE')
     await this.output({...(await corda.vnodes.get(hash)), result: 'updated'}, vnodeChangeView)
   }

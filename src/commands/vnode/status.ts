@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {operationView} from '../../format/corda.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class VnodeStatus extends ServiceCommand {
   static override summary = 'Show the status of a virtual node operation (create, upgrade, database change)'
@@ -10,9 +11,8 @@ export default class VnodeStatus extends ServiceCommand {
     '<%= config.bin %> vnode status 58B6030FABDD --wait --timeout 5m -o json',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
   static override args = {requestId: Args.string({required: true, description: 'the request id `vnode create` or `vnode upgrade` printed'})}
-  static override flags = {wait: Flags.boolean({description: 'poll until the operation ends, or --timeout'})}
+  static override flags = {wait: Flags.boolean({description: 'poll until the operation ends, or --timeout'}), timeout: timeoutFlag('5m')}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(VnodeStatus)

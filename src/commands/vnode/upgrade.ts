@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 import {resolveCpi, upgradeVnode} from '../../api/corda/deploy.js'
-import {vnodeArg} from '../../cli/corda-args.js'
-import {ServiceCommand, timeoutFlag} from '../../cli/service-command.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {flowSample, operationView, vnodeChangeView} from '../../format/corda.js'
 import {ConflictError} from '../../errors.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {timeoutFlag, yesFlag} from '../../cli/flags/common.js'
 
 export default class VnodeUpgrade extends ServiceCommand {
   static override summary = 'Move a virtual node to another version of its CPI: maintenance → upgrade → active'
@@ -17,11 +18,11 @@ requestId and result.`
     '<%= config.bin %> vnode upgrade Alice --cpi 6F1A2B3C4D5E --yes --timeout 10m',
   ]
 
-  static override baseFlags = {...ServiceCommand.baseFlags, timeout: timeoutFlag('5m')}
   static override args = {vnode: vnodeArg}
   static override flags = {
     cpi: Flags.string({required: true, description: 'target CPI: checksum (12 hex) or NAME@VERSION'}),
-    yes: Flags.boolean({char: 'y', description: 'go ahead even if running flows will be killed'}),
+    yes: yesFlag('go ahead even if running flows will be killed'),
+    timeout: timeoutFlag('5m'),
   }
 
   async run(): Promise<void> {
@@ -33,9 +34,11 @@ requestId and result.`
       deadline: this.deadline, signal: this.abort.signal,
       confirmKill: async flows => {
         this.out.note(`${hash} has ${flows.length} running flow(s); maintenance will KILL them:\n${flowSample(flows)}`)
-        if (flags.yes) return
-        if (this.prompter.enabled && (await this.prompter.confirm(`Kill them and upgrade ${hash}?`))) return
-        throw new ConflictError(`${hash} has ${flows.length} running flow(s); nothing was changed`, 'wait for them to finish (`workerctl flow list ' + hash + ' --status RUNNING`), or pass --yes to kill them')
+        const refused = () => new ConflictError(`${hash} has ${flows.length} running flow(s); nothing was changed`,
+          `wait for them to finish (\`workerctl flow list ${hash} --status RUNNING\`), or pass --yes to kill them`)
+        // Without a terminal the refusal itself says what to do, rather than only that --yes is missing.
+        if (!flags.yes && !this.prompter.enabled) throw refused()
+        await this.confirm(`Kill them and upgrade ${hash}?`, flags.yes, refused)
       },
       onStep: step => this.progress.status(`Upgrading ${hash} to ${target.id.cpiName}@${target.id.cpiVersion}: ${step}`),
     }), {view: operationView, resume: id => `workerctl vnode status ${id} --wait && workerctl vnode activate ${hash}`})

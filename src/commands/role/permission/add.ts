@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 import {resolveRole} from '../../../api/corda/rbac-ops.js'
-import {roleArg} from '../../../cli/corda-args.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {roleView} from '../../../format/rbac.js'
+import {roleArg} from '../../../cli/flags/corda.js'
 
 export default class RolePermissionAdd extends ServiceCommand {
   static override summary = 'Add a permission to a role'

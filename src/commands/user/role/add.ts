@@ -1,7 +1,7 @@
 import {checkLoginName, resolveRole} from '../../../api/corda/rbac-ops.js'
-import {loginArg, roleArg} from '../../../cli/corda-args.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {userView} from '../../../format/rbac.js'
+import {loginArg, roleArg} from '../../../cli/flags/corda.js'
 
 export default class UserRoleAdd extends ServiceCommand {
   static override summary = 'Give a user a role'

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
-import {readDataFile} from '../../../cli/data-file.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import type {ConfigImportResult} from '../../../api/workermanager/types.js'
 import {Exit, UsageError} from '../../../errors.js'
+import {readDataFile} from '../../../input/data-file.js'
 
 export default class WorkerConfigImport extends ServiceCommand {
   static override summary = 'Import a worker and workflow configuration (JSON or YAML, as `worker config export` writes it)'

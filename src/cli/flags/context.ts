@@ -1,8 +1,8 @@
 // The service settings flags shared by `login` and `context set`.
 import {Flags} from '@oclif/core'
 import {resolve} from 'node:path'
-import type {ContextSettings, CordaApiVersionSetting} from '../config/config.js'
-import {UsageError} from '../errors.js'
+import type {ContextSettings, CordaApiVersionSetting} from '../../config/config.js'
+import {UsageError} from '../../errors.js'
 
 export const settingFlags = {
   'corda-url': Flags.string({helpGroup: 'CORDA', description: 'Corda REST worker URL, e.g. https://corda.example:8888'}),

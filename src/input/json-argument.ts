@@ -1,18 +1,11 @@
 // JSON given on the command line: inline, or `@file` to read it from a file. Bad JSON is exit 2 with nothing sent.
-import {readFile} from 'node:fs/promises'
-import {localFileError} from '../api/local-file.js'
 import {UsageError} from '../errors.js'
+import {readInput} from './files.js'
 
 export async function readJsonArgument(value: string, flag: string): Promise<unknown> {
-  let text = value
-  let where = flag
-  if (value.startsWith('@')) {
-    const file = value.slice(1)
-    where = `${flag} ${value}`
-    text = await readFile(file, 'utf8').catch(error => {
-      throw localFileError(file, error, 'a JSON file')
-    })
-  }
+  const file = value.startsWith('@') ? value.slice(1) : undefined
+  const where = file === undefined ? flag : `${flag} ${value}`
+  const text = file === undefined ? value : await readInput(file, 'a JSON file')
   try {
     return JSON.parse(text)
   } catch (error) {

@@ -1,20 +1,11 @@
 // Structured input files (-f FILE, or - for stdin): YAML or JSON, parsed once, with errors that say where.
-import {readFile} from 'node:fs/promises'
-import {localFileError} from '../api/local-file.js'
 import {UsageError} from '../errors.js'
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
+import {inputName, readInput} from './files.js'
 
 /** Reads a YAML or JSON document (JSON is YAML); empty or malformed input is bad usage (exit 2). */
 export async function readDataFile(file: string): Promise<unknown> {
-  const where = file === '-' ? 'standard input' : file
-  const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch(error => {
-    throw localFileError(file, error)
-  })
+  const where = inputName(file)
+  const text = await readInput(file)
   if (text.trim() === '') throw new UsageError(`${where} is empty`)
   const {parseDocument} = await import('yaml')
   const doc = parseDocument(text, {prettyErrors: false})

@@ -1,8 +1,8 @@
 // The filters every `request` command shares (PRODUCT.md §5), and turning them into a RequestFilter.
 import {Flags} from '@oclif/core'
-import {parseStatus, type RequestFilter} from '../api/workermanager/filters.js'
-import {parseDuration} from './duration.js'
-import {UsageError} from '../errors.js'
+import {parseStatus, type RequestFilter} from '../../api/workermanager/filters.js'
+import {UsageError} from '../../errors.js'
+import {parseMoment} from '../../input/time.js'
 
 export const requestFilterFlags = {
   status: Flags.string({multiple: true, description: 'status (repeatable): TO_DISPATCH, NO_WORKER_AVAILABLE, DISPATCHED, RUNNING, ERROR, INVALID_CONTENT, TO_DELETE'}),
@@ -14,13 +14,8 @@ export const requestFilterFlags = {
   until: Flags.string({description: 'created at or before: a duration ago or an ISO date/time'}),
 }
 
-/** `2h` (that long ago) or an ISO date/time. */
-export function parseMoment(text: string, flag: string, now = Date.now()): Date {
-  if (/^\d+(\.\d+)?(ms|s|m|h|d)/.test(text.trim())) return new Date(now - parseDuration(text, flag))
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00:00Z` : text)
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: "${text}" is neither a duration nor a date`, 'use 2h, 3d, or an ISO date such as 2026-11-24 or 2026-11-24T08:00:00Z')
-  return date
-}
+/** `request retry` and `request delete` may name requests by database id besides the filters. */
+export const dbIdFlag = Flags.integer({multiple: true, description: 'numeric database id (repeatable; not the business request id); sent in batches of 1000'})
 
 export function requestFilter(flags: {status?: string[]; 'content-type'?: string[]; source?: string; session?: string; 'worker-type'?: string; since?: string; until?: string}): RequestFilter {
   const filter: RequestFilter = {

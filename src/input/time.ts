@@ -1,3 +1,4 @@
+// Times the operator gives: durations (--timeout 5m, --stuck 2h) and moments (--since 2h, --until 2026-11-24).
 import {UsageError} from '../errors.js'
 
 const UNITS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
@@ -19,9 +20,10 @@ export function parseDuration(text: string, flag = '--timeout'): number {
   return Math.round(total)
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
-  return `${Math.floor(ms / 3_600_000)}h${Math.round((ms % 3_600_000) / 60_000)}m`
+/** `2h` (that long ago) or an ISO date/time. */
+export function parseMoment(text: string, flag: string, now = Date.now()): Date {
+  if (/^\d+(\.\d+)?(ms|s|m|h|d)/.test(text.trim())) return new Date(now - parseDuration(text, flag))
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00:00Z` : text)
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: "${text}" is neither a duration nor a date`, 'use 2h, 3d, or an ISO date such as 2026-11-24 or 2026-11-24T08:00:00Z')
+  return date
 }
