@@ -82,7 +82,7 @@ export function checkCorda(client: CordaClient, probe: Probe): Promise<ServiceHe
 
 export function checkWorkerManager(client: WorkerManagerClient, probe: Probe): Promise<ServiceHealth> {
   return check('workerManager', probe, async h => {
-    const workers = await timed(h, client.http, () => client.workers())
+    const workers = await timed(h, client.http, () => client.workers.alive())
     h.reachable = true
     h.tls = tlsOf(probe, true)
     h.authenticated = true

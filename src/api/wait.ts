@@ -2,7 +2,20 @@
 import {OperationFailedError, TimeoutError} from '../errors.js'
 import {ApiError, isOutage} from './errors.js'
 
-export interface PollOptions<T> {
+/** What every call that waits takes: the command's deadline and Ctrl-C, and how to poll. */
+export interface WaitOptions<S = never> {
+  /** Epoch ms: when it passes, TimeoutError. */
+  deadline?: number
+  signal?: AbortSignal
+  /** Each state seen while waiting. */
+  onStatus?: (status: S) => void
+  /** How long a "not there yet" answer counts as pending. */
+  graceMs?: number
+  initialMs?: number
+  maxMs?: number
+}
+
+export interface PollOptions<T> extends WaitOptions<T> {
   /** What is awaited, for messages: `CPI upload 1234`, `flow create-1`. */
   what?: string
   /** The id to print for resuming after a timeout. */
@@ -15,13 +28,7 @@ export interface PollOptions<T> {
   reason?: (state: T) => string | undefined
   /** Errors from fetch that mean "not yet" (races, eventual consistency); `elapsedMs` since polling started. */
   transient?: (error: unknown, elapsedMs: number) => boolean
-  /** Epoch ms: when it passes, TimeoutError. */
-  deadline?: number
-  signal?: AbortSignal
-  initialMs?: number
-  maxMs?: number
   factor?: number
-  onState?: (state: T) => void
   /** A delay the service asked for (e.g. Cache-Control max-age), used instead of the backoff when given; capped at maxMs. */
   interval?: () => number | undefined
 }
@@ -43,7 +50,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Polls `fetch` with exponential backoff (default 250 ms ×1.5, capped at 2 s) until `done`, a failure or the deadline. */
 export async function poll<T>(options: PollOptions<T>): Promise<T> {
-  const {fetch, done, failed, transient, deadline, signal, onState} = options
+  const {fetch, done, failed, transient, deadline, signal, onStatus} = options
   const what = options.what ?? 'the operation'
   const started = Date.now()
   let delay = options.initialMs ?? 250
@@ -74,7 +81,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
       reached = true
       const s = state as T
       lastState = s
-      onState?.(s)
+      onStatus?.(s)
       if (done(s)) return s
       if (failed?.(s)) throw new OperationFailedError({what, state: s, reason: options.reason?.(s)})
     }

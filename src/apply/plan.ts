@@ -6,7 +6,6 @@ import {isStatus} from '../api/errors.js'
 import {sha256File} from '../api/corda/cpi-file.js'
 import type {CordaClient} from '../api/corda/client.js'
 import {samePem} from '../api/corda/certificates.js'
-import {samePermission} from '../api/corda/rbac-ops.js'
 import {templatePermissions} from '../api/corda/rbac-templates.js'
 import type {CpiMetadata, CreatePermissionType, PermissionResponseType, RoleResponseType, VirtualNodeInfo} from '../api/corda/types.js'
 import {tryCanonicalX500} from '../api/corda/x500.js'
@@ -18,6 +17,7 @@ import {
   type ConfigSectionSpec, type CpiSpec, type Kind, type ObjectSpec, type PermissionSpec, type Problem, type RoleSpec, type UserSpec,
   type VirtualNodeSpec, objectName,
 } from './types.js'
+import {samePermission} from '../api/corda/permissions.js'
 
 /** `needs-*`: a change apply makes only with a flag; `conflict`: one the API cannot make at all. */
 export type Action = 'create' | 'update' | 'unchanged' | 'needs-recreate' | 'needs-upgrade' | 'conflict'

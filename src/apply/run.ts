@@ -2,15 +2,17 @@
 // (so it sees what the earlier ones made) and run with bounded parallelism. Every object ends created, updated,
 // unchanged, failed, or needs-recreate/needs-upgrade when only a flag would allow the change.
 import {basename} from 'node:path'
-import {deployCpi, ensureVnode, resolveCpi, upgradeVnode} from '../api/corda/deploy.js'
-import {setConfigSection} from '../api/corda/config.js'
-import {ensureRole, ensureUser} from '../api/corda/rbac-ops.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
 import {keepDefinition} from '../config/job-definitions.js'
 import {DeploymentError} from './manifest.js'
 import {type Action, type Change, type PlanContext, type Planned, planObject, References, rolePermissions} from './plan.js'
 import {KINDS, type ObjectSpec, objectName} from './types.js'
 import {ConflictError} from '../errors.js'
+import {deployCpi} from '../api/corda/ops/cpi-deploy.js'
+import {ensureVnode} from '../api/corda/ops/vnode-create.js'
+import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
+import {setConfigSection} from '../api/corda/ops/config-set.js'
+import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
 
 export type Result = 'created' | 'updated' | 'unchanged' | 'failed' | 'needs-recreate' | 'needs-upgrade'
 
@@ -126,7 +128,7 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
     }
     case 'VirtualNode': {
       const corda = await ctx.live.corda()
-      const cpi = await resolveCpi(corda, spec.cpi, await ctx.live.cpis()) // the list this stage was planned from
+      const cpi = await corda.cpis.resolve(spec.cpi, await ctx.live.cpis()) // the list this stage was planned from
       const node = await ctx.live.vnodeByX500(spec.x500)
       const done = node
         ? await upgradeVnode(corda, node, cpi, {...step, confirmKill: async flows => {

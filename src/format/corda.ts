@@ -1,9 +1,11 @@
 // How Corda objects look in a table; JSON and YAML print the service's own objects untouched.
-import type {CpiUploadResult, VnodeCreateResult} from '../api/corda/deploy.js'
+import {cpiLabel} from '../api/corda/cpis.js'
 import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, FlowStatusResponse, OperationalStatus, VirtualNodeInfo} from '../api/corda/types.js'
 import type {Paint} from './paint.js'
 import {columns} from './table.js'
 import type {View} from './output.js'
+import type {CpiUploadResult} from '../api/corda/ops/cpi-deploy.js'
+import type {VnodeCreateResult} from '../api/corda/ops/vnode-create.js'
 
 /** `name  value` lines, aligned: one object in the table format. */
 export function details(rows: Array<[string, string | number | null | undefined]>): string {
@@ -38,12 +40,10 @@ export const cpiStatusView: View<CpiUploadStatus> = {
   text: s => details([['Status', s.status], ['Checksum', s.cpiFileChecksum]]),
 }
 
-export const cpiLabel = (n: VirtualNodeInfo) => `${n.cpiIdentifier.cpiName}@${n.cpiIdentifier.cpiVersion}`
-
 export const vnodeTable = columns<VirtualNodeInfo>({
   HASH: n => n.holdingIdentity.shortHash,
   X500: n => n.holdingIdentity.x500Name,
-  CPI: n => cpiLabel(n),
+  CPI: n => cpiLabel(n.cpiIdentifier),
   FLOWS: (n, p) => opStatus(n.flowStartOperationalStatus, p),
   VAULT: (n, p) => opStatus(n.vaultDbOperationalStatus, p),
   OPERATION: n => n.operationInProgress ?? '',
@@ -54,7 +54,7 @@ function vnodeDetails(n: VirtualNodeInfo, p: Paint, extra: Array<[string, string
     ['Short hash', n.holdingIdentity.shortHash],
     ['X.500 name', n.holdingIdentity.x500Name],
     ['Group', n.holdingIdentity.groupId],
-    ['CPI', `${cpiLabel(n)}${n.cpiIdentifier.signerSummaryHash ? ` (signer ${n.cpiIdentifier.signerSummaryHash})` : ''}`],
+    ['CPI', `${cpiLabel(n.cpiIdentifier)}${n.cpiIdentifier.signerSummaryHash ? ` (signer ${n.cpiIdentifier.signerSummaryHash})` : ''}`],
     ['Flow start', opStatus(n.flowStartOperationalStatus, p)],
     ['Flows', opStatus(n.flowOperationalStatus, p)],
     ['Flow P2P', opStatus(n.flowP2pOperationalStatus, p)],

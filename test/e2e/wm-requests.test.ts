@@ -1,6 +1,5 @@
 // End to end: `request list|get|summary|retry|delete`, the real binary against the sandbox's REGARDS worker manager
 // (PRODUCT.md §2, §5; reference/worker-manager.md §3–§6, §9, §12).
-import type {ActionOutcome} from '../../src/api/workermanager/actions.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 import {errorShape} from '../../src/api/workermanager/filters.js'
@@ -8,6 +7,7 @@ import {expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {asArray, createRequests, type LightRequest, searches, startWorker, stopWorker, WM, wmCalls} from '../helpers/wm.js'
+import type {ActionOutcome} from '../../src/api/workermanager/ops/request-actions.js'
 
 const BLOCKED = ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT']
 

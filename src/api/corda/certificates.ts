@@ -1,8 +1,7 @@
 // Cluster-level certificates (code-signer, P2P TLS, P2P session); v1 spells the resource `/certificates`.
-import type {CordaApi} from './client.js'
 import {certificateResource} from './capabilities.js'
 import {multipartBuffer} from '../multipart.js'
-import type {CertificateUsage} from './types.js'
+import type {CertificateUsage, CordaApi} from './types.js'
 
 export class Certificates {
   constructor(private readonly api: CordaApi) {}

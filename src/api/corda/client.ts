@@ -2,20 +2,14 @@
 import {ApiError} from '../errors.js'
 import type {HttpTransport} from '../http.js'
 import {Certificates} from './certificates.js'
-import {Cpis} from './cpis.js'
 import {ClusterConfig} from './config.js'
+import {Cpis} from './cpis.js'
 import {Flows} from './flows.js'
-import {Permissions, Roles, Users} from './rbac.js'
-import {CORDA_API_VERSIONS, type CordaApiVersion} from './types.js'
+import {Permissions} from './permissions.js'
+import {Roles} from './roles.js'
+import {CORDA_API_VERSIONS, type CordaApi, type CordaApiVersion} from './types.js'
+import {Users} from './users.js'
 import {VirtualNodes} from './vnodes.js'
-
-/** What the resource groups (cpis, vnodes, flows, certificates) need of the client. */
-export interface CordaApi {
-  readonly http: HttpTransport
-  apiVersion(): Promise<CordaApiVersion>
-  /** `/api/<version><resource>`. */
-  path(resource: string): Promise<string>
-}
 
 export interface CordaClientOptions {
   /** A fixed version, or `auto` to probe `/api/<v>/swagger.json` newest first. */

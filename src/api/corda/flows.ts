@@ -1,11 +1,10 @@
 // Flows: start (clientRequestId is an idempotency key), status, list, result, startable classes, wait.
 import {ApiError} from '../errors.js'
-import {poll} from '../wait.js'
-import type {CordaApi} from './client.js'
-import {requireCapability} from './capabilities.js'
-import type {WaitOptions} from './cpis.js'
-import type {FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters} from './types.js'
-import {OperationFailedError} from '../../errors.js'
+import {poll, type WaitOptions} from '../wait.js'
+import {hasCapability, requireCapability} from './capabilities.js'
+import type {
+  CordaApi, FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters,
+} from './types.js'
 
 /** A flow start's answer; `reused` when the clientRequestId had already started a flow (409) and this is its status. */
 export type StartedFlow = FlowStatusResponse & {reused?: boolean}
@@ -36,6 +35,15 @@ export class Flows {
     return res.flowStatusResponses
   }
 
+  /** Flows a state change would kill: RUNNING and START_REQUESTED. */
+  async inFlight(shortHash: string): Promise<FlowStatusResponse[]> {
+    if (hasCapability(await this.api.apiVersion(), 'flow.list.statusFilter')) {
+      const [running, requested] = await Promise.all([this.list(shortHash, {status: 'RUNNING'}), this.list(shortHash, {status: 'START_REQUESTED'})])
+      return [...running, ...requested]
+    }
+    return (await this.list(shortHash)).filter(f => f.flowStatus === 'RUNNING' || f.flowStatus === 'START_REQUESTED')
+  }
+
   /** GET …/result: 200 when terminal, 202 while START_REQUESTED/RUNNING (same body). */
   async result(shortHash: string, clientRequestId: string): Promise<FlowResultResponse> {
     return this.api.http.get<FlowResultResponse>(await this.api.path(`/flow/${seg(shortHash)}/${seg(clientRequestId)}/result`))
@@ -52,6 +60,7 @@ export class Flows {
   async waitForFlow(shortHash: string, clientRequestId: string, options: WaitOptions<FlowStatusResponse> = {}): Promise<FlowStatusResponse> {
     const graceMs = options.graceMs ?? 10_000
     return poll<FlowStatusResponse>({
+      ...options,
       what: `flow ${clientRequestId}`,
       resumeId: clientRequestId,
       fetch: () => this.status(shortHash, clientRequestId),
@@ -59,8 +68,6 @@ export class Flows {
       failed: s => s.flowStatus === 'FAILED' || s.flowStatus === 'KILLED',
       reason: s => (s.flowError ? `${s.flowStatus} ${s.flowError.type}: ${s.flowError.message}` : s.flowStatus),
       transient: (error, elapsed) => elapsed < graceMs && error instanceof ApiError && error.status === 404,
-      deadline: options.deadline, signal: options.signal, onState: options.onStatus,
-      initialMs: options.initialMs, maxMs: options.maxMs,
     })
   }
 }

@@ -1,11 +1,20 @@
 // Types named after the schemas of specs/corda-5.2.1-openapi-v5_2.json.
 // The spec types Kotlin enums as objects; on the wire they are plain strings.
 import type {FlowStatus} from '../../shared/flow-status.js'
+import type {HttpTransport} from '../http.js'
 
 export type CordaApiVersion = 'v5_2' | 'v5_1' | 'v1'
 
 /** Newest first: the order in which `apiVersion: auto` probes (PRODUCT.md §3). */
 export const CORDA_API_VERSIONS: readonly CordaApiVersion[] = ['v5_2', 'v5_1', 'v1']
+
+/** What each resource (cpis, vnodes, flows, …) needs of the client. */
+export interface CordaApi {
+  readonly http: HttpTransport
+  apiVersion(): Promise<CordaApiVersion>
+  /** `/api/<version><resource>`. */
+  path(resource: string): Promise<string>
+}
 
 // --- CPIs -------------------------------------------------------------------------------------------------------
 

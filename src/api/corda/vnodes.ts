@@ -1,11 +1,9 @@
 // Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
 import {ApiError, isStatus} from '../errors.js'
-import {poll} from '../wait.js'
-import type {CordaApi} from './client.js'
+import {poll, type WaitOptions} from '../wait.js'
 import {requireCapability} from './capabilities.js'
-import type {WaitOptions} from './cpis.js'
 import type {
-  AsyncOperationStatus, AsyncResponse, ChangeVirtualNodeStateResponse, CreateVirtualNodeRequest,
+  AsyncOperationStatus, CordaApi, AsyncResponse, ChangeVirtualNodeStateResponse, CreateVirtualNodeRequest,
   UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
@@ -29,6 +27,9 @@ export class AmbiguousVnodeError extends UsageError {
     this.candidates = candidates
   }
 }
+
+/** A node in maintenance: flows cannot start. */
+export const inMaintenance = (info: VirtualNodeInfo) => info.flowStartOperationalStatus === 'INACTIVE'
 
 /** `FAILED at Validation: <errorReason>` */
 export const operationReason = (s: AsyncOperationStatus): string =>
@@ -57,6 +58,7 @@ export class VirtualNodes {
   async waitForOperation(requestId: string, options: WaitOptions<AsyncOperationStatus> = {}): Promise<AsyncOperationStatus> {
     const graceMs = options.graceMs ?? 15_000
     return poll<AsyncOperationStatus>({
+      ...options,
       what: `virtual node operation ${requestId}`,
       resumeId: requestId,
       fetch: () => this.status(requestId),
@@ -64,8 +66,6 @@ export class VirtualNodes {
       failed: s => s.status === 'FAILED' || s.status === 'ABORTED',
       reason: operationReason,
       transient: (error, elapsed) => elapsed < graceMs && isStatus(error, 404),
-      deadline: options.deadline, signal: options.signal, onState: options.onStatus,
-      initialMs: options.initialMs, maxMs: options.maxMs,
     })
   }
 
@@ -81,13 +81,12 @@ export class VirtualNodes {
   async waitUntilVisible(shortHash: string, options: WaitOptions<VirtualNodeInfo> = {}): Promise<VirtualNodeInfo> {
     const graceMs = options.graceMs ?? 30_000
     return poll<VirtualNodeInfo>({
+      ...options,
       what: `virtual node ${shortHash} to appear`,
       resumeId: shortHash,
       fetch: () => this.get(shortHash),
       done: () => true,
       transient: (error, elapsed) => elapsed < graceMs && isStatus(error, 404),
-      deadline: options.deadline, signal: options.signal, onState: options.onStatus,
-      initialMs: options.initialMs, maxMs: options.maxMs,
     })
   }
 
@@ -154,10 +153,7 @@ export class VirtualNodes {
       return await this.list()
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 403)) throw error
-      throw new ApiError({
-        service: error.service, kind: error.kind, method: error.method, url: error.url, status: error.status, title: error.title, details: error.details,
-        code: error.code, hint: `this user may not list virtual nodes, so "${ref}" cannot be looked up: name the node by its 12-hex short hash`,
-      })
+      throw error.withHint(`this user may not list virtual nodes, so "${ref}" cannot be looked up: name the node by its 12-hex short hash`)
     }
   }
 }

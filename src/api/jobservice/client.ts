@@ -1,15 +1,16 @@
 // The CAF Job Service: no auth of its own (a gateway may want a bearer token); the partition is a path segment.
 import {randomUUID} from 'node:crypto'
+import {OperationFailedError} from '../../errors.js'
 import type {HttpTransport} from '../http.js'
-import {checkPartition} from './jobs.js'
+import type {ChangeResult} from '../types.js'
+import {poll, type WaitOptions} from '../wait.js'
 import type {Job, JobQuery, JobStatus, NewJob, PingResponse} from './types.js'
+import {checkPartition} from './validate.js'
 
 export const JOB_SERVICE_PATH = '/job-service/v1'
 
 /** Every call carries a fresh CAF-Correlation-Id, so an operator can find it in the service's logs (--verbose shows it). */
 export const correlationHeaders = (): Record<string, string> => ({'CAF-Correlation-Id': randomUUID()})
-
-export type CreateOutcome = 'created' | 'unchanged'
 
 export class JobServiceClient {
   constructor(readonly http: HttpTransport, readonly partition: string) {}
@@ -55,7 +56,7 @@ export class JobServiceClient {
   }
 
   /** PUT: 201 created, 204 an identical job exists; 403 (exists with another definition) is thrown. */
-  async create(id: string, job: NewJob): Promise<CreateOutcome> {
+  async create(id: string, job: NewJob): Promise<Extract<ChangeResult, 'created' | 'unchanged'>> {
     const res = await this.http.request<unknown>({method: 'PUT', path: this.job(id), json: job, idempotent: true})
     return res.status === 204 ? 'unchanged' : 'created'
   }
@@ -69,6 +70,31 @@ export class JobServiceClient {
     const res = await this.http.request<JobStatus>({method: 'GET', path: this.job(id, '/status')})
     const maxAge = /max-age=(\d+)/.exec(res.headers['cache-control'] ?? '')?.[1]
     return {status: res.data, maxAgeMs: maxAge === undefined ? undefined : Number(maxAge) * 1000}
+  }
+
+  /**
+   * Polls the status until the job ends: Completed returns the job; Failed or Cancelled throw OperationFailedError with
+   * the job (and its failures). The interval follows the service's Cache-Control max-age.
+   */
+  async waitFor(id: string, options: WaitOptions<JobStatus> = {}): Promise<Job> {
+    let asked: number | undefined
+    const status = await poll({
+      initialMs: 500, maxMs: 10_000,
+      ...options,
+      what: `job ${id}`,
+      resumeId: id,
+      fetch: async () => {
+        const s = await this.status(id)
+        asked = s.maxAgeMs
+        return s.status
+      },
+      done: s => s === 'Completed' || s === 'Failed' || s === 'Cancelled',
+      interval: () => asked,
+    })
+    const job = await this.get(id)
+    if (status === 'Completed') return job
+    const reason = job.failures?.[0]?.failureMessage ?? status
+    throw new OperationFailedError({what: `job ${id}`, state: job, reason: `${status}${status === 'Failed' ? `: ${reason}` : ''}`})
   }
 
   isActive(id: string): Promise<boolean> {

@@ -1,4 +1,13 @@
 // Types named after the schemas of specs/regards-rs-worker-manager.openapi.json (reference/worker-manager.md).
+import type {HttpTransport} from '../http.js'
+
+/** What each resource (requests, workers, settings, configuration) needs of the client. */
+export interface WorkerManagerApi {
+  readonly http: HttpTransport
+  /** The service's path prefix (through the gateway, or direct) followed by `rest`. */
+  path(rest: string): string
+}
+
 export interface WorkerTypeAlive {
   workerType: string
   nbInstance: number

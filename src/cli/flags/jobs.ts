@@ -1,7 +1,8 @@
 // What every `job` command shares: --partition (default from the context) and the filter flags of the list, count and
 // bulk commands.
 import {Flags} from '@oclif/core'
-import {checkRsqlFilter, jobQuery, parseJobStatus, parseLabels} from '../../api/jobservice/jobs.js'
+import {checkRsqlFilter, jobQuery} from '../../api/jobservice/rsql.js'
+import {parseJobStatus, parseLabels} from '../../api/jobservice/validate.js'
 
 export const partitionFlag = {partition: Flags.string({char: 'p', description: 'partition (default: the context\'s, else "default")'})}
 

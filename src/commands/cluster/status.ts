@@ -28,7 +28,7 @@ With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
       try {
         report = await poll({
           fetch: check, done: allHealthy, deadline: this.deadline, signal: this.abort.signal, initialMs: 1000, factor: 2, maxMs: 5000,
-          onState: r => {
+          onStatus: r => {
             if (!allHealthy(r) && process.stderr.isTTY) this.out.note(`waiting for ${r.filter(h => !h.healthy).map(h => h.service).join(', ')}…`)
           },
         })

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {randomBytes} from 'node:crypto'
-import {withHint} from '../../api/corda/deploy.js'
 import {ApiError} from '../../api/errors.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
@@ -60,11 +59,11 @@ A node in maintenance exits 5. JSON: the FlowStatusResponse.`
 /** 405 and "not startable" 400s get what to do about them. */
 async function explainStartError(error: unknown, classes: () => Promise<string[]>, hash: string): Promise<unknown> {
   if (!(error instanceof ApiError) || error.kind !== 'http') return error
-  if (error.status === 405) return withHint(error, `the virtual node is in maintenance: \`workerctl vnode activate ${hash}\` lets flows start again`)
+  if (error.status === 405) return error.withHint(`the virtual node is in maintenance: \`workerctl vnode activate ${hash}\` lets flows start again`)
   if (error.status === 400 && /startable/i.test(error.title)) {
     const listed = typeof error.details?.startableFlows === 'string' ? error.details.startableFlows.split(',').map(s => s.trim()).filter(Boolean) : undefined
     const names = listed ?? (await classes().catch(() => []))
-    return withHint(error, names.length > 0 ? `startable flow classes: ${names.join(', ')}` : `see \`workerctl flow classes ${hash}\``)
+    return error.withHint(names.length > 0 ? `startable flow classes: ${names.join(', ')}` : `see \`workerctl flow classes ${hash}\``)
   }
   return error
 }

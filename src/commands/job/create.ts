@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
-import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition} from '../../config/job-definitions.js'
 import {jobView} from '../../format/jobs.js'
@@ -8,6 +7,7 @@ import {ConflictError} from '../../errors.js'
 import {readDataFile} from '../../input/data-file.js'
 import {partitionFlag} from '../../cli/flags/jobs.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobCreate extends JobCommand {
   static override summary = 'Create a job from a YAML or JSON definition, and wait for it'
@@ -46,7 +46,7 @@ JSON: the Job plus result.`
     }
     await keepDefinition(this.context.name, js.partition, args.id, job)
     if (!flags.wait) return this.output({...(await js.get(args.id)), result}, jobView)
-    const done = await this.settle(waitForJob(js, args.id, {
+    const done = await this.settle(js.waitFor(args.id, {
       deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Job ${args.id}: ${s}`),
     }), {view: jobView, resume: id => `workerctl job wait ${id}${flags.partition ? ` -p ${flags.partition}` : ''}`})
     await this.output({...done, result}, jobView)

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
-import {checkJobId, checkNewJob, waitForJob} from '../../api/jobservice/jobs.js'
 import type {Job, NewJob} from '../../api/jobservice/types.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition, keptDefinition} from '../../config/job-definitions.js'
@@ -9,6 +8,7 @@ import {ConflictError, UsageError} from '../../errors.js'
 import {readDataFile} from '../../input/data-file.js'
 import {partitionFlag} from '../../cli/flags/jobs.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobRetry extends JobCommand {
   static override summary = 'Run a Failed or Cancelled job again from its definition'
@@ -61,7 +61,7 @@ Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
     }
     await keepDefinition(this.context.name, js.partition, id, definition)
     if (!flags.wait) return this.output({...(await js.get(id)), result}, jobView)
-    const done = await this.settle(waitForJob(js, id, {
+    const done = await this.settle(js.waitFor(id, {
       deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Job ${id}: ${s}`),
     }), {view: jobView, resume: jobId => `workerctl job wait ${jobId}${flags.partition ? ` -p ${flags.partition}` : ''}`})
     await this.output({...done, result}, jobView)

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
-import {checkJobId, waitForJob} from '../../api/jobservice/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {jobView} from '../../format/jobs.js'
 import {partitionFlag} from '../../cli/flags/jobs.js'
 import {timeoutFlag} from '../../cli/flags/common.js'
+import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobWait extends JobCommand {
   static override summary = 'Wait for a job to end'
@@ -16,7 +16,7 @@ export default class JobWait extends JobCommand {
     const {args, flags} = await this.parse(JobWait)
     checkJobId(args.id)
     const js = await this.jobs(flags.partition)
-    const job = await this.settle(waitForJob(js, args.id, {
+    const job = await this.settle(js.waitFor(args.id, {
       deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Job ${args.id}: ${s}`),
     }), {view: jobView, resume: id => `workerctl job wait ${id}${flags.partition ? ` -p ${flags.partition}` : ''}`})
     await this.output(job, jobView)

@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
-import {checkPermissionString, ensurePermission, resolveRole} from '../../api/corda/rbac-ops.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {permissionView} from '../../format/rbac.js'
+import {checkPermissionString} from '../../api/corda/permissions.js'
+import {ensurePermission} from '../../api/corda/ops/rbac.js'
 
 export default class PermissionCreate extends ServiceCommand {
   static override summary = 'Create a permission (or reuse an equal one) and add it to roles'
@@ -30,7 +31,7 @@ JSON: the PermissionResponseType plus result and roles.`
     checkPermissionString(flags.string)
     const corda = await this.corda()
     const known = flags.role?.length ? await corda.roles.list() : []
-    const roles = await Promise.all((flags.role ?? []).map(r => resolveRole(corda, r, known)))
+    const roles = await Promise.all((flags.role ?? []).map(r => corda.roles.resolve(r, known)))
     const virtualNode = flags.vnode === undefined ? null : await corda.vnodes.shortHash(flags.vnode)
     const permission = await ensurePermission(corda, {
       permissionType: flags.type, permissionString: flags.string, virtualNode, groupVisibility: flags['group-visibility'] ?? null,

@@ -10,6 +10,6 @@ export default class RequestGet extends ServiceCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(RequestGet)
     const wm = await this.workerManager()
-    await this.output(await wm.get(args.requestId), requestView)
+    await this.output(await wm.requests.get(args.requestId), requestView)
   }
 }

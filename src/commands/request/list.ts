@@ -31,6 +31,6 @@ whole. -o json prints a JSON array, streamed: \`--all -o json\` over a million r
     const limit = flags.all ? undefined : flags.limit
     // A stable order: the id breaks ties, so no row is skipped or repeated between pages.
     const sort = [flags.sort, 'id,ASC']
-    await this.out.stream(wm.search(search, {limit, sort, pageSize: limit === undefined ? 1000 : Math.min(limit, 1000)}), requestTable)
+    await this.out.stream(wm.requests.search(search, {limit, sort, pageSize: limit === undefined ? 1000 : Math.min(limit, 1000)}), requestTable)
   }
 }

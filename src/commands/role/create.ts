@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import {ensureRole, permissionIndex} from '../../api/corda/rbac-ops.js'
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES, templatePermissions} from '../../api/corda/rbac-templates.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
 import {UsageError} from '../../errors.js'
+import {ensureRole} from '../../api/corda/ops/rbac.js'
 
 const TEMPLATES = ROLE_TEMPLATE_NAMES.map(name => `  ${name.padEnd(16)}${ROLE_TEMPLATES[name].description}${ROLE_TEMPLATES[name].perVnode ? ' (--vnode)' : ''}`).join('\n')
 
@@ -36,7 +36,7 @@ JSON: the RoleResponseType plus result and addedPermissions.`
     const permissions = flags.template ? templatePermissions(flags.template, hash) : []
     const role = await ensureRole(corda, args.name, {groupVisibility: flags['group-visibility'], permissions})
     // The table format spells the permissions out.
-    const known = this.out.format === 'table' && role.permissions.length > 0 ? await permissionIndex(corda) : undefined
+    const known = this.out.format === 'table' && role.permissions.length > 0 ? await corda.permissions.index() : undefined
     await this.output(role, roleView(known))
   }
 }

@@ -1,4 +1,3 @@
-import {permissionIndex, resolveRole} from '../../api/corda/rbac-ops.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
 import {roleArg} from '../../cli/flags/corda.js'
@@ -11,8 +10,8 @@ export default class RoleGet extends ServiceCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(RoleGet)
     const corda = await this.corda()
-    const role = await resolveRole(corda, args.role)
+    const role = await corda.roles.resolve(args.role)
     if (this.out.format !== 'table' || role.permissions.length === 0) return this.output(role, roleView())
-    await this.output(role, roleView(await permissionIndex(corda)))
+    await this.output(role, roleView(await corda.permissions.index()))
   }
 }

@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core'
-import {checkLoginName, checkPassword, ensureUser, resolveRole} from '../../api/corda/rbac-ops.js'
 import {newPassword} from '../../cli/prompt.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {userView} from '../../format/rbac.js'
 import {UsageError} from '../../errors.js'
 import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
+import {checkLoginName, checkPassword} from '../../api/corda/users.js'
+import {ensureUser} from '../../api/corda/ops/rbac.js'
 
 export default class UserCreate extends ServiceCommand {
   static override summary = 'Create a Corda user (and give it roles)'
@@ -35,7 +36,7 @@ JSON: the UserResponseType plus result.`
     const passwordExpiry = flags.expiry === undefined ? undefined : isoInstant(flags.expiry)
     const corda = await this.corda()
     const known = flags.role?.length ? await corda.roles.list() : []
-    const roles = await Promise.all((flags.role ?? []).map(r => resolveRole(corda, r, known)))
+    const roles = await Promise.all((flags.role ?? []).map(r => corda.roles.resolve(r, known)))
     // Asked for only when the user is new: an existing user's password is left alone (`user password` changes it).
     const password = async () => {
       const text = await newPassword(this.prompter, args.login, flags['password-stdin'])

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {ensureVnode, resolveCpi} from '../../api/corda/deploy.js'
 import {parseX500} from '../../api/corda/x500.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {operationView, vnodeCreateView} from '../../format/corda.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {ensureVnode} from '../../api/corda/ops/vnode-create.js'
 
 export default class VnodeCreate extends ServiceCommand {
   static override summary = 'Create a virtual node for an X.500 name and a CPI, and wait until it is ready'
@@ -31,7 +31,7 @@ JSON: the VirtualNodeInfo plus requestId and result (created, unchanged; with --
     const {flags} = await this.parse(VnodeCreate)
     parseX500(flags.x500) // before any request: a bad name is exit 2 with nothing sent
     const corda = await this.corda()
-    const cpi = await resolveCpi(corda, flags.cpi)
+    const cpi = await corda.cpis.resolve(flags.cpi)
     const created = await this.settle(ensureVnode(corda, flags.x500, cpi, {
       wait: flags.wait, deadline: this.deadline, signal: this.abort.signal,
       onStatus: s => this.progress.status(`Creating virtual node ${s.requestId}: ${s.status}`),

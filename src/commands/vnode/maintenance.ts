@@ -1,9 +1,9 @@
-import {flowsInFlight, inMaintenance} from '../../api/corda/deploy.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowSample, vnodeChangeView} from '../../format/corda.js'
 import {ConflictError} from '../../errors.js'
 import {vnodeArg} from '../../cli/flags/corda.js'
 import {dryRunFlag, yesFlag} from '../../cli/flags/common.js'
+import {inMaintenance} from '../../api/corda/vnodes.js'
 
 export default class VnodeMaintenance extends ServiceCommand {
   static override summary = 'Put a virtual node in maintenance (stops flow starts; KILLS its running flows)'
@@ -28,7 +28,7 @@ export default class VnodeMaintenance extends ServiceCommand {
     const node = await corda.vnodes.resolve(args.vnode)
     const hash = node.holdingIdentity.shortHash
     if (inMaintenance(node)) return this.output({...node, result: 'unchanged'}, vnodeChangeView)
-    const flows = await flowsInFlight(corda, hash)
+    const flows = await corda.flows.inFlight(hash)
     const what = `${hash} (${node.holdingIdentity.x500Name})`
     this.out.note(flows.length === 0
       ? `${what} has no running flows.`

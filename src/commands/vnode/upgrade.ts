@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {resolveCpi, upgradeVnode} from '../../api/corda/deploy.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowSample, operationView, vnodeChangeView} from '../../format/corda.js'
 import {ConflictError} from '../../errors.js'
 import {vnodeArg} from '../../cli/flags/corda.js'
 import {timeoutFlag, yesFlag} from '../../cli/flags/common.js'
+import {upgradeVnode} from '../../api/corda/ops/vnode-upgrade.js'
 
 export default class VnodeUpgrade extends ServiceCommand {
   static override summary = 'Move a virtual node to another version of its CPI: maintenance → upgrade → active'
@@ -28,7 +28,7 @@ requestId and result.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(VnodeUpgrade)
     const corda = await this.corda()
-    const [node, target] = await Promise.all([corda.vnodes.resolve(args.vnode), resolveCpi(corda, flags.cpi)])
+    const [node, target] = await Promise.all([corda.vnodes.resolve(args.vnode), corda.cpis.resolve(flags.cpi)])
     const hash = node.holdingIdentity.shortHash
     const upgraded = await this.settle(upgradeVnode(corda, node, target, {
       deadline: this.deadline, signal: this.abort.signal,

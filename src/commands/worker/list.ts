@@ -11,6 +11,6 @@ export default class WorkerList extends ServiceCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(WorkerList)
     const wm = await this.workerManager()
-    await this.output(await wm.workers(flags['content-type']), {table: workerTable})
+    await this.output(await wm.workers.alive(flags['content-type']), {table: workerTable})
   }
 }

@@ -4,9 +4,10 @@ import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {HttpTransport} from '../../../src/api/http.js'
 import {JobServiceClient} from '../../../src/api/jobservice/client.js'
-import {checkJobId, checkNewJob, jobQuery, parseLabels, rsqlValue, waitForJob} from '../../../src/api/jobservice/jobs.js'
 import {validateRequest} from '../../helpers/contract.js'
 import {OperationFailedError, UsageError} from '../../../src/errors.js'
+import {checkJobId, checkNewJob, parseLabels} from '../../../src/api/jobservice/validate.js'
+import {jobQuery, rsqlValue} from '../../../src/api/jobservice/rsql.js'
 
 const URL = 'http://jobs.test'
 const BASE = '/job-service/v1/partitions/default'
@@ -94,18 +95,18 @@ describe('client', () => {
   })
 })
 
-describe('waitForJob', () => {
+describe('JobServiceClient.waitFor', () => {
   it('returns the completed job; Failed is a failed operation carrying the job and its failure', async () => {
     nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Active"', {'cache-control': 'max-age=0', 'content-type': 'application/json'})
       .get(`${BASE}/jobs/j1/status`).reply(200, '"Completed"', {'content-type': 'application/json'})
       .get(`${BASE}/jobs/j1`).reply(200, job('Completed', {percentageComplete: 100}))
     const states: string[] = []
-    expect(await waitForJob(js(), 'j1', {onStatus: s => states.push(s)})).toMatchObject({status: 'Completed'})
+    expect(await js().waitFor('j1', {onStatus: s => states.push(s)})).toMatchObject({status: 'Completed'})
     expect(states).toEqual(['Active', 'Completed'])
 
     nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Failed"', {'content-type': 'application/json'})
       .get(`${BASE}/jobs/j1`).reply(200, job('Failed', {failures: [{failureId: 'TASK_FAILURE', failureMessage: 'boom'}]}))
-    const error = await waitForJob(js(), 'j1').catch(e => e) as OperationFailedError
+    const error = await js().waitFor('j1').catch(e => e) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toBe('job j1 failed: Failed: boom')
     expect(error.state).toMatchObject({status: 'Failed'})

@@ -30,7 +30,7 @@ describe('REGARDS OAuth2 password grant', () => {
       .get('/api/v1/rs-worker-manager/workers')
       .matchHeader('authorization', 'Bearer tok-1')
       .reply(200, [{workerType: 'w', nbInstance: 1}])
-    await expect(client().workers()).resolves.toEqual([{workerType: 'w', nbInstance: 1}])
+    await expect(client().workers.alive()).resolves.toEqual([{workerType: 'w', nbInstance: 1}])
     expect(seen.type).toBe('application/x-www-form-urlencoded')
     expect(seen.auth).toBe(`Basic ${Buffer.from('client:secret').toString('base64')}`)
     expect(Object.fromEntries(new URLSearchParams(seen.body))).toEqual({grant_type: 'password', username: 'ops', password: 'p@ss word&=', scope: 'project1'})
@@ -45,7 +45,7 @@ describe('REGARDS OAuth2 password grant', () => {
     })
       .get('/api/v1/rs-worker-manager/workers').times(5).matchHeader('authorization', 'Bearer tok-1').reply(200, [])
     const wm = client()
-    await Promise.all([1, 2, 3, 4, 5].map(() => wm.workers()))
+    await Promise.all([1, 2, 3, 4, 5].map(() => wm.workers.alive()))
     expect(grants).toBe(1)
   })
 
@@ -55,7 +55,7 @@ describe('REGARDS OAuth2 password grant', () => {
       .post(TOKEN_PATH).times(2).reply(() => [200, {access_token: `tok-${++grants}`, expires_in: 3600}])
       .get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer tok-1').reply(401, {status: 401, error: 'Unauthorized', message: 'expired'})
       .get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer tok-2').reply(200, [])
-    await expect(client().workers()).resolves.toEqual([])
+    await expect(client().workers.alive()).resolves.toEqual([])
     expect(grants).toBe(2)
   })
 
@@ -63,21 +63,21 @@ describe('REGARDS OAuth2 password grant', () => {
     const saved: CachedToken[] = []
     const cache = {load: async () => ({accessToken: 'cached', expiresAt: Date.now() + 600_000}), save: async (t: CachedToken) => void saved.push(t)}
     nock(GW).get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer cached').reply(200, [])
-    await client({cache}).workers()
+    await client({cache}).workers.alive()
     expect(saved).toEqual([])
     const expired = {load: async () => ({accessToken: 'old', expiresAt: Date.now() - 1}), save: async (t: CachedToken) => void saved.push(t)}
     nock(GW).post(TOKEN_PATH).reply(200, {access_token: 'fresh', expires_in: 60}).get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer fresh').reply(200, [])
-    await client({cache: expired}).workers()
+    await client({cache: expired}).workers.alive()
     expect(saved.map(t => t.accessToken)).toEqual(['fresh'])
   })
 
   it('turns a refused grant (400 invalid_grant) into a 401: the login failed', async () => {
     nock(GW).post(TOKEN_PATH).reply(400, {error: 'invalid_grant', error_description: 'Bad credentials'})
-    await expect(client().workers()).rejects.toMatchObject({status: 401, title: 'token request refused: invalid_grant: Bad credentials'})
+    await expect(client().workers.alive()).rejects.toMatchObject({status: 401, title: 'token request refused: invalid_grant: Bad credentials'})
   })
 
   it('uses a static token as is, and does not loop when it is refused', async () => {
     nock(GW).get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer static').reply(401, {status: 401, error: 'Unauthorized', message: 'Invalid token'})
-    await expect(client({staticToken: 'static', password: undefined}).workers()).rejects.toMatchObject({status: 401})
+    await expect(client({staticToken: 'static', password: undefined}).workers.alive()).rejects.toMatchObject({status: 401})
   })
 })

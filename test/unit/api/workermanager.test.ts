@@ -3,13 +3,13 @@
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {HttpTransport} from '../../../src/api/http.js'
-import {planAction, sendAction} from '../../../src/api/workermanager/actions.js'
 import {WorkerManagerClient} from '../../../src/api/workermanager/client.js'
 import {actionSearch, blockedStatuses, errorShape, toSearch} from '../../../src/api/workermanager/filters.js'
-import {summarizeRequests} from '../../../src/api/workermanager/summary.js'
 import type {LightRequest} from '../../../src/api/workermanager/types.js'
 import {validateRequest} from '../../helpers/contract.js'
 import {UsageError} from '../../../src/errors.js'
+import {planAction, sendAction} from '../../../src/api/workermanager/ops/request-actions.js'
+import {summarizeRequests} from '../../../src/api/workermanager/ops/request-summary.js'
 
 const GW = 'http://regards.test'
 const BASE = '/api/v1/rs-worker-manager'
@@ -58,7 +58,7 @@ describe('search', () => {
       return [200, page(rows, n, 5, 2)]
     }))
     const ids: number[] = []
-    for await (const r of wm().search({source: 'CNES'}, {pageSize: 2, sort: ['creationDate,DESC', 'id,ASC']})) ids.push(r.id)
+    for await (const r of wm().requests.search({source: 'CNES'}, {pageSize: 2, sort: ['creationDate,DESC', 'id,ASC']})) ids.push(r.id)
     expect(ids).toEqual([1, 2, 3, 4, 5])
     expect(seen.map(s => s.query)).toEqual([0, 1, 2].map(n => ({page: String(n), size: '2', sort: ['creationDate,DESC', 'id,ASC']})))
     expect(seen[0]!.body).toEqual({source: 'CNES'})
@@ -68,7 +68,7 @@ describe('search', () => {
   it('stops at the limit without fetching more pages', async () => {
     nock(GW).post(`${BASE}/requests`).query(true).once().reply(200, page([row(1), row(2), row(3)], 0, 100, 3))
     const ids: number[] = []
-    for await (const r of wm().search({}, {pageSize: 3, limit: 2})) ids.push(r.id)
+    for await (const r of wm().requests.search({}, {pageSize: 3, limit: 2})) ids.push(r.id)
     expect(ids).toEqual([1, 2])
   })
 })
@@ -111,9 +111,9 @@ describe('config import', () => {
     nock(GW).post(`${BASE}/microservice/configuration`).reply(201)
       .post(`${BASE}/microservice/configuration`).reply(206, [{moduleInformation: {id: 'workermanager'}, importErrors: ['NotExistingWorkerError'], onlyErrors: false}])
       .post(`${BASE}/microservice/configuration`).reply(409, [{importErrors: ['all bad'], onlyErrors: true}])
-    expect(await wm().importConfig('{}')).toEqual({status: 201, reports: []})
-    expect((await wm().importConfig('{}')).reports[0]!.importErrors).toEqual(['NotExistingWorkerError'])
-    expect(await wm().importConfig('{}')).toMatchObject({status: 409})
+    expect(await wm().configuration.import('{}')).toEqual({status: 201, reports: []})
+    expect((await wm().configuration.import('{}')).reports[0]!.importErrors).toEqual(['NotExistingWorkerError'])
+    expect(await wm().configuration.import('{}')).toMatchObject({status: 409})
   })
 })
 
@@ -121,8 +121,8 @@ describe('settings', () => {
   it('reads the HATEOAS-wrapped settings and writes one by name', async () => {
     nock(GW).get(`${BASE}/settings`).query({names: 'skipContentTypes'}).reply(200, [{content: {name: 'skipContentTypes', value: ['ct1']}, links: []}])
       .put(`${BASE}/settings/skipContentTypes`, {name: 'skipContentTypes', value: ['ct1', 'ct2']}).reply(200, {content: {name: 'skipContentTypes', value: ['ct1', 'ct2']}, links: []})
-    expect(await wm().settings(['skipContentTypes'])).toEqual([{name: 'skipContentTypes', value: ['ct1']}])
-    expect((await wm().setSetting('skipContentTypes', ['ct1', 'ct2'])).value).toEqual(['ct1', 'ct2'])
+    expect(await wm().settings.list(['skipContentTypes'])).toEqual([{name: 'skipContentTypes', value: ['ct1']}])
+    expect((await wm().settings.set('skipContentTypes', ['ct1', 'ct2'])).value).toEqual(['ct1', 'ct2'])
   })
 })
 

@@ -1,5 +1,4 @@
 import {Args} from '@oclif/core'
-import {resolveRole} from '../../../api/corda/rbac-ops.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {roleView} from '../../../format/rbac.js'
 import {roleArg} from '../../../cli/flags/corda.js'
@@ -13,7 +12,7 @@ export default class RolePermissionAdd extends ServiceCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(RolePermissionAdd)
     const corda = await this.corda()
-    const role = await resolveRole(corda, args.role)
+    const role = await corda.roles.resolve(args.role)
     if (role.permissions.some(p => p.id === args.permission)) return this.output({...role, result: 'unchanged'}, roleView())
     await this.output({...(await corda.roles.addPermission(role.id, args.permission)), result: 'updated'}, roleView())
   }

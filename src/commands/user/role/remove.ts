@@ -1,7 +1,7 @@
-import {checkLoginName, resolveRole} from '../../../api/corda/rbac-ops.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {userView} from '../../../format/rbac.js'
 import {loginArg, roleArg} from '../../../cli/flags/corda.js'
+import {checkLoginName} from '../../../api/corda/users.js'
 
 export default class UserRoleRemove extends ServiceCommand {
   static override summary = 'Take a role away from a user'
@@ -13,7 +13,7 @@ export default class UserRoleRemove extends ServiceCommand {
     const {args} = await this.parse(UserRoleRemove)
     checkLoginName(args.login)
     const corda = await this.corda()
-    const [user, role] = await Promise.all([corda.users.get(args.login), resolveRole(corda, args.role)])
+    const [user, role] = await Promise.all([corda.users.get(args.login), corda.roles.resolve(args.role)])
     if (!user.roleAssociations.some(a => a.roleId === role.id)) return this.output({...user, result: 'unchanged'}, userView)
     await this.output({...(await corda.users.removeRole(user.loginName, role.id)), result: 'updated'}, userView)
   }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
-import {configuredTypes} from '../../../api/workermanager/check.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
+import {configuredTypes} from '../../../api/workermanager/configuration.js'
 
 export default class WorkerConfigExport extends ServiceCommand {
   static override summary = 'Export the worker and workflow configuration (JSON, or YAML by file extension)'
@@ -16,7 +16,7 @@ export default class WorkerConfigExport extends ServiceCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(WorkerConfigExport)
     const wm = await this.workerManager()
-    const config = await wm.exportConfig()
+    const config = await wm.configuration.export()
     if (!flags.file) return this.output(config)
     const yaml = /\.ya?ml$/i.test(flags.file)
     const text = yaml ? (await import('yaml')).stringify(config) : `${JSON.stringify(config, null, 2)}\n`

@@ -19,7 +19,7 @@ service's reasons (a content type used by two workers, a workflow step naming a 
       throw new UsageError(`${args.file} is not a microservice configuration (no "modules" list)`, 'start from `workerctl worker config export -f FILE`')
     }
     const wm = await this.workerManager()
-    const result = await wm.importConfig(JSON.stringify(config))
+    const result = await wm.configuration.import(JSON.stringify(config))
     await this.output({...result, result: result.status === 201 ? 'imported' : result.status === 206 ? 'partial' : 'refused'}, {
       text: (r: ConfigImportResult & {result: string}) => {
         const errors = r.reports.flatMap(rep => (rep.importErrors ?? []).map(e => `  ${rep.moduleInformation?.id ?? 'module'}: ${e}`))

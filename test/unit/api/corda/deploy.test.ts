@@ -5,9 +5,6 @@ import {mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {
-  CpiNotFoundError, deployCpi, ensureVnode, flowsInFlight, resolveCpi, upgradeVnode,
-} from '../../../../src/api/corda/deploy.js'
 import type {CpiMetadata, VirtualNodeInfo} from '../../../../src/api/corda/types.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
 import {ApiError} from '../../../../src/api/errors.js'
@@ -15,6 +12,10 @@ import {toFailure} from '../../../../src/cli/failure.js'
 import {checksumsOf, makeCpi} from '../../../helpers/cpi.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 import {OperationFailedError, UsageError} from '../../../../src/errors.js'
+import {CpiNotFoundError} from '../../../../src/api/corda/cpis.js'
+import {deployCpi} from '../../../../src/api/corda/ops/cpi-deploy.js'
+import {ensureVnode} from '../../../../src/api/corda/ops/vnode-create.js'
+import {upgradeVnode} from '../../../../src/api/corda/ops/vnode-upgrade.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'workerctl-deploy-'))
 beforeAll(() => nock.disableNetConnect())
@@ -151,17 +152,17 @@ describe('resolveCpi', () => {
   const known = [a1, a2]
 
   it('finds by checksum (any case), full checksum, NAME@VERSION, and NAME when only one version exists', async () => {
-    expect(await resolveCpi(corda(), 'aaaaaaaaaaa1', known)).toBe(a1)
-    expect(await resolveCpi(corda(), a2.cpiFileFullChecksum, known)).toBe(a2)
-    expect(await resolveCpi(corda(), 'app@2.0', known)).toBe(a2)
-    expect(await resolveCpi(corda(), 'app', [a1])).toBe(a1)
+    expect(await corda().cpis.resolve('aaaaaaaaaaa1', known)).toBe(a1)
+    expect(await corda().cpis.resolve(a2.cpiFileFullChecksum, known)).toBe(a2)
+    expect(await corda().cpis.resolve('app@2.0', known)).toBe(a2)
+    expect(await corda().cpis.resolve('app', [a1])).toBe(a1)
   })
 
   it('a name with several versions must say which; an unknown one is not found (exit 3)', async () => {
-    const ambiguous = (await caught(resolveCpi(corda(), 'app', known))) as Error
+    const ambiguous = (await caught(corda().cpis.resolve('app', known))) as Error
     expect(ambiguous).toBeInstanceOf(UsageError)
     expect(ambiguous.message).toContain('app@1.0 (AAAAAAAAAAA1), app@2.0 (BBBBBBBBBBB2)')
-    const missing = await caught(resolveCpi(corda(), 'other@1.0', known))
+    const missing = await caught(corda().cpis.resolve('other@1.0', known))
     expect(missing).toBeInstanceOf(CpiNotFoundError)
     expect(toFailure(missing).exitCode).toBe(3)
   })
@@ -291,6 +292,6 @@ describe('flowsInFlight', () => {
   it('on v5_1 lists every flow and keeps RUNNING and START_REQUESTED (no status filter there)', async () => {
     const flow = (id: string, flowStatus: string) => ({holdingIdentityShortHash: 'H', clientRequestId: id, flowStatus, timestamp: 't'})
     nock(URL).get('/api/v5_1/flow/H').reply(200, {flowStatusResponses: [flow('a', 'RUNNING'), flow('b', 'COMPLETED'), flow('c', 'START_REQUESTED')]})
-    expect((await flowsInFlight(client('v5_1'), 'H')).map(f => f.clientRequestId)).toEqual(['a', 'c'])
+    expect((await client('v5_1').flows.inFlight('H')).map(f => f.clientRequestId)).toEqual(['a', 'c'])
   })
 })

@@ -1,15 +1,15 @@
 // RBAC and config operations against a nock cluster: what is sent, what is reused, what is refused.
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {setConfigSection} from '../../../../src/api/corda/config.js'
-import {
-  checkLoginName, checkPermissionString, ensurePermission, ensureRole, ensureUser, resolveRole,
-} from '../../../../src/api/corda/rbac-ops.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
 import {toFailure} from '../../../../src/cli/failure.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
+import {setConfigSection} from '../../../../src/api/corda/ops/config-set.js'
+import {checkLoginName} from '../../../../src/api/corda/users.js'
+import {checkPermissionString} from '../../../../src/api/corda/permissions.js'
+import {ensurePermission, ensureRole, ensureUser} from '../../../../src/api/corda/ops/rbac.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -101,10 +101,10 @@ describe('ensureRole', () => {
 describe('resolveRole', () => {
   it('by id, by exact name, by a name in another case; unknown is not found', async () => {
     const roles = [role([], 'Operators'), {...role([], 'Readers'), id: '7a1f0b1e-0000-4000-8000-000000000003'}]
-    expect((await resolveRole(client(), ROLE_ID, roles)).roleName).toBe('Operators')
-    expect((await resolveRole(client(), 'Readers', roles)).id).toBe('7a1f0b1e-0000-4000-8000-000000000003')
-    expect((await resolveRole(client(), 'operators', roles)).id).toBe(ROLE_ID)
-    expect(await caught(resolveRole(client(), 'Writers', roles))).toBeInstanceOf(NotFoundError)
+    expect((await client().roles.resolve(ROLE_ID, roles)).roleName).toBe('Operators')
+    expect((await client().roles.resolve('Readers', roles)).id).toBe('7a1f0b1e-0000-4000-8000-000000000003')
+    expect((await client().roles.resolve('operators', roles)).id).toBe(ROLE_ID)
+    expect(await caught(client().roles.resolve('Writers', roles))).toBeInstanceOf(NotFoundError)
   })
 })
 

@@ -22,7 +22,7 @@ describe('poll', () => {
   it('polls until done, tolerating transient errors, reporting each state', async () => {
     const seq = sequence<string>(apiError(404, 'not yet'), 'a', 'b', 'OK')
     const states: string[] = []
-    const result = await poll({fetch: seq.fetch, done: s => s === 'OK', transient: e => e instanceof ApiError && e.status === 404, initialMs: 1, maxMs: 2, onState: s => states.push(s)})
+    const result = await poll({fetch: seq.fetch, done: s => s === 'OK', transient: e => e instanceof ApiError && e.status === 404, initialMs: 1, maxMs: 2, onStatus: s => states.push(s)})
     expect(result).toBe('OK')
     expect(states).toEqual(['a', 'b', 'OK'])
     expect(seq.calls()).toBe(4)

@@ -1,11 +1,11 @@
 // Retry and delete, safely (reference/worker-manager.md §6): count what the filter matches, act on exactly that set
 // (blocked statuses as INCLUDE, `creationDate.before` fixed at counting time), then follow the asynchronous job by
 // polling counts, since the service gives no job id.
-import {poll} from '../wait.js'
-import type {WorkerManagerClient} from './client.js'
-import {actionSearch, batches, type RequestFilter} from './filters.js'
-import type {BlockedStatus, LightRequest, SearchRequestParameters} from './types.js'
-import {TimeoutError} from '../../errors.js'
+import {poll} from '../../wait.js'
+import type {WorkerManagerClient} from '../client.js'
+import {actionSearch, batches, type RequestFilter} from '../filters.js'
+import type {BlockedStatus, LightRequest, SearchRequestParameters} from '../types.js'
+import {TimeoutError} from '../../../errors.js'
 
 export type RequestAction = 'retry' | 'delete'
 
@@ -32,7 +32,7 @@ const idBatches = (search: SearchRequestParameters): SearchRequestParameters[] =
 async function countEach(wm: WorkerManagerClient, search: SearchRequestParameters): Promise<Partial<Record<BlockedStatus, number>>> {
   const out: Partial<Record<BlockedStatus, number>> = {}
   for (const part of idBatches(search)) {
-    const pairs = await Promise.all(statusesOf(part).map(async s => [s, await wm.count(withStatus(part, s))] as const))
+    const pairs = await Promise.all(statusesOf(part).map(async s => [s, await wm.requests.count(withStatus(part, s))] as const))
     for (const [s, n] of pairs) out[s] = (out[s] ?? 0) + n
   }
   return out
@@ -40,7 +40,7 @@ async function countEach(wm: WorkerManagerClient, search: SearchRequestParameter
 
 async function countAll(wm: WorkerManagerClient, search: SearchRequestParameters): Promise<number> {
   let total = 0
-  for (const part of idBatches(search)) total += await wm.count(part)
+  for (const part of idBatches(search)) total += await wm.requests.count(part)
   return total
 }
 
@@ -49,7 +49,7 @@ const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).r
 /** Counts what a retry or delete would touch and keeps a few rows to show. Nothing is changed. */
 export async function planAction(wm: WorkerManagerClient, action: RequestAction, filter: RequestFilter, now = new Date()): Promise<ActionPlan> {
   const search = actionSearch(filter, now)
-  const [counts, page] = await Promise.all([countEach(wm, search), wm.searchPage(idBatches(search)[0]!, {page: 0, size: 5, sort: ['creationDate,DESC']})])
+  const [counts, page] = await Promise.all([countEach(wm, search), wm.requests.page(idBatches(search)[0]!, {page: 0, size: 5, sort: ['creationDate,DESC']})])
   return {action, search, counts, total: sum(counts), sample: page.rows}
 }
 
@@ -74,7 +74,7 @@ export interface ActionOutcome {
  */
 export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Promise<number> {
   const calls = idBatches(plan.search)
-  for (const search of calls) await (plan.action === 'retry' ? wm.retry(search) : wm.delete(search))
+  for (const search of calls) await (plan.action === 'retry' ? wm.requests.retry(search) : wm.requests.delete(search))
   return calls.length
 }
 
@@ -107,7 +107,7 @@ export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, op
       what: `${plan.action} of ${plan.total} requests`,
       fetch: measure,
       done: isDone,
-      onState: o => {
+      onStatus: o => {
         last = o
         options.onProgress?.(o)
       },

@@ -1,6 +1,6 @@
 // `worker check`: the configured worker types and workflows (from the configuration export) against the alive ones.
-import type {WorkerManagerClient} from './client.js'
-import type {MicroserviceConfiguration, WorkerConfigDto, WorkflowConfigDto} from './types.js'
+import type {WorkerManagerClient} from '../client.js'
+import {configuredTypes} from '../configuration.js'
 
 export interface WorkerCheck {
   kind: 'worker' | 'workflow'
@@ -12,17 +12,8 @@ export interface WorkerCheck {
   contentTypes: string[]
 }
 
-/** The worker and workflow configs inside an export. */
-export function configuredTypes(config: MicroserviceConfiguration): {workers: WorkerConfigDto[]; workflows: WorkflowConfigDto[]} {
-  const items = config.modules?.flatMap(m => m.configuration ?? []) ?? []
-  return {
-    workers: items.filter(i => i.key.endsWith('WorkerConfigDto')).map(i => i.value as WorkerConfigDto),
-    workflows: items.filter(i => i.key.endsWith('WorkflowConfigDto')).map(i => i.value as WorkflowConfigDto),
-  }
-}
-
 export async function checkWorkers(wm: WorkerManagerClient): Promise<WorkerCheck[]> {
-  const [config, alive] = await Promise.all([wm.exportConfig(), wm.workers()])
+  const [config, alive] = await Promise.all([wm.configuration.export(), wm.workers.alive()])
   const instances = new Map(alive.map(a => [a.workerType, a.nbInstance]))
   const {workers, workflows} = configuredTypes(config)
   const out: WorkerCheck[] = workers.map(w => ({

@@ -1,10 +1,10 @@
 // "Why is it stuck?": counts by status and content type from size=1 queries, and a likely cause for each blocked
 // group (reference/worker-manager.md §3, §8, §9, §12). Bounded: never a full scan.
-import {ApiError} from '../errors.js'
-import type {WorkerManagerClient} from './client.js'
-import {errorShape, type RequestFilter, toSearch} from './filters.js'
-import {configuredTypes} from './check.js'
-import type {RequestStatus} from './types.js'
+import {ApiError} from '../../errors.js'
+import type {WorkerManagerClient} from '../client.js'
+import {errorShape, type RequestFilter, toSearch} from '../filters.js'
+import {configuredTypes} from '../configuration.js'
+import type {RequestStatus} from '../types.js'
 
 /** Statuses a request can be seen in (SUCCESS rows are deleted at once). */
 const VISIBLE: RequestStatus[] = ['TO_DISPATCH', 'NO_WORKER_AVAILABLE', 'DISPATCHED', 'RUNNING', 'ERROR', 'INVALID_CONTENT', 'TO_DELETE']
@@ -50,10 +50,10 @@ async function byContentType(wm: WorkerManagerClient, filter: RequestFilter, sta
   const base = toSearch({...filter, statuses: [status]})
   while (accounted < total && out.length < 50) {
     const rest = {...base, contentTypes: {mode: 'EXCLUDE' as const, values: out.map(c => c.contentType)}}
-    const page = await wm.searchPage(out.length === 0 ? base : rest, {page: 0, size: 1})
+    const page = await wm.requests.page(out.length === 0 ? base : rest, {page: 0, size: 1})
     const row = page.rows[0]
     if (!row) break
-    const count = await wm.count({...base, contentTypes: {mode: 'INCLUDE', values: [row.contentType]}})
+    const count = await wm.requests.count({...base, contentTypes: {mode: 'INCLUDE', values: [row.contentType]}})
     out.push({contentType: row.contentType, count})
     accounted += count
   }
@@ -63,7 +63,7 @@ async function byContentType(wm: WorkerManagerClient, filter: RequestFilter, sta
 type Mapping = ReturnType<typeof configuredTypes>
 
 async function noWorkerCause(wm: WorkerManagerClient, contentType: string, mapping: Mapping | undefined): Promise<string> {
-  const alive = await wm.workers([contentType])
+  const alive = await wm.workers.alive([contentType])
   if (alive.length > 0) {
     const who = alive.map(w => `${w.workerType} (${w.nbInstance} alive)`).join(', ')
     return `${who} serves it now: requests are re-dispatched within seconds; if they stay, run \`workerctl request retry --content-type ${contentType}\``
@@ -73,7 +73,7 @@ async function noWorkerCause(wm: WorkerManagerClient, contentType: string, mappi
   if (worker) return `worker type ${worker.workerType} is mapped but sent no heartbeat in 60 s`
   const workflow = mapping.workflows.find(w => w.workflowType === contentType)
   if (workflow) {
-    const allAlive = await wm.workers()
+    const allAlive = await wm.workers.alive()
     const dead = workflow.steps.filter(s => !allAlive.some(a => a.workerType === s.workerType)).map(s => `step ${s.stepNumber} (${s.workerType})`)
     const steps = dead.length > 0 ? `${dead.join(', ')} has no live instance` : 'every step has a live worker'
     return `workflow ${contentType}: ${steps}; workflow requests are not re-dispatched automatically: \`workerctl request retry --content-type ${contentType}\``
@@ -82,7 +82,7 @@ async function noWorkerCause(wm: WorkerManagerClient, contentType: string, mappi
 }
 
 async function errorCause(wm: WorkerManagerClient, filter: RequestFilter, status: RequestStatus, contentType: string, count: number, sample: number): Promise<Cause> {
-  const page = await wm.searchPage(toSearch({...filter, statuses: [status], contentTypes: [contentType]}), {page: 0, size: sample, sort: ['creationDate,DESC']})
+  const page = await wm.requests.page(toSearch({...filter, statuses: [status], contentTypes: [contentType]}), {page: 0, size: sample, sort: ['creationDate,DESC']})
   const groups = new Map<string, number>()
   for (const row of page.rows) {
     const shape = errorShape(row.error)
@@ -99,7 +99,7 @@ async function errorCause(wm: WorkerManagerClient, filter: RequestFilter, status
 export async function summarizeRequests(wm: WorkerManagerClient, filter: RequestFilter, options: SummaryOptions): Promise<RequestSummary> {
   const now = options.now ?? new Date()
   const statuses = filter.statuses?.length ? VISIBLE.filter(s => filter.statuses!.includes(s)) : VISIBLE
-  const counts = await Promise.all(statuses.map(async status => ({status, count: await wm.count(toSearch({...filter, statuses: [status]}))})))
+  const counts = await Promise.all(statuses.map(async status => ({status, count: await wm.requests.count(toSearch({...filter, statuses: [status]}))})))
   const byStatus: StatusCount[] = []
   for (const {status, count} of counts) {
     if (count === 0) continue
@@ -112,7 +112,7 @@ export async function summarizeRequests(wm: WorkerManagerClient, filter: Request
   const noWorker = byStatus.find(s => s.status === 'NO_WORKER_AVAILABLE')
   if (noWorker) {
     try {
-      mapping = configuredTypes(await wm.exportConfig())
+      mapping = configuredTypes(await wm.configuration.export())
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 403 && error.status !== 401)) throw error
       configUnavailable = `the configuration export needs PROJECT_ADMIN (${error.status}): causes say less`
@@ -131,7 +131,7 @@ export async function summarizeRequests(wm: WorkerManagerClient, filter: Request
   for (const status of ['DISPATCHED', 'RUNNING'] as const) {
     if (!byStatus.some(s => s.status === status)) continue
     const until = filter.until && filter.until < olderThan ? filter.until : olderThan
-    const count = await wm.count(toSearch({...filter, statuses: [status], until}))
+    const count = await wm.requests.count(toSearch({...filter, statuses: [status], until}))
     if (count > 0) stuck.push({status, count, olderThan: olderThan.toISOString()})
   }
   return {total: byStatus.reduce((n, s) => n + s.count, 0), byStatus, causes, stuck, ...(configUnavailable ? {configUnavailable} : {})}

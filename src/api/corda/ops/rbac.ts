@@ -1,52 +1,13 @@
 // RBAC operations as an operator means them: idempotent creation (a 409 that is the same object is `unchanged`),
-// permissions matched by value (Corda never answers 409 for them), roles named by id or name, template roles.
-import {isStatus} from '../errors.js'
-import type {CordaClient} from './client.js'
-import {type ChangeResult, withHint} from './deploy.js'
-import type {
-  CreatePermissionType, CreateUserType, PermissionResponseType, RoleResponseType, UserResponseType,
-} from './types.js'
-import {ConflictError, NotFoundError, UsageError} from '../../errors.js'
-
-const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/
-const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/
-export const PASSWORD_LENGTH = {min: 5, max: 255}
-
-/** Corda's rule for login names, checked before anything is sent. */
-export function checkLoginName(login: string): void {
-  if (!LOGIN_NAME.test(login)) throw new UsageError(`invalid login name "${login}": use 3 to 255 of a-z A-Z 0-9 - . _ @`)
-}
-
-export function checkPassword(password: string): void {
-  const {min, max} = PASSWORD_LENGTH
-  if (password.length < min || password.length > max) throw new UsageError(`the password must be ${min} to ${max} characters long`)
-}
-
-/** A permission string is a regular expression: one that does not compile is refused locally. */
-export function checkPermissionString(text: string): void {
-  try {
-    new RegExp(text)
-  } catch (error) {
-    throw new UsageError(`--string "${text}" is not a valid regular expression: ${(error as Error).message}`)
-  }
-}
+// permissions matched by value (Corda never answers 409 for them).
+import {ConflictError} from '../../../errors.js'
+import {isStatus} from '../../errors.js'
+import type {ChangeResult} from '../../types.js'
+import type {CordaClient} from '../client.js'
+import {samePermission} from '../permissions.js'
+import type {CreatePermissionType, CreateUserType, PermissionResponseType, RoleResponseType, UserResponseType} from '../types.js'
 
 const norm = (v: string | null | undefined) => (v === undefined || v === null || v === '' ? null : v)
-const sameNode = (a?: string | null, b?: string | null) => norm(a)?.toUpperCase() === norm(b)?.toUpperCase()
-
-/** Equal by value: type, string, virtual node and group visibility. */
-export function samePermission(a: CreatePermissionType | PermissionResponseType, b: CreatePermissionType | PermissionResponseType): boolean {
-  return a.permissionType === b.permissionType && a.permissionString === b.permissionString &&
-    sameNode(a.virtualNode, b.virtualNode) && norm(a.groupVisibility) === norm(b.groupVisibility)
-}
-
-/** An existing permission equal to `wanted`, found through the prefix query. */
-export async function findPermission(corda: CordaClient, wanted: CreatePermissionType): Promise<PermissionResponseType | undefined> {
-  const candidates = await corda.permissions.list({
-    permissionType: wanted.permissionType, permissionStringPrefix: wanted.permissionString, virtualNode: norm(wanted.virtualNode) ?? undefined,
-  })
-  return candidates.find(p => samePermission(p, wanted))
-}
 
 export type PermissionChange = PermissionResponseType & {result: ChangeResult; roles: string[]}
 
@@ -56,7 +17,7 @@ export type PermissionChange = PermissionResponseType & {result: ChangeResult; r
  */
 export async function ensurePermission(corda: CordaClient, wanted: CreatePermissionType, roles: RoleResponseType[] = []): Promise<PermissionChange> {
   const roleIds = roles.map(r => r.id)
-  const existing = await findPermission(corda, wanted)
+  const existing = await corda.permissions.find(wanted)
   if (!existing) {
     if (roleIds.length === 0) return {...(await corda.permissions.create(wanted)), result: 'created', roles: []}
     const {permissionIds: [id]} = await corda.permissions.bulkCreate({permissionsToCreate: [wanted], roleIds})
@@ -69,26 +30,6 @@ export async function ensurePermission(corda: CordaClient, wanted: CreatePermiss
     added = true
   }
   return {...existing, result: added ? 'updated' : 'unchanged', roles: roleIds}
-}
-
-/** A role by id or by name (exact, else case-insensitive when that matches one). */
-export async function resolveRole(corda: CordaClient, ref: string, known?: RoleResponseType[]): Promise<RoleResponseType> {
-  if (UUID.test(ref) && !known) {
-    try {
-      return await corda.roles.get(ref)
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error
-    }
-  }
-  const roles = known ?? (await corda.roles.list())
-  const byId = roles.find(r => r.id.toLowerCase() === ref.toLowerCase())
-  if (byId) return byId
-  const exact = roles.filter(r => r.roleName === ref)
-  if (exact.length === 1) return exact[0]!
-  const loose = roles.filter(r => r.roleName.toLowerCase() === ref.toLowerCase())
-  if (loose.length === 1) return loose[0]!
-  if (loose.length > 1) throw new UsageError(`"${ref}" matches ${loose.length} roles: ${loose.map(r => `${r.roleName} (${r.id})`).join(', ')}; name one by id`)
-  throw new NotFoundError(`no role matches "${ref}"`, 'name a role by its id or its name (`workerctl role list`)')
 }
 
 export type RoleChange = RoleResponseType & {result: ChangeResult; addedPermissions: string[]}
@@ -192,10 +133,4 @@ export async function ensureUser(corda: CordaClient, wanted: WantedUser, roles: 
     if (result === 'unchanged') result = 'updated'
   }
   return {...user, result}
-}
-
-/** Every permission by id: two list calls (ALLOW, DENY) rather than one GET per permission. */
-export async function permissionIndex(corda: CordaClient): Promise<Map<string, PermissionResponseType>> {
-  const all = (await Promise.all((['ALLOW', 'DENY'] as const).map(permissionType => corda.permissions.list({permissionType})))).flat()
-  return new Map(all.map(p => [p.id, p]))
 }
