@@ -8,14 +8,9 @@ import {inputName} from '../input/files.js'
 
 export default class Apply extends DeploymentCommand {
   static override summary = 'Bring the cluster to what a deployment file declares, idempotently'
-  static override description = `Objects (kind: Certificate, Cpi, VirtualNode, Role, User, ConfigSection, Job) are applied in that order,
-several at a time within a kind, waiting for each asynchronous operation. Each ends created, updated, unchanged or failed
-(with the reason); a second run on an unchanged cluster changes nothing. Nothing is ever deleted.
-The whole file is checked first (fields, \${VAR} substitution, files, references, duplicates): any problem exits 2 with
-every problem listed and nothing sent. Passwords come only from environment variables (passwordFrom: {env: NAME})
-and are set when a user is created (--rotate-passwords sets them again).
-Exit 0 when nothing failed; 8 if an object failed; 9 if one was left needs-upgrade or needs-recreate for want of a flag.
---dry-run prints the plan and sends nothing (exit 0; \`workerctl diff\` exits 9 when there are changes).`
+  static override description = `Objects (kind: Certificate, Cpi, VirtualNode, Role, User, ConfigSection, Job) are applied in that order, several at a time within a kind, waiting for each asynchronous operation. Each ends created, updated, unchanged or failed (with the reason); a second run on an unchanged cluster changes nothing. Nothing is ever deleted. The whole file is checked first (fields, \${VAR} substitution, files, references, duplicates): any problem exits 2 with every problem listed and nothing sent. Passwords come only from environment variables (passwordFrom: {env: NAME}) and are set when a user is created (--rotate-passwords sets them again).
+
+Exit 0 when nothing failed; 8 if an object failed; 9 if one was left needs-upgrade or needs-recreate for want of a flag. --dry-run prints the plan and sends nothing (exit 0; \`workerctl diff\` exits 9 when there are changes).`
 
   static override examples = [
     'DEMO_USER_PASSWORD=... <%= config.bin %> apply -f examples/deployment.yaml',

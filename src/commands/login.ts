@@ -10,9 +10,7 @@ import {readStdinSecret} from '../input/secret.js'
 
 export default class Login extends ServiceCommand {
   static override summary = 'Save a context for the services and check its credentials'
-  static override description = `Checks the credentials against each service before saving anything, then makes the context current.
-Passwords come from the environment (WORKERCTL_CORDA_PASSWORD, WORKERCTL_WM_PASSWORD), --password-stdin, or a prompt in a terminal; never from a flag value.
-Secrets go to the OS keychain, or to a file readable only by you where there is none. The config file never holds a secret.`
+  static override description = `Checks the credentials against each service before saving anything, then makes the context current. Passwords come from the environment (WORKERCTL_CORDA_PASSWORD, WORKERCTL_WM_PASSWORD), --password-stdin, or a prompt in a terminal; never from a flag value. Secrets go to the OS keychain, or to a file readable only by you where there is none. The config file never holds a secret.`
 
   static override examples = [
     '<%= config.bin %> login --context prod --corda-url https://corda.example:8888 --username admin',

@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import {afterAll, describe, expect, it} from 'vitest'
 import {runCli, tempHome} from '../helpers/cli.js'
 
@@ -20,6 +21,22 @@ describe('help and command names', () => {
     expect(command.stdout).toContain('EXAMPLES')
     expect(command.stdout).toContain('workerctl cluster status --wait --timeout 5m')
     expect(command.stdout).toContain('--timeout')
+  })
+
+  it('writes descriptions as paragraphs that oclif wraps to the terminal, never broken where the source was', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+      commands: Record<string, {description?: string; flags: Record<string, {description?: string}>}>
+    }
+    const broken: string[] = []
+    for (const [id, command] of Object.entries(manifest.commands)) {
+      // Within a paragraph a line break may only start an indented list item.
+      for (const paragraph of (command.description ?? '').split('\n\n')) if (/\n(?!\s)/.test(paragraph)) broken.push(id)
+      for (const [name, flag] of Object.entries(command.flags)) if (flag.description?.includes('\n')) broken.push(`${id} --${name}`)
+    }
+    expect(broken).toEqual([])
+    const {stdout} = await runCli('vnode create --help', {env: {...home.env, COLUMNS: '80'}})
+    expect(stdout).toMatch(/C a\s+two-letter country code; CN optional\)/)
+    expect(stdout).not.toMatch(/two-letter country\n\s*code;/)
   })
 
   it('answers to plural topics', async () => {

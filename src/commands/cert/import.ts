@@ -10,8 +10,7 @@ import {localFileError} from '../../input/files.js'
 
 export default class CertImport extends ServiceCommand {
   static override summary = 'Import a cluster-level certificate (the code-signer must be trusted before a CPI it signed uploads)'
-  static override description = `PUTs the PEM file under the usage and alias. If the alias already holds the same certificate,
-nothing is sent and the result is "unchanged"; a different certificate under the alias is replaced ("updated").
+  static override description = `PUTs the PEM file under the usage and alias. If the alias already holds the same certificate, nothing is sent and the result is "unchanged"; a different certificate under the alias is replaced ("updated").
 
 JSON: {usage, alias, result}.`
 

@@ -7,8 +7,7 @@ import {Exit, TimeoutError} from '../../errors.js'
 
 export default class ClusterStatus extends ServiceCommand {
   static override summary = 'Check every service of the context: reachable, TLS, authenticated, API version, latency'
-  static override description = `Exit codes: 0 when every configured service is healthy, 9 when any is not, 6 when none can be reached.
-With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
+  static override description = `Exit codes: 0 when every configured service is healthy, 9 when any is not, 6 when none can be reached. With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
 
   static override examples = [
     '<%= config.bin %> cluster status',

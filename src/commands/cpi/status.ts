@@ -8,8 +8,7 @@ import {followUpload} from '../../api/corda/ops/cpi-deploy.js'
 
 export default class CpiStatus extends ServiceCommand {
   static override summary = 'Show the status of a CPI upload'
-  static override description = `The status is free text until it is exactly OK. A rejected upload is reported by the
-status call itself as an error (exit 8 with its reason when waiting; otherwise the error's own exit code).`
+  static override description = `The status is free text until it is exactly OK. A rejected upload is reported by the status call itself as an error (exit 8 with its reason when waiting; otherwise the error's own exit code).`
 
   static override examples = [
     '<%= config.bin %> cpi status 3c1e9c3a-5c8e-4b39-9d4b-6f6a5b3f1e2d',

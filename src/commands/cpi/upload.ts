@@ -6,13 +6,9 @@ import {deployCpi} from '../../api/corda/ops/cpi-deploy.js'
 
 export default class CpiUpload extends ServiceCommand {
   static override summary = 'Upload a CPI and wait until the cluster has validated it'
-  static override description = `Reads the name and version from the CPI's manifest. If the cluster already has that very file
-(same name, version and SHA-256), nothing is uploaded and the result is "unchanged". Otherwise the file is streamed,
-and its status is followed until it is OK. A CPI the cluster rejects exits 8 with the reason; the same name and
-version signed by the same key exits 5 (use --force to replace it). Files over 200,000,000 bytes are refused locally.
+  static override description = `Reads the name and version from the CPI's manifest. If the cluster already has that very file (same name, version and SHA-256), nothing is uploaded and the result is "unchanged". Otherwise the file is streamed, and its status is followed until it is OK. A CPI the cluster rejects exits 8 with the reason; the same name and version signed by the same key exits 5 (use --force to replace it). Files over 200,000,000 bytes are refused locally.
 
-JSON: {cpiName, cpiVersion, cpiFileChecksum, cpiFileFullChecksum, requestId, status, result}, result being
-created, updated (--force), unchanged, or submitted (--no-wait).`
+JSON: {cpiName, cpiVersion, cpiFileChecksum, cpiFileFullChecksum, requestId, status, result}, result being created, updated (--force), unchanged, or submitted (--no-wait).`
 
   static override examples = [
     '<%= config.bin %> cpi upload build/my-cordapp.cpi',

@@ -13,10 +13,7 @@ const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/
 
 export default class FlowStart extends ServiceCommand {
   static override summary = 'Start a flow on a virtual node and wait for its result'
-  static override description = `The client request id is the flow's idempotency key: when --id is absent one is generated and
-printed. Starting again with an id already used shows that flow instead of starting a second one. Waits by default:
-COMPLETED exits 0 and prints the result (pretty-printed when it is JSON), FAILED or KILLED exit 8 with the flow's error.
-A node in maintenance exits 5. JSON: the FlowStatusResponse.`
+  static override description = `The client request id is the flow's idempotency key: when --id is absent one is generated and printed. Starting again with an id already used shows that flow instead of starting a second one. Waits by default: COMPLETED exits 0 and prints the result (pretty-printed when it is JSON), FAILED or KILLED exit 8 with the flow's error. A node in maintenance exits 5. JSON: the FlowStatusResponse.`
 
   static override examples = [
     `<%= config.bin %> flow start Alice com.r3.sandbox.EchoFlow --args '{"message":"hello"}'`,

@@ -8,9 +8,7 @@ import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobCancel extends JobCommand {
   static override summary = 'Cancel a job, or every unfinished job matching a filter'
-  static override description = `With an id: cancels that job (a Completed or Failed one is refused by the service, exit 2).
-Without: a filter is required (the service would otherwise cancel the whole partition); the unfinished jobs it matches
-are counted and shown, then cancelled after you confirm (--yes; --dry-run only shows).`
+  static override description = `With an id: cancels that job (a Completed or Failed one is refused by the service, exit 2). Without: a filter is required (the service would otherwise cancel the whole partition); the unfinished jobs it matches are counted and shown, then cancelled after you confirm (--yes; --dry-run only shows).`
 
   static override examples = [
     '<%= config.bin %> job cancel ingest-2026-11-25',

@@ -11,10 +11,8 @@ import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobCreate extends JobCommand {
   static override summary = 'Create a job from a YAML or JSON definition, and wait for it'
-  static override description = `The definition is checked first (exactly one of task or type+parameters, task fields, label names,
-taskDataEncoding only with a string taskData): a bad one exits 2 with nothing sent. It is kept on this machine, so
-\`job retry\` can run it again (the service never gives a task back). The same id and definition again is "unchanged";
-the same id with another definition exits 5. Waits until the job ends (exit 8 if it fails) unless --no-wait.
+  static override description = `The definition is checked first (exactly one of task or type+parameters, task fields, label names, taskDataEncoding only with a string taskData): a bad one exits 2 with nothing sent. It is kept on this machine, so \`job retry\` can run it again (the service never gives a task back). The same id and definition again is "unchanged"; the same id with another definition exits 5. Waits until the job ends (exit 8 if it fails) unless --no-wait.
+
 JSON: the Job plus result.`
 
   static override examples = [

@@ -7,8 +7,7 @@ import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobDelete extends JobCommand {
   static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'
-  static override description = `Shows what it will remove and asks first (--yes skips, --dry-run only shows). Without an id a filter
-is required: the service would otherwise delete the whole partition. The prompt says how many of them are still running.`
+  static override description = `Shows what it will remove and asks first (--yes skips, --dry-run only shows). Without an id a filter is required: the service would otherwise delete the whole partition. The prompt says how many of them are still running.`
 
   static override examples = [
     '<%= config.bin %> job delete ingest-2026-11-25 --yes',

@@ -8,8 +8,7 @@ import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class JobList extends JobCommand {
   static override summary = 'List jobs, printing them as pages arrive'
-  static override description = `Statuses and labels become an RSQL filter (values quoted and escaped); --stuck keeps jobs not
-finished (Active, Paused, Waiting) whose last update is older than the duration (the service cannot filter on times).`
+  static override description = `Statuses and labels become an RSQL filter (values quoted and escaped); --stuck keeps jobs not finished (Active, Paused, Waiting) whose last update is older than the duration (the service cannot filter on times).`
 
   static override examples = [
     '<%= config.bin %> job list --status Failed',

@@ -12,10 +12,7 @@ import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobRetry extends JobCommand {
   static override summary = 'Run a Failed or Cancelled job again from its definition'
-  static override description = `The Job Service has no retry and never returns a job's task: the definition kept by \`job create\` on
-this machine (or -f FILE) is used. The job is deleted and created again under the same id, or created under --new-id
-(the failed one stays for the record). Jobs that failed because this one did are listed: re-run them too.
-Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
+  static override description = `The Job Service has no retry and never returns a job's task: the definition kept by \`job create\` on this machine (or -f FILE) is used. The job is deleted and created again under the same id, or created under --new-id (the failed one stays for the record). Jobs that failed because this one did are listed: re-run them too. Waits until the new run ends unless --no-wait. JSON: the Job plus result.`
 
   static override examples = [
     '<%= config.bin %> job retry ingest-2026-11-25',

@@ -6,10 +6,8 @@ import {ensurePermission} from '../../api/corda/ops/rbac.js'
 
 export default class PermissionCreate extends ServiceCommand {
   static override summary = 'Create a permission (or reuse an equal one) and add it to roles'
-  static override description = `A permission string is a regular expression matched, case-insensitively, against
-METHOD:/api/<version>/<path>[?query] (e.g. "GET:/api/v5_2/cpi"), or StartFlow:<class> for starting flows on --vnode.
-Corda would store every create as a new permission: an equal one (type, string, vnode, group) is reused instead, so
-running this twice changes nothing. With --role the new permission is created and added in one call.
+  static override description = `A permission string is a regular expression matched, case-insensitively, against METHOD:/api/<version>/<path>[?query] (e.g. "GET:/api/v5_2/cpi"), or StartFlow:<class> for starting flows on --vnode. Corda would store every create as a new permission: an equal one (type, string, vnode, group) is reused instead, so running this twice changes nothing. With --role the new permission is created and added in one call.
+
 JSON: the PermissionResponseType plus result and roles.`
 
   static override examples = [

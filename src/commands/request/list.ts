@@ -7,8 +7,7 @@ import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class RequestList extends ServiceCommand {
   static override summary = 'List worker-manager requests, printing them as pages arrive'
-  static override description = `Filters combine (AND). The table shows an error on one cut line; \`request get\` and JSON have it
-whole. -o json prints a JSON array, streamed: \`--all -o json\` over a million rows never holds them in memory.`
+  static override description = `Filters combine (AND). The table shows an error on one cut line; \`request get\` and JSON have it whole. -o json prints a JSON array, streamed: \`--all -o json\` over a million rows never holds them in memory.`
 
   static override examples = [
     '<%= config.bin %> request list --status ERROR --since 2h',

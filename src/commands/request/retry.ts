@@ -2,11 +2,7 @@ import {RequestActionCommand} from '../../cli/request-action-command.js'
 
 export default class RequestRetry extends RequestActionCommand {
   static override summary = 'Send blocked requests (ERROR, NO_WORKER_AVAILABLE, INVALID_CONTENT) to their workers again'
-  static override description = `Only ERROR, NO_WORKER_AVAILABLE and INVALID_CONTENT requests can be retried; they are always sent as an INCLUDE
-list (the service would otherwise widen the filter, or reach requests in flight), with creationDate.before set to the
-moment of counting, so exactly the set counted is acted on. Counts first and shows a sample; asks unless --yes
-(--dry-run stops there). Then follows the service's job until it is done or --timeout, and reports re-dispatched,
-delayed again (no live worker) and still errored.`
+  static override description = `Only ERROR, NO_WORKER_AVAILABLE and INVALID_CONTENT requests can be retried; they are always sent as an INCLUDE list (the service would otherwise widen the filter, or reach requests in flight), with creationDate.before set to the moment of counting, so exactly the set counted is acted on. Counts first and shows a sample; asks unless --yes (--dry-run stops there). Then follows the service's job until it is done or --timeout, and reports re-dispatched, delayed again (no live worker) and still errored.`
 
   static override examples = [
     '<%= config.bin %> request retry --status ERROR --since 2h --dry-run',

@@ -8,10 +8,7 @@ import {summarizeRequests} from '../../api/workermanager/ops/request-summary.js'
 
 export default class RequestSummary extends ServiceCommand {
   static override summary = 'Why are requests delayed or failing? Counts by status and content type, and the likely cause of each'
-  static override description = `Counts come from paged queries (no full scan). For NO_WORKER_AVAILABLE: is a worker for the content
-type alive, is any worker or workflow mapped to it at all (from the configuration export, when you may read it). For
-ERROR and INVALID_CONTENT: the most frequent error texts, with ids, numbers and times masked so alike errors group.
-DISPATCHED and RUNNING requests older than --stuck are flagged: the API cannot move them.`
+  static override description = `Counts come from paged queries (no full scan). For NO_WORKER_AVAILABLE: is a worker for the content type alive, is any worker or workflow mapped to it at all (from the configuration export, when you may read it). For ERROR and INVALID_CONTENT: the most frequent error texts, with ids, numbers and times masked so alike errors group. DISPATCHED and RUNNING requests older than --stuck are flagged: the API cannot move them.`
 
   static override examples = [
     '<%= config.bin %> request summary',

@@ -9,10 +9,11 @@ const TEMPLATES = ROLE_TEMPLATE_NAMES.map(name => `  ${name.padEnd(16)}${ROLE_TE
 
 export default class RoleCreate extends ServiceCommand {
   static override summary = 'Create a role, optionally with the permissions of a template'
-  static override description = `Idempotent: an existing role of that name is "unchanged" when it already has every permission of
-the template, and is given only the missing ones otherwise ("updated"). Permissions equal to existing ones are reused,
-never duplicated. Templates:
+  static override description = `Idempotent: an existing role of that name is "unchanged" when it already has every permission of the template, and is given only the missing ones otherwise ("updated"). Permissions equal to existing ones are reused, never duplicated.
+
+Templates:
 ${TEMPLATES}
+
 JSON: the RoleResponseType plus result and addedPermissions.`
 
   static override examples = [

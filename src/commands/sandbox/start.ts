@@ -16,9 +16,7 @@ const DETACHED_ENV = 'WORKERCTL_SANDBOX_DETACHED'
 
 export default class SandboxStart extends BaseCommand {
   static override summary = 'Start a local emulation of Corda, the REGARDS worker manager and the Job Service'
-  static override description = `Serves all three APIs on 127.0.0.1 with their real paths, shapes, status codes and asynchronous states.
-Writes a context named "sandbox", makes it current and stores its credentials (admin/admin, tenant "sandbox", partition "default"),
-so every command works right after it with no login. Runs in the background unless --foreground.`
+  static override description = `Serves all three APIs on 127.0.0.1 with their real paths, shapes, status codes and asynchronous states. Writes a context named "sandbox", makes it current and stores its credentials (admin/admin, tenant "sandbox", partition "default"), so every command works right after it with no login. Runs in the background unless --foreground.`
 
   static override examples = [
     '<%= config.bin %> sandbox start',

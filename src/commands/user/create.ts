@@ -9,10 +9,8 @@ import {ensureUser} from '../../api/corda/ops/rbac.js'
 
 export default class UserCreate extends ServiceCommand {
   static override summary = 'Create a Corda user (and give it roles)'
-  static override description = `The password is never a flag value: it is asked for twice at a terminal, read from the first line
-of stdin with --password-stdin, or taken from WORKERCTL_NEW_PASSWORD. A user that exists with the same full name and
-state is "unchanged" (no password is asked for: its own is left alone; roles given are added); one that differs
-exits 5.
+  static override description = `The password is never a flag value: it is asked for twice at a terminal, read from the first line of stdin with --password-stdin, or taken from WORKERCTL_NEW_PASSWORD. A user that exists with the same full name and state is "unchanged" (no password is asked for: its own is left alone; roles given are added); one that differs exits 5.
+
 JSON: the UserResponseType plus result.`
 
   static override examples = [

@@ -7,12 +7,9 @@ import {ensureVnode} from '../../api/corda/ops/vnode-create.js'
 
 export default class VnodeCreate extends ServiceCommand {
   static override summary = 'Create a virtual node for an X.500 name and a CPI, and wait until it is ready'
-  static override description = `The X.500 name is checked before anything is sent (O, L and C required; C a two-letter country
-code; CN optional). The CPI is named by its checksum or NAME[@VERSION]. If the node exists with the same CPI the result is
-"unchanged"; with another CPI it exits 5 (use \`vnode upgrade\`). A FAILED or ABORTED creation exits 8.
+  static override description = `The X.500 name is checked before anything is sent (O, L and C required; C a two-letter country code; CN optional). The CPI is named by its checksum or NAME[@VERSION]. If the node exists with the same CPI the result is "unchanged"; with another CPI it exits 5 (use \`vnode upgrade\`). A FAILED or ABORTED creation exits 8.
 
-JSON: the VirtualNodeInfo plus requestId and result (created, unchanged; with --no-wait only
-{requestId, x500Name, cpiFileChecksum, status, result: submitted}).`
+JSON: the VirtualNodeInfo plus requestId and result (created, unchanged; with --no-wait only {requestId, x500Name, cpiFileChecksum, status, result: submitted}).`
 
   static override examples = [
     `<%= config.bin %> vnode create --x500 "CN=Alice, O=Alice Corp, L=London, C=GB" --cpi my-cordapp`,

@@ -7,8 +7,7 @@ import {inMaintenance} from '../../api/corda/vnodes.js'
 
 export default class VnodeMaintenance extends ServiceCommand {
   static override summary = 'Put a virtual node in maintenance (stops flow starts; KILLS its running flows)'
-  static override description = `Shows the running flows maintenance would kill and asks first; --yes skips the question,
---dry-run only shows. A node already in maintenance is "unchanged". JSON: the VirtualNodeInfo plus result.`
+  static override description = `Shows the running flows maintenance would kill and asks first; --yes skips the question, --dry-run only shows. A node already in maintenance is "unchanged". JSON: the VirtualNodeInfo plus result.`
 
   static override examples = [
     '<%= config.bin %> vnode maintenance 58B6030FABDD',

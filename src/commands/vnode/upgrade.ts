@@ -8,10 +8,7 @@ import {upgradeVnode} from '../../api/corda/ops/vnode-upgrade.js'
 
 export default class VnodeUpgrade extends ServiceCommand {
   static override summary = 'Move a virtual node to another version of its CPI: maintenance → upgrade → active'
-  static override description = `Checks first that the target CPI has the same name and signer and another checksum (the same
-CPI is "unchanged"). Refuses while flows are RUNNING or START_REQUESTED (maintenance would kill them) unless --yes or you
-confirm at the prompt. A failed upgrade exits 8 and leaves the node in maintenance. JSON: the VirtualNodeInfo plus
-requestId and result.`
+  static override description = `Checks first that the target CPI has the same name and signer and another checksum (the same CPI is "unchanged"). Refuses while flows are RUNNING or START_REQUESTED (maintenance would kill them) unless --yes or you confirm at the prompt. A failed upgrade exits 8 and leaves the node in maintenance. JSON: the VirtualNodeInfo plus requestId and result.`
 
   static override examples = [
     '<%= config.bin %> vnode upgrade 58B6030FABDD --cpi my-cordapp@1.1',

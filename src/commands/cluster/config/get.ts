@@ -3,9 +3,7 @@ import {ServiceCommand} from '../../../cli/service-command.js'
 
 export default class ClusterConfigGet extends ServiceCommand {
   static override summary = 'Show one section of the cluster configuration'
-  static override description = `Prints the section's source configuration (what has been set) as YAML, or JSON with -o json;
---with-defaults prints the configuration in force, defaults included. The output can be edited and given back to
-\`cluster config set\`.`
+  static override description = `Prints the section's source configuration (what has been set) as YAML, or JSON with -o json; --with-defaults prints the configuration in force, defaults included. The output can be edited and given back to \`cluster config set\`.`
 
   static override examples = [
     '<%= config.bin %> cluster config get corda.flow',

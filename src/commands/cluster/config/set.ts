@@ -7,9 +7,8 @@ import {setConfigSection} from '../../../api/corda/ops/config-set.js'
 
 export default class ClusterConfigSet extends ServiceCommand {
   static override summary = 'Set one section of the cluster configuration from a YAML or JSON file'
-  static override description = `The file becomes the section's whole source configuration, as Corda's PUT does (defaults fill in
-the rest): start from \`cluster config get SECTION\`. Reads the current version and writes with it; if someone changed the
-section meanwhile (409) it reads again and retries once. The same configuration is "unchanged" and nothing is written.
+  static override description = `The file becomes the section's whole source configuration, as Corda's PUT does (defaults fill in the rest): start from \`cluster config get SECTION\`. Reads the current version and writes with it; if someone changed the section meanwhile (409) it reads again and retries once. The same configuration is "unchanged" and nothing is written.
+
 JSON: {section, previousVersion, version, result, config}.`
 
   static override examples = [

@@ -6,8 +6,7 @@ import {readDataFile} from '../../../input/data-file.js'
 
 export default class WorkerConfigImport extends ServiceCommand {
   static override summary = 'Import a worker and workflow configuration (JSON or YAML, as `worker config export` writes it)'
-  static override description = `Exit 0 when everything was imported; exit 8 when some or all of it was refused, with the
-service's reasons (a content type used by two workers, a workflow step naming a missing worker, …).`
+  static override description = `Exit 0 when everything was imported; exit 8 when some or all of it was refused, with the service's reasons (a content type used by two workers, a workflow step naming a missing worker, …).`
 
   static override examples = ['<%= config.bin %> worker config import workers.json', '<%= config.bin %> worker config import workers.yaml -o json']
   static override args = {file: Args.string({required: true, description: 'the configuration file (- for stdin)'})}
