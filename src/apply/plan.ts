@@ -190,10 +190,7 @@ export interface PlanContext {
 
 /** The context to plan a file's objects in, reading the live state through the command's clients. */
 export function planContext(specs: ObjectSpec[], flags: PlanFlags, clients: {corda: () => Promise<CordaClient>; jobService: () => Promise<JobServiceClient>}): PlanContext {
-  const live = new LiveState(clients.corda, async partition => {
-    const js = await clients.jobService()
-    return partition === undefined ? js : js.inPartition(partition)
-  })
+  const live = new LiveState(clients.corda, async partition => (await clients.jobService()).inPartition(partition))
   return {live, refs: new References(specs, live), flags}
 }
 

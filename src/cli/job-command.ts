@@ -8,8 +8,7 @@ import {ServiceCommand} from './service-command.js'
 export abstract class JobCommand extends ServiceCommand {
   /** The Job Service client in the partition the command was given. */
   protected async jobs(partition?: string): Promise<JobServiceClient> {
-    const client = await this.jobService()
-    return partition === undefined ? client : client.inPartition(partition)
+    return (await this.jobService()).inPartition(partition)
   }
 
   /**

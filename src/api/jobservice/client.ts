@@ -19,8 +19,12 @@ export class JobServiceClient {
     return this.http.get<PingResponse>(`${JOB_SERVICE_PATH}/ping`)
   }
 
-  /** Another partition of the same service; a name the service would refuse is bad input (exit 2), nothing sent. */
-  inPartition(partition: string): JobServiceClient {
+  /**
+   * Another partition of the same service (this one when none is named); a name the service would refuse is bad input
+   * (exit 2), nothing sent.
+   */
+  inPartition(partition: string | undefined): JobServiceClient {
+    if (partition === undefined) return this
     checkPartition(partition)
     return partition === this.partition ? this : new JobServiceClient(this.http, partition)
   }

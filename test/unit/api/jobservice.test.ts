@@ -36,6 +36,16 @@ describe('RSQL', () => {
   })
 })
 
+describe('partitions', () => {
+  it('the same client answers for its own partition or none; another is checked first', () => {
+    const client = js()
+    expect(client.inPartition(undefined)).toBe(client)
+    expect(client.inPartition('default')).toBe(client)
+    expect(client.inPartition('tenant-a').partition).toBe('tenant-a')
+    expect(() => client.inPartition('a:b')).toThrow(UsageError)
+  })
+})
+
 describe('local checks', () => {
   it('job ids and definitions are refused before anything is sent, with every problem named', () => {
     expect(() => checkJobId('a.b')).toThrow(/refuses/)
