@@ -75,6 +75,13 @@ describe('flow start', () => {
     expect(flow.clientRequestId).toMatch(/^[-._A-Za-z0-9]{1,242}$/)
   })
 
+  it('takes --args @- from standard input, as the data-file flags take -f -', async () => {
+    const args = {from: 'standard input'}
+    const started = await sbx.cli(['flow', 'start', node, ECHO, '--args', '@-', '-o', 'json'], {stdin: JSON.stringify(args)})
+    expect(started.exitCode, started.stderr).toBe(0)
+    expect(JSON.parse((JSON.parse(started.stdout) as Flow).flowResult!)).toEqual(args)
+  })
+
   it('takes --args @file and --id; flow status finds the flow by that id (JSON and YAML)', async () => {
     const file = join(sbx.dir, 'args.json')
     const args = {from: 'a file', values: [true, null]}

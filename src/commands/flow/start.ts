@@ -23,7 +23,7 @@ export default class FlowStart extends ServiceCommand {
 
   static override args = {vnode: vnodeArg, flowClass: Args.string({required: true, description: 'fully qualified flow class name (see `flow classes`)'})}
   static override flags = {
-    args: Flags.string({description: "the flow's request body: JSON, or @FILE holding JSON (default {})"}),
+    args: Flags.string({description: "the flow's request body: JSON, or @FILE holding JSON (@- for standard input; default {})"}),
     id: Flags.string({description: 'client request id, [-._A-Za-z0-9]{1,242} (default: generated)'}),
     wait: waitFlag,
     timeout: timeoutFlag('5m'),
