@@ -260,7 +260,7 @@ export class HttpTransport {
       timeout: remaining,
       signal: this.options.signal,
     })
-    return {status: res.status, headers: headerMap(res.headers as Record<string, unknown>), text: typeof res.data === 'string' ? res.data : ''}
+    return {status: res.status, headers: headerMap(res.headers), text: typeof res.data === 'string' ? res.data : ''}
   }
 
   /**
@@ -279,8 +279,8 @@ export class HttpTransport {
         settled = true
         clearTimeout(timer)
         writing.abort()
-        if (error) reject(error)
-        else resolve(response!)
+        if (response) resolve(response)
+        else reject(error)
       }
       const request = (tls ? httpsRequest : httpRequest)(url, {
         method,

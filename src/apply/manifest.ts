@@ -358,7 +358,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
         return new Date(s).toISOString()
       })
       const roles = (f.list('roles') ?? []).map(({node, line, label}) => {
-        const v = node?.toJS(f.c.doc)
+        const v: unknown = node?.toJS(f.c.doc)
         return typeof v === 'string' && v !== '' ? v : f.c.report(line, `"${label}" must be a role name, not ${v === '' ? 'empty' : describe(v)}`)
       })
       const from = f.sub('passwordFrom', true)?.rejectUnknown(['env'])

@@ -139,7 +139,7 @@ export class ClientFactory {
   }
 
   private async buildCorda(probe: boolean): Promise<CordaClient> {
-    const settings = this.settings('corda')!
+    const settings = this.settings('corda')
     const password = await this.secret('corda-password')
     if (!settings.username || password === undefined) {
       throw new AuthError(
@@ -165,7 +165,7 @@ export class ClientFactory {
   }
 
   private async buildWorkerManager(): Promise<WorkerManagerClient> {
-    const settings = this.settings('workerManager')!
+    const settings = this.settings('workerManager')
     const staticToken = await this.secret('wm-token')
     const password = await this.secret('wm-password')
     if (!staticToken && (!settings.username || password === undefined)) {
@@ -202,7 +202,7 @@ export class ClientFactory {
   }
 
   private async buildJobService(): Promise<JobServiceClient> {
-    const settings = this.settings('jobService')!
+    const settings = this.settings('jobService')
     const token = await this.secret('jobs-token')
     const {bearerAuth} = await import('../api/auth.js')
     const {JobServiceClient, correlationHeaders} = await import('../api/jobservice/client.js')

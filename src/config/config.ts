@@ -73,7 +73,7 @@ function validate(path: string, data: unknown): ConfigData {
   }
   const current = raw['current-context']
   if (current !== undefined && typeof current !== 'string') fail(path, '`current-context` must be a context name')
-  return {'current-context': current as string | undefined, contexts: contexts as Record<string, ContextSettings>}
+  return {'current-context': current, contexts: contexts as Record<string, ContextSettings>}
 }
 
 export async function readConfig(path = configFile()): Promise<ConfigData> {

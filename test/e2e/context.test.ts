@@ -34,8 +34,8 @@ describe('context commands', () => {
     const other = tempHome()
     try {
       const {mkdirSync, writeFileSync} = await import('node:fs')
-      const {dirname} = await import('node:path')
-      mkdirSync(dirname(other.env.WORKERCTL_CONFIG!), {recursive: true})
+      const path = await import('node:path')
+      mkdirSync(path.dirname(other.env.WORKERCTL_CONFIG!), {recursive: true})
       writeFileSync(other.env.WORKERCTL_CONFIG!, 'contexts: [oops\n')
       const {stderr, exitCode} = await runCli('context list', {env: other.env})
       expect(exitCode).toBe(2)

@@ -147,7 +147,7 @@ describe('cpi upload, list and status', () => {
     expect(table.exitCode).toBe(0)
     expect(table.stdout).toMatch(/NAME\s+VERSION\s+CHECKSUM/)
     expect(table.stdout).toMatch(new RegExp(`workerctl-demo\\s+1\\.0\\s+${cpiFileChecksum}`))
-    expect(table.stdout).not.toMatch(/\u001b\[/)
+    expect(table.stdout).not.toContain('\u001b[')
   })
 
   it('every exchange the commands made matches the API contract', () => {

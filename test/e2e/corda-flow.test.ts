@@ -107,7 +107,7 @@ describe('flow start', () => {
     expect(exitCode, stderr).toBe(0)
     expect(stdout).toContain('COMPLETED')
     expect(stdout).toContain(JSON.stringify(args, null, 2))
-    expect(stdout).not.toMatch(/\u001b\[/)
+    expect(stdout).not.toContain('\u001b[')
   })
 
   it('FailingFlow exits 8 and still prints the final FlowStatusResponse', async () => {

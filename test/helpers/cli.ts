@@ -59,7 +59,7 @@ export function runCli(args: string | string[], options: CliOptions = {}): Promi
   const env = {...baseEnv(), ...options.env}
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid})
+    const child = spawn(process.execPath, [BIN, ...argv], {env: env, stdio: ['pipe', 'pipe', 'pipe'], uid: options.uid, gid: options.gid})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', d => (stdout += d))

@@ -62,7 +62,7 @@ export function contractFor(p: string): ContractName | undefined {
 // Loading the specs
 
 /** Spec documents are untyped JSON/YAML; this alias keeps the walking code readable. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Json = Record<string, any>
 
 type Family = 'corda' | 'workermanager' | 'jobservice'
@@ -233,7 +233,7 @@ function refTo(spec: Spec, pointer: string): Json {
 function deref(spec: Spec, node: Json, pointer: string): [Json, string] {
   let [current, at] = [node, pointer]
   for (let hops = 0; typeof current?.$ref === 'string' && hops < 20; hops++) {
-    const ref = current.$ref as string
+    const ref = current.$ref
     if (!ref.startsWith('#/')) throw new Error(`${spec.file}: only local $refs are supported, got ${ref}`)
     const parts = ref.slice(2).split('/').map(p => p.replaceAll('~1', '/').replaceAll('~0', '~'))
     current = parts.reduce<Json>((n, p) => n?.[p], spec.doc)
@@ -475,7 +475,7 @@ const SEPARATORS: Record<string, string> = {csv: ',', ssv: ' ', tsv: '\t', pipes
 function checkValues(spec: Spec, where: string, param: Param, values: unknown[]): string[] {
   if (isBinary(spec, param.shape)) return values.every(isFilePart) ? [] : [`${where} must be a file part`]
   if (!values.every(v => typeof v === 'string')) return [`${where} must be a text value`]
-  const strings = values as string[]
+  const strings = values
   if (typeOf(param.shape) === 'array') {
     const separator = param.collectionFormat ? SEPARATORS[param.collectionFormat] : undefined
     const items = separator && strings.length === 1 ? strings[0]!.split(separator) : strings

@@ -20,7 +20,7 @@ export async function control<T = unknown>(sbx: Sbx, path: string): Promise<T> {
 /** Requests received now over AMQP, as the control route creates them. */
 export async function createRequests(sbx: Sbx, query: Record<string, string | number>): Promise<LightRequest[]> {
   const qs = new URLSearchParams(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])))
-  return (await control<{created: LightRequest[]}>(sbx, `requests?${qs}`)).created
+  return (await control<{created: LightRequest[]}>(sbx, `requests?${qs.toString()}`)).created
 }
 
 export const stopWorker = (sbx: Sbx, type: string) => control(sbx, `workers/${type}/stop?now=true`)

@@ -7,7 +7,7 @@ import type {
   UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
-import {NotFoundError, OperationFailedError, UsageError} from '../../errors.js'
+import {NotFoundError, UsageError} from '../../errors.js'
 
 /** No virtual node answers to the reference (exit 3). */
 export class VnodeNotFoundError extends NotFoundError {

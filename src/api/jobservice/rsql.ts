@@ -31,8 +31,8 @@ export async function checkRsqlFilter(filter: string): Promise<void> {
   }
   const visit = (node: ReturnType<typeof parse>): void => {
     if (node.type === 'LOGIC') {
-      visit(node.left as ReturnType<typeof parse>)
-      visit(node.right as ReturnType<typeof parse>)
+      visit(node.left)
+      visit(node.right)
       return
     }
     const key = node.left.selector

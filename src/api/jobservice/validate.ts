@@ -85,5 +85,5 @@ export function checkNewJob(job: unknown): NewJob {
   if (j.delay !== undefined && (!Number.isInteger(j.delay) || (j.delay as number) < 0)) problems.push('"delay" must be a whole number of seconds ≥ 0')
   for (const field of ['name', 'description', 'externalData'] as const) if (j[field] !== undefined && typeof j[field] !== 'string') problems.push(`"${field}" must be a string`)
   if (problems.length > 0) throw new UsageError(`invalid job definition: ${problems.join('; ')}`)
-  return j as NewJob
+  return j
 }

@@ -33,9 +33,9 @@ let closeServer: (() => void) | undefined
 afterEach(() => closeServer?.())
 
 /** A local server; `answer` gets each request (the body not yet read) and answers it. */
-async function serve(answer: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<string> {
+async function serve(answer: (req: IncomingMessage, res: ServerResponse, n: number) => unknown): Promise<string> {
   let n = 0
-  const server = createServer((req, res) => answer(req, res, ++n))
+  const server = createServer((req, res) => void Promise.resolve(answer(req, res, ++n)).catch((error: Error) => res.destroy(error)))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   closeServer = () => {
     server.closeAllConnections()

@@ -14,6 +14,7 @@ describe('Progress', () => {
     progress.bytes('Uploading a.cpi', 50_000_000, 100_000_000, Date.now() - 1000)
     progress.status(`Validating a.cpi: ${'x'.repeat(150)}`)
     progress.done()
+    // eslint-disable-next-line no-control-regex -- the exact escape sequence that redraws the line is what is tested
     expect(writes[0]).toMatch(/^\r\x1b\[K(Uploading a\.cpi \[#{10}\.{10}\] 50% {2}50\.0\/100\.0 MB {2}[\d.]+ MB\/s)$/)
     expect(writes[1]!.length).toBeLessThanOrEqual(100 + 4)
     expect(writes[1]).toMatch(/…$/)

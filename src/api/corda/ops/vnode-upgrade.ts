@@ -55,7 +55,8 @@ export async function upgradeVnode(corda: CordaClient, node: VirtualNodeInfo, ta
     await corda.vnodes.waitForOperation(requestId, {deadline, signal, onStatus: s => options.onStep?.(s.status)})
   } catch (error) {
     if (error instanceof OperationFailedError) {
-      throw new OperationFailedError({what: `upgrade of virtual node ${hash}`, state: error.state, reason: operationReason(error.state as AsyncOperationStatus), hint: stuckInMaintenance(hash)})
+      const state = error.state as AsyncOperationStatus
+      throw new OperationFailedError({what: `upgrade of virtual node ${hash}`, state, reason: operationReason(state), hint: stuckInMaintenance(hash)})
     }
     throw error
   }

@@ -1,5 +1,5 @@
 // Shared by the Corda client tests: a client on a nock host, a request recorder and a multipart parser.
-import nock from 'nock'
+import type nock from 'nock'
 import {expect} from 'vitest'
 import {HttpTransport} from '../../../../src/api/http.js'
 import {CordaClient} from '../../../../src/api/corda/client.js'

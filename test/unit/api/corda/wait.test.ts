@@ -13,7 +13,7 @@ function sequence<T>(...steps: Array<T | Error>) {
     fetch: async (): Promise<T> => {
       const step = steps[Math.min(i++, steps.length - 1)]!
       if (step instanceof Error) throw step
-      return step as T
+      return step
     },
   }
 }
