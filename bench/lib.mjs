@@ -106,7 +106,7 @@ export function baseEnv() {
  */
 export async function sandbox(options = {}, sharedHome = undefined) {
   const {startSandbox} = await dist('sandbox/server.js')
-  const {configureSandboxContext} = await dist('cli/sandbox-control.js')
+  const {configureSandboxContext} = await dist('sandbox/control.js')
   const home = sharedHome ?? tempHome()
   const server = await startSandbox({port: 0, ...options})
   const close = onCleanup(async () => {
