@@ -3,7 +3,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles} from '../../src/sandbox/demo-files.js'
+import {writeDemoFiles} from '../helpers/demo-files.js'
 import type {LoggedRequest} from '../../src/sandbox/log.js'
 import {type CliResult, expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {DeploymentError, loadDeployment, parseDeployment} from '../../../src/apply/manifest.js'
 import type {ObjectSpec, Problem} from '../../../src/apply/types.js'
 import {Exit, UsageError} from '../../../src/cli/errors.js'
-import {makeZip} from '../../../src/sandbox/demo-files.js'
+import {makeZip} from '../../helpers/demo-files.js'
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 const MANIFEST = 'Manifest-Version: 1.0\nCorda-CPI-Name: demo\nCorda-CPI-Version: 1.0\n'

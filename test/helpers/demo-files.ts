@@ -1,5 +1,6 @@
 // Files to try the sandbox with: a CPI is a zip with META-INF/MANIFEST.MF (name, version) and a group policy
-// (PRODUCT.md §7), and a code-signer certificate to import. Used by `npm run demo`, the README tour and the tests.
+// (PRODUCT.md §7), and a code-signer certificate to import. A test fixture, not part of the package: the tests
+// import it, and the bench loads it through tsx (bench/lib.mjs `testHelper`).
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {deflateRawSync} from 'node:zlib'
