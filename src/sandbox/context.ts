@@ -1,5 +1,5 @@
 // What every service module shares: settings, generated ids, issued tokens and emulated state.
-import {TokenStore} from './auth.js'
+import {TokenStore} from './http/auth.js'
 import {type Clock, CordaState} from './corda-state.js'
 import {JobStore} from './js-jobs.js'
 import {idStream, type Random} from './random.js'

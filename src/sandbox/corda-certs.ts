@@ -3,9 +3,9 @@
 import {X509Certificate} from 'node:crypto'
 import type {SandboxContext} from './context.js'
 import {cordaRoute} from './corda.js'
-import {loggedMultipart, receiveMultipart} from './corda-multipart.js'
-import {cordaError} from './errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import {loggedMultipart, receiveMultipart} from './http/multipart.js'
+import {cordaError} from './http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 /** The usages the 5.2 REST worker accepts for cluster certificates. */
 export const CLUSTER_CERT_USAGES = ['p2p-tls', 'p2p-session', 'rest-tls', 'code-signer'] as const

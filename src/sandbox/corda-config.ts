@@ -5,8 +5,8 @@ import type {SandboxContext} from './context.js'
 import {cordaRoute, PLATFORM_VERSION} from './corda.js'
 import {parseError, readBody} from './corda-body.js'
 import type {ConfigSection} from './corda-state.js'
-import {cordaError} from './errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import {cordaError} from './http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 type Leaf =
   | {type: 'integer'; default: number; min?: number; max?: number}

@@ -4,11 +4,11 @@
 import yauzl from 'yauzl'
 import type {SandboxContext} from './context.js'
 import {cordaRoute} from './corda.js'
-import {receiveMultipart, loggedMultipart, removeFiles} from './corda-multipart.js'
+import {receiveMultipart, loggedMultipart, removeFiles} from './http/multipart.js'
 import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './corda-state.js'
-import {cordaError} from './errors.js'
+import {cordaError} from './http/errors.js'
 import {parseManifest} from '../shared/jar-manifest.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 /** CpiValidatorImpl's progress messages, in order; the last is the only success. */
 export const CPI_STAGES = [

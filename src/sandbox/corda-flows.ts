@@ -5,9 +5,9 @@ import {cordaRoute, queryValue} from './corda.js'
 import {CORDA_DELAYS, type Flow, iso} from './corda-state.js'
 import {parseError, readBody} from './corda-body.js'
 import {findVNode, isTerminal, vnodeNotFound} from './corda-vnodes.js'
-import {cordaError} from './errors.js'
+import {cordaError} from './http/errors.js'
 import {FLOW_STATUSES} from '../shared/flow-status.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 export const SANDBOX_FLOWS = {
   /** Completes with the request body as its result (a JSON string). */

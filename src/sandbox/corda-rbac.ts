@@ -9,8 +9,8 @@ import {cordaRoute, PLATFORM_VERSION, queryValue} from './corda.js'
 import {parseError, readBody} from './corda-body.js'
 import {configValue} from './corda-config.js'
 import {iso, type PermissionType, type RbacPermission, type RbacRole, type RbacUser} from './corda-state.js'
-import {cordaError} from './errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import {cordaError} from './http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 export const ADMIN_ROLE_NAME = 'Default System Admin'
 const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/

@@ -4,8 +4,8 @@ import type {SandboxContext} from './context.js'
 import {cordaRoute, type CordaVersion} from './corda.js'
 import {parseError, readBody} from './corda-body.js'
 import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './corda-state.js'
-import {cordaError} from './errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './router.js'
+import {cordaError} from './http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
 
 /** MemberX500Name attributes, in the order of its canonical string. */
 const X500_KEYS = ['CN', 'OU', 'O', 'L', 'ST', 'C'] as const

@@ -1,6 +1,6 @@
 // Corda 5.2 REST worker (corda-rest.md): one route table served under /api/v5_2, /api/v5_1 and /api/v1,
 // as a 5.2 cluster serves all three. Later modules (CPIs, vnodes, flows, RBAC...) register through `cordaRoute`.
-import {parseBasic} from './auth.js'
+import {parseBasic} from './http/auth.js'
 import type {SandboxContext} from './context.js'
 import {registerCertificates} from './corda-certs.js'
 import {registerConfig} from './corda-config.js'
@@ -8,8 +8,8 @@ import {registerCpi} from './corda-cpi.js'
 import {registerFlows} from './corda-flows.js'
 import {authenticate, authorize, authorizeBody, registerRbac} from './corda-rbac.js'
 import {registerVirtualNodes} from './corda-vnodes.js'
-import {cordaError} from './errors.js'
-import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from './router.js'
+import {cordaError} from './http/errors.js'
+import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from './http/router.js'
 import {CORDA_API} from './services.js'
 
 export const CORDA_VERSIONS = ['v5_2', 'v5_1', 'v1'] as const

@@ -1,9 +1,9 @@
 // REGARDS rs-authentication's OAuth2 password grant (worker-manager.md §1): the token the worker manager needs.
-import {parseBasic} from './auth.js'
-import {isForm, mediaType} from './body.js'
+import {parseBasic} from './http/auth.js'
+import {isForm, mediaType} from './http/body.js'
 import type {SandboxContext} from './context.js'
-import {oauthError} from './errors.js'
-import type {Query, Router, SandboxRequest, SandboxResponse} from './router.js'
+import {oauthError} from './http/errors.js'
+import type {Query, Router, SandboxRequest, SandboxResponse} from './http/router.js'
 import {AUTH_BASE} from './services.js'
 
 export const TOKEN_PATH = `${AUTH_BASE}/oauth/token`

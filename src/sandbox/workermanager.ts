@@ -1,10 +1,10 @@
 // REGARDS rs-worker-manager (worker-manager.md): bearer-token routes under /api/v1/rs-worker-manager.
 // Requests (list, get, retry, delete), alive workers, the tenant settings and the configuration import/export.
-import {bearerToken} from './auth.js'
+import {bearerToken} from './http/auth.js'
 import type {SandboxContext} from './context.js'
-import {loggedMultipart, receiveMultipart} from './corda-multipart.js'
-import {regardsError, springError} from './errors.js'
-import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxResponse} from './router.js'
+import {loggedMultipart, receiveMultipart} from './http/multipart.js'
+import {regardsError, springError} from './http/errors.js'
+import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxResponse} from './http/router.js'
 import {WM_BASE} from './services.js'
 import {CONFIG_FILENAME, exportConfiguration, importConfiguration, SKIP_DESCRIPTION, SKIP_SETTING, settingList} from './wm-config.js'
 import {FilterError, parsePageable, parseSearch} from './wm-filter.js'

@@ -2,7 +2,7 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {configureSandboxContext} from '../../src/sandbox/control.js'
-import type {LoggedRequest} from '../../src/sandbox/log.js'
+import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import {type SandboxOptions, type SandboxServer, startSandbox as startServer} from '../../src/sandbox/server.js'
 import {type CliOptions, type CliResult, runCli, tempHome} from './cli.js'
 

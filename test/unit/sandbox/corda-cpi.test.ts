@@ -2,7 +2,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../src/sandbox/corda-state.js'
 import {CPI_STAGES} from '../../../src/sandbox/corda-cpi.js'
-import {selfSignedCertificate} from '../../../src/sandbox/tls.js'
+import {selfSignedCertificate} from '../../../src/sandbox/http/tls.js'
 import {validateExchange} from '../../helpers/contract.js'
 import {ADMIN, checksumsOf, type CordaSandbox, makeCpi, makeZip, startCorda} from '../../helpers/cpi.js'
 

@@ -7,7 +7,7 @@
 //                which is what makes a non-idempotent POST dangerous to repeat blindly.
 // The services' documented races (CPI status "No such requestId", vnode status 404, read-after-create lag) are
 // emulated always, faults or not.
-import {faultStream, type Random} from './random.js'
+import {faultStream, type Random} from '../random.js'
 
 export const FAULT_KINDS = ['unavailable', 'reset', 'slow', 'lostReply'] as const
 export type Fault = typeof FAULT_KINDS[number]

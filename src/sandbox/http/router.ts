@@ -1,5 +1,5 @@
 // A small router: method + path template with whole-segment `{param}`s. Service modules register their
-// routes here; the request pipeline (handle.ts) does the HTTP side.
+// routes here; the request pipeline (pipeline.ts) does the HTTP side.
 import type {IncomingMessage} from 'node:http'
 
 export type Query = Record<string, string | string[]>

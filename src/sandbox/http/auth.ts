@@ -1,5 +1,5 @@
 // Credentials on the wire: HTTP Basic (Corda, the OAuth client) and the REGARDS bearer tokens we issue.
-import type {Random} from './random.js'
+import type {Random} from '../random.js'
 
 export function parseBasic(header: string | undefined): {username: string; password: string} | undefined {
   const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '')

@@ -1,5 +1,6 @@
-// Streaming multipart/form-data for Corda's upload endpoints: parts are hashed and spooled to temp files
-// (or kept in memory when small) as they arrive, never buffering a whole request.
+// Streaming multipart/form-data for the upload endpoints (Corda's CPIs and certificates, the worker manager's
+// configuration import): parts are hashed and spooled to temp files (or kept in memory when small) as they arrive,
+// never buffering a whole request.
 import {createHash, randomUUID} from 'node:crypto'
 import {createWriteStream, rmSync} from 'node:fs'
 import type {IncomingMessage} from 'node:http'

@@ -8,7 +8,7 @@ import {frameworkError} from './errors.js'
 import type {Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
-import {isSpecDocument, serviceOf} from './services.js'
+import {isSpecDocument, serviceOf} from '../services.js'
 
 export interface Pipeline {
   services: Router

@@ -1,13 +1,13 @@
 // The sandbox's own routes under /_sandbox: not part of any service, and never logged, so a test that
 // asserts "no request was sent" sees only service traffic. No authentication: they drive the emulation itself
 // (worker instances stopping and starting, requests arriving), as a cluster operator's actions would.
-import type {SandboxContext} from './context.js'
+import type {SandboxContext} from '../context.js'
 import {type Fault, FAULT_KINDS, type Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import {Router, type SandboxResponse} from './router.js'
-import {ADMIN_BASE} from './services.js'
-import type {Fate} from './wm-requests.js'
-import {toLight} from './wm-requests.js'
+import {ADMIN_BASE} from '../services.js'
+import type {Fate} from '../wm-requests.js'
+import {toLight} from '../wm-requests.js'
 
 export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: boolean; ctx?: SandboxContext; faults?: Faults}): Router {
   const router = new Router()
