@@ -3,8 +3,8 @@ import {TokenStore} from './http/auth.js'
 import {type Clock, CordaState} from './corda-state.js'
 import {JobStore} from './js-jobs.js'
 import {idStream, type Random} from './random.js'
-import {WmRequests} from './wm-requests.js'
-import {seededWorkers, type Workers} from './workers.js'
+import {WmRequests} from './workermanager/request-machine.js'
+import {seededWorkers, type Workers} from './workermanager/workers.js'
 
 export interface Settings {
   username: string

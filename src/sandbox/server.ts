@@ -10,11 +10,11 @@ import {Faults} from './http/faults.js'
 import {requestHandler} from './http/pipeline.js'
 import {DEFAULT_SEEDED_JOBS, registerJobService} from './jobservice.js'
 import {RequestLog} from './http/log.js'
-import {registerOAuth} from './oauth.js'
+import {registerOAuth} from './workermanager/oauth.js'
 import {Router} from './http/router.js'
 import {selfSignedCertificate} from './http/tls.js'
-import {registerWorkerManager} from './workermanager.js'
-import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './wm-seed.js'
+import {registerWorkerManager} from './workermanager/routes.js'
+import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './workermanager/seed.js'
 
 export interface SandboxOptions {
   port?: number            // 0 or undefined = a free port

@@ -6,8 +6,8 @@ import {type Fault, FAULT_KINDS, type Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import {Router, type SandboxResponse} from './router.js'
 import {ADMIN_BASE} from '../services.js'
-import type {Fate} from '../wm-requests.js'
-import {toLight} from '../wm-requests.js'
+import type {Fate} from '../workermanager/request-machine.js'
+import {toLight} from '../workermanager/request-machine.js'
 
 export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: boolean; ctx?: SandboxContext; faults?: Faults}): Router {
   const router = new Router()

@@ -1,14 +1,14 @@
 // REGARDS rs-worker-manager (worker-manager.md): bearer-token routes under /api/v1/rs-worker-manager.
 // Requests (list, get, retry, delete), alive workers, the tenant settings and the configuration import/export.
-import {bearerToken} from './http/auth.js'
-import type {SandboxContext} from './context.js'
-import {loggedMultipart, receiveMultipart} from './http/multipart.js'
-import {regardsError, springError} from './http/errors.js'
-import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxResponse} from './http/router.js'
-import {WM_BASE} from './services.js'
-import {CONFIG_FILENAME, exportConfiguration, importConfiguration, SKIP_DESCRIPTION, SKIP_SETTING, settingList} from './wm-config.js'
-import {FilterError, parsePageable, parseSearch} from './wm-filter.js'
-import {isBlocked, type RequestRow, toLight} from './wm-requests.js'
+import {bearerToken} from '../http/auth.js'
+import type {SandboxContext} from '../context.js'
+import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
+import {regardsError, springError} from '../http/errors.js'
+import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {WM_BASE} from '../services.js'
+import {CONFIG_FILENAME, exportConfiguration, importConfiguration, SKIP_DESCRIPTION, SKIP_SETTING, settingList} from './config.js'
+import {FilterError, parsePageable, parseSearch} from './filter.js'
+import {isBlocked, type RequestRow, toLight} from './request-machine.js'
 
 /** The JWT filter's 401: Spring's error body, message naming the service-relative path and method. */
 export function bearerGuard(ctx: SandboxContext): Guard {

@@ -4,10 +4,10 @@
 // contents, requests delayed for the dead ingest-checker-worker and for a content type no config maps, workflow
 // requests left NO_WORKER_AVAILABLE after an outage of their step-2 worker (§9 blind spot), and in-flight requests
 // stuck for hours next to a few long ones still running.
-import {Random} from './random.js'
-import {type Fate, retryFatesFor, type RequestRow, WM_DELAYS, type WmRequests} from './wm-requests.js'
-import type {RequestStatus} from './wm-filter.js'
-import {type ErrorKind, errorKindsFor, errorText, INVALID_KINDS} from './wm-texts.js'
+import {Random} from '../random.js'
+import {type Fate, retryFatesFor, type RequestRow, WM_DELAYS, type WmRequests} from './request-machine.js'
+import type {RequestStatus} from './filter.js'
+import {type ErrorKind, errorKindsFor, errorText, INVALID_KINDS} from './error-texts.js'
 
 export const DEFAULT_SEEDED_REQUESTS = 150
 

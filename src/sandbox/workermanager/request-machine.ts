@@ -2,12 +2,12 @@
 // retry/delete scan jobs and the NO_WORKER_AVAILABLE re-dispatch scheduler. Time comes only from the caller
 // (`ctx.clock`); nothing runs on timers: every handler calls `settle(now)` first, which applies, in time order,
 // every scheduled transition and every scheduler tick that is due.
-import {Random} from './random.js'
+import {Random} from '../random.js'
 import {
   BLOCKED, compileFilter, type Filterable, FilterError, formatMicros, type PageRequest, type RequestStatus, type SearchParameters,
   type SortField, widenStatuses,
-} from './wm-filter.js'
-import {type ErrorKind, errorKindsFor, errorText, hash, INVALID_KINDS, TRANSIENT} from './wm-texts.js'
+} from './filter.js'
+import {type ErrorKind, errorKindsFor, errorText, hash, INVALID_KINDS, TRANSIENT} from './error-texts.js'
 import type {Workers} from './workers.js'
 
 /** Every delay of the emulated worker manager, in milliseconds. */
