@@ -14,6 +14,7 @@ import {registerOAuth} from './workermanager/oauth.js'
 import {Router} from './http/router.js'
 import {selfSignedCertificate} from './http/tls.js'
 import {registerWorkerManager} from './workermanager/routes.js'
+import {workerManagerControls} from './workermanager/sandbox-routes.js'
 import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './workermanager/seed.js'
 
 export interface SandboxOptions {
@@ -85,7 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const log = new RequestLog()
   const cert = options.tls ? await selfSignedCertificate() : undefined
-  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, ctx, faults})
+  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, faults})
+  workerManagerControls(admin, ctx)
   const onRequest = requestHandler({services, admin, log, faults})
   const server: Server = cert ? createHttpsServer({key: cert.key, cert: cert.cert}, onRequest) : createHttpServer(onRequest)
 
