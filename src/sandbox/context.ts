@@ -3,7 +3,7 @@ import {TokenStore} from './http/auth.js'
 import {type Clock, CordaState} from './corda-state.js'
 import {JobStore} from './js-jobs.js'
 import {idStream, type Random} from './random.js'
-import {WmRequests} from './workermanager/request-machine.js'
+import {WmRequests} from './workermanager/requests.js'
 import {seededWorkers, type Workers} from './workermanager/workers.js'
 
 export interface Settings {
