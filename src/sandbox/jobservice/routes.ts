@@ -1,12 +1,12 @@
 // CAF Job Service (job-service.md): no authentication of its own; a bearer header is accepted and ignored.
 // Jobs live per partition in `ctx.jobs` (js-jobs.ts); selection, filter and sort are in js-filter.ts.
-import type {SandboxContext} from './context.js'
-import {jobServiceError} from './http/errors.js'
-import {JobQueryError, selection, parseSort} from './js-filter.js'
-import {jobBody, JS_TIMING, type StoredJob} from './js-jobs.js'
-import {checkIds, validateNewJob} from './js-validate.js'
-import type {Query, Router, SandboxRequest, SandboxResponse} from './http/router.js'
-import {JOBS_BASE} from './services.js'
+import type {SandboxContext} from '../context.js'
+import {jobServiceError} from '../http/errors.js'
+import {JobQueryError, selection, parseSort} from './filter.js'
+import {jobBody, JS_TIMING, type StoredJob} from './job-store.js'
+import {checkIds, validateNewJob} from './validate.js'
+import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {JOBS_BASE} from '../services.js'
 
 const P = `${JOBS_BASE}/partitions/{partitionId}`
 const JOB = `${P}/jobs/{jobId}`

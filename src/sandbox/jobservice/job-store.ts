@@ -11,9 +11,9 @@
 // Any other classifier completes after 2 s. A job becomes Active SCHEDULER_MS after it is eligible (prerequisites
 // complete, then `delay` seconds).
 import {createHash} from 'node:crypto'
-import {canonicalJson} from '../shared/canonical-json.js'
-import {type JobStatus} from './js-filter.js'
-import {Random} from './random.js'
+import {canonicalJson} from '../../shared/canonical-json.js'
+import {type JobStatus} from './filter.js'
+import {Random} from '../random.js'
 
 export const JS_TIMING = {
   /** Between eligibility and dispatch (the scheduler ping on create). */

@@ -1,7 +1,7 @@
 // Job Service list/count/bulk selection (job-service.md §5, §6): statusType, jobIdStartsWith, labelExist,
 // the RSQL `filter` (parsed with @rsql/parser, evaluated as JobFilterQuery's SQL would be) and `sort`.
 import {parse} from '@rsql/parser'
-import type {JobView} from './js-jobs.js'
+import type {JobView} from './job-store.js'
 
 type Expression = ReturnType<typeof parse>
 
