@@ -1,12 +1,9 @@
 // Job Service list/count/bulk selection (job-service.md §5, §6): statusType, jobIdStartsWith, labelExist,
 // the RSQL `filter` (parsed with @rsql/parser, evaluated as JobFilterQuery's SQL would be) and `sort`.
 import {parse} from '@rsql/parser'
-import type {JobView} from './job-store.js'
+import type {JobStatus, JobView} from './job.js'
 
 type Expression = ReturnType<typeof parse>
-
-export const JOB_STATUSES = ['Active', 'Cancelled', 'Completed', 'Failed', 'Paused', 'Waiting'] as const
-export type JobStatus = (typeof JOB_STATUSES)[number]
 
 /** A 400 the handlers turn into `{message}`. */
 export class JobQueryError extends Error {}

@@ -1,9 +1,9 @@
 // CAF Job Service (job-service.md): no authentication of its own; a bearer header is accepted and ignored.
-// Jobs live per partition in `ctx.jobs` (js-jobs.ts); selection, filter and sort are in js-filter.ts.
+// Jobs live per partition in `ctx.jobs` (job-store.ts); selection, filter and sort are in filter.ts.
 import type {SandboxContext} from '../context.js'
 import {jobServiceError} from '../http/errors.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
-import {jobBody, JS_TIMING, type StoredJob} from './job-store.js'
+import {jobBody, JS_TIMING, type StoredJob} from './job.js'
 import {checkIds, validateNewJob} from './validate.js'
 import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {JOBS_BASE} from '../services.js'
@@ -12,8 +12,6 @@ const P = `${JOBS_BASE}/partitions/{partitionId}`
 const JOB = `${P}/jobs/{jobId}`
 /** CAF_JOB_SERVICE_PAGE_SIZE unset: the SQL's LIMIT 25. */
 export const DEFAULT_PAGE_SIZE = 25
-/** Jobs `startSandbox` seeds in partition `default` unless told otherwise. */
-export const DEFAULT_SEEDED_JOBS = 40
 
 export function registerJobService(router: Router, ctx: SandboxContext): void {
   const store = ctx.jobs

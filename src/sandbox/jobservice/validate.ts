@@ -1,6 +1,6 @@
 // NewJob validation as JobsPut/ApiServiceUtil and Jackson do it (job-service.md §2, §3, §7).
-import type {DemoTask, NewJobDefinition} from './job-store.js'
-import {hashOf, JS_TIMING} from './job-store.js'
+import type {DemoTask, NewJobDefinition} from './job.js'
+import {hashOf, JS_TIMING} from './job.js'
 
 const FORBIDDEN = /[.,:;*?!|()]/
 
