@@ -1,9 +1,9 @@
 // Sandbox virtual nodes and flows, driven over HTTP with a manual sandbox clock.
 import {createHash} from 'node:crypto'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../src/sandbox/corda-state.js'
-import {SANDBOX_FLOWS} from '../../../src/sandbox/corda-flows.js'
-import {canonicalX500} from '../../../src/sandbox/corda-vnodes.js'
+import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../src/sandbox/corda/store.js'
+import {SANDBOX_FLOWS} from '../../../src/sandbox/corda/flow-routes.js'
+import {canonicalX500} from '../../../src/sandbox/corda/vnode-routes.js'
 import {validateExchange} from '../../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../helpers/cpi.js'
 

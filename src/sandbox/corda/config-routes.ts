@@ -1,12 +1,12 @@
 // Cluster configuration (corda-rest.md §10): GET /config/{section}, PUT /config with optimistic locking.
 // Each section has a small schema (types, bounds, enums; unknown keys refused) that also gives its defaults;
 // `configWithDefaults` is the defaults deep-merged with the stored `sourceConfig`.
-import type {SandboxContext} from './context.js'
-import {cordaRoute, PLATFORM_VERSION} from './corda.js'
-import {parseError, readBody} from './corda-body.js'
-import type {ConfigSection} from './corda-state.js'
-import {cordaError} from './http/errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
+import type {SandboxContext} from '../context.js'
+import {cordaRoute, PLATFORM_VERSION} from './routes.js'
+import {parseError, readBody} from './body.js'
+import type {ConfigSection} from './store.js'
+import {cordaError} from '../http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 type Leaf =
   | {type: 'integer'; default: number; min?: number; max?: number}

@@ -1,11 +1,11 @@
 // Virtual nodes (corda-rest.md §7): create (sync validation, async status walking ACCEPTED → IN_PROGRESS →
 // SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade.
-import type {SandboxContext} from './context.js'
-import {cordaRoute, type CordaVersion} from './corda.js'
-import {parseError, readBody} from './corda-body.js'
-import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './corda-state.js'
-import {cordaError} from './http/errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
+import type {SandboxContext} from '../context.js'
+import {cordaRoute, type CordaVersion} from './routes.js'
+import {parseError, readBody} from './body.js'
+import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './store.js'
+import {cordaError} from '../http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 /** MemberX500Name attributes, in the order of its canonical string. */
 const X500_KEYS = ['CN', 'OU', 'O', 'L', 'ST', 'C'] as const

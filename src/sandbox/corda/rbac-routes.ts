@@ -4,13 +4,13 @@
 // need `StartFlow:<flowClassName>`. The built-in admin (the sandbox's configured credentials) holds the role
 // "Default System Admin" with the one permission ALLOW `.*`, and cannot lose it.
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
-import type {SandboxContext} from './context.js'
-import {cordaRoute, PLATFORM_VERSION, queryValue} from './corda.js'
-import {parseError, readBody} from './corda-body.js'
-import {configValue} from './corda-config.js'
-import {iso, type PermissionType, type RbacPermission, type RbacRole, type RbacUser} from './corda-state.js'
-import {cordaError} from './http/errors.js'
-import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
+import type {SandboxContext} from '../context.js'
+import {cordaRoute, PLATFORM_VERSION, queryValue} from './routes.js'
+import {parseError, readBody} from './body.js'
+import {configValue} from './config-routes.js'
+import {iso, type PermissionType, type RbacPermission, type RbacRole, type RbacUser} from './store.js'
+import {cordaError} from '../http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 export const ADMIN_ROLE_NAME = 'Default System Admin'
 const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/

@@ -2,13 +2,13 @@
 // hashed, read as a zip (manifest + group policy), answered `{id}` at once; validation then "happens" over
 // time: the status GET walks the real progress messages to `OK`, or throws the failure itself.
 import yauzl from 'yauzl'
-import type {SandboxContext} from './context.js'
-import {cordaRoute} from './corda.js'
-import {receiveMultipart, loggedMultipart, removeFiles} from './http/multipart.js'
-import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './corda-state.js'
-import {cordaError} from './http/errors.js'
-import {parseManifest} from '../shared/jar-manifest.js'
-import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
+import type {SandboxContext} from '../context.js'
+import {cordaRoute} from './routes.js'
+import {receiveMultipart, loggedMultipart, removeFiles} from '../http/multipart.js'
+import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './store.js'
+import {cordaError} from '../http/errors.js'
+import {parseManifest} from '../../shared/jar-manifest.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 /** CpiValidatorImpl's progress messages, in order; the last is the only success. */
 export const CPI_STAGES = [

@@ -1,16 +1,16 @@
 // Corda 5.2 REST worker (corda-rest.md): one route table served under /api/v5_2, /api/v5_1 and /api/v1,
 // as a 5.2 cluster serves all three. Later modules (CPIs, vnodes, flows, RBAC...) register through `cordaRoute`.
-import {parseBasic} from './http/auth.js'
-import type {SandboxContext} from './context.js'
-import {registerCertificates} from './corda-certs.js'
-import {registerConfig} from './corda-config.js'
-import {registerCpi} from './corda-cpi.js'
-import {registerFlows} from './corda-flows.js'
-import {authenticate, authorize, authorizeBody, registerRbac} from './corda-rbac.js'
-import {registerVirtualNodes} from './corda-vnodes.js'
-import {cordaError} from './http/errors.js'
-import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from './http/router.js'
-import {CORDA_API} from './services.js'
+import {parseBasic} from '../http/auth.js'
+import type {SandboxContext} from '../context.js'
+import {registerCertificates} from './cert-routes.js'
+import {registerConfig} from './config-routes.js'
+import {registerCpi} from './cpi-routes.js'
+import {registerFlows} from './flow-routes.js'
+import {authenticate, authorize, authorizeBody, registerRbac} from './rbac-routes.js'
+import {registerVirtualNodes} from './vnode-routes.js'
+import {cordaError} from '../http/errors.js'
+import type {Guard, RouteOptions, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {CORDA_API} from '../services.js'
 
 export const CORDA_VERSIONS = ['v5_2', 'v5_1', 'v1'] as const
 export type CordaVersion = (typeof CORDA_VERSIONS)[number]
@@ -35,7 +35,7 @@ export function cordaUnauthorized(): SandboxResponse {
 /**
  * The REST worker's security, in one place: HTTP Basic against the RBAC users (the built-in admin and any created
  * user that is enabled, with a matching, unexpired password), then the user's permissions against the request's
- * resource string (corda-rest.md §2, corda-rbac.ts). 401 / 403 as the cluster answers them.
+ * resource string (corda-rest.md §2, rbac-routes.ts). 401 / 403 as the cluster answers them.
  */
 export function basicGuard(ctx: SandboxContext): Guard {
   return req => {

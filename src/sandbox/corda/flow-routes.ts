@@ -1,13 +1,13 @@
 // Flows (corda-rest.md §9): a sandbox CPI offers a fixed set of flow classes; a started flow walks
 // START_REQUESTED → RUNNING → COMPLETED/FAILED over time (KILLED when its vnode enters maintenance).
-import type {SandboxContext} from './context.js'
-import {cordaRoute, queryValue} from './corda.js'
-import {CORDA_DELAYS, type Flow, iso} from './corda-state.js'
-import {parseError, readBody} from './corda-body.js'
-import {findVNode, isTerminal, vnodeNotFound} from './corda-vnodes.js'
-import {cordaError} from './http/errors.js'
-import {FLOW_STATUSES} from '../shared/flow-status.js'
-import type {Router, SandboxRequest, SandboxResponse} from './http/router.js'
+import type {SandboxContext} from '../context.js'
+import {cordaRoute, queryValue} from './routes.js'
+import {CORDA_DELAYS, type Flow, iso} from './store.js'
+import {parseError, readBody} from './body.js'
+import {findVNode, isTerminal, vnodeNotFound} from './vnode-routes.js'
+import {cordaError} from '../http/errors.js'
+import {FLOW_STATUSES} from '../../shared/flow-status.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 export const SANDBOX_FLOWS = {
   /** Completes with the request body as its result (a JSON string). */

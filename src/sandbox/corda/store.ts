@@ -2,8 +2,8 @@
 // Time comes only from `ctx.clock`; every delay is one of the constants below. State advances lazily: each
 // handler calls `settle` first, which applies, in time order, every scheduled transition that is now due.
 import {createHash} from 'node:crypto'
-import type {FlowStatus} from '../shared/flow-status.js'
-import type {CordaVersion} from './corda.js'
+import type {FlowStatus} from '../../shared/flow-status.js'
+import type {CordaVersion} from './routes.js'
 
 /** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
 export type Clock = () => number

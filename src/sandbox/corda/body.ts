@@ -1,7 +1,7 @@
 // How the REST worker's Jackson reads a request body into a Kotlin class (corda-rest.md §3): bare or wrapped
 // in the parameter name, unknown properties refused, missing non-null fields refused; every refusal a 400.
-import {cordaError} from './http/errors.js'
-import type {SandboxResponse} from './http/router.js'
+import {cordaError} from '../http/errors.js'
+import type {SandboxResponse} from '../http/router.js'
 
 export function parseError(parameter: string, reason: string, cause = 'MismatchedInputException'): SandboxResponse {
   return cordaError(400, `Unable to parse parameter '${parameter}'`, {cause, reason})
