@@ -2,7 +2,7 @@
 // read a chain back as raw PEM text. v5_1/v5_2 use `/certificate`, v1 the plural `/certificates`.
 import {X509Certificate} from 'node:crypto'
 import type {SandboxContext} from '../context.js'
-import {cordaRoute} from './routes.js'
+import {cordaRoute} from './route.js'
 import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'

@@ -2,7 +2,8 @@
 // Each section has a small schema (types, bounds, enums; unknown keys refused) that also gives its defaults;
 // `configWithDefaults` is the defaults deep-merged with the stored `sourceConfig`.
 import type {SandboxContext} from '../context.js'
-import {cordaRoute, PLATFORM_VERSION} from './routes.js'
+import {cordaRoute} from './route.js'
+import {PLATFORM_VERSION} from './versions.js'
 import {parseError, readBody} from './body.js'
 import type {ConfigSection} from './store.js'
 import {cordaError} from '../http/errors.js'

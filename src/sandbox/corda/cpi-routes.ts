@@ -3,7 +3,7 @@
 // time: the status GET walks the real progress messages to `OK`, or throws the failure itself.
 import yauzl from 'yauzl'
 import type {SandboxContext} from '../context.js'
-import {cordaRoute} from './routes.js'
+import {cordaRoute} from './route.js'
 import {receiveMultipart, loggedMultipart, removeFiles} from '../http/multipart.js'
 import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './store.js'
 import {cordaError} from '../http/errors.js'

@@ -1,7 +1,7 @@
 // Flows (corda-rest.md §9): a sandbox CPI offers a fixed set of flow classes; a started flow walks
 // START_REQUESTED → RUNNING → COMPLETED/FAILED over time (KILLED when its vnode enters maintenance).
 import type {SandboxContext} from '../context.js'
-import {cordaRoute, queryValue} from './routes.js'
+import {cordaRoute, queryValue} from './route.js'
 import {CORDA_DELAYS, type Flow, iso} from './store.js'
 import {parseError, readBody} from './body.js'
 import {findVNode, isTerminal, vnodeNotFound} from './vnode-routes.js'

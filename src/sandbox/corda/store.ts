@@ -3,7 +3,7 @@
 // handler calls `settle` first, which applies, in time order, every scheduled transition that is now due.
 import {createHash} from 'node:crypto'
 import type {FlowStatus} from '../../shared/flow-status.js'
-import type {CordaVersion} from './routes.js'
+import type {CordaVersion} from './versions.js'
 
 /** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
 export type Clock = () => number

@@ -1,7 +1,8 @@
 // Virtual nodes (corda-rest.md §7): create (sync validation, async status walking ACCEPTED → IN_PROGRESS →
 // SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade.
 import type {SandboxContext} from '../context.js'
-import {cordaRoute, type CordaVersion} from './routes.js'
+import {cordaRoute} from './route.js'
+import type {CordaVersion} from './versions.js'
 import {parseError, readBody} from './body.js'
 import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './store.js'
 import {cordaError} from '../http/errors.js'
