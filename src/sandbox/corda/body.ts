@@ -40,3 +40,11 @@ export function readBody(body: unknown, spec: KotlinClass): {fields: Record<stri
   }
   return {fields}
 }
+
+/** An optional String field: null when absent or null, else it must be a string. */
+export function optionalString(fields: Record<string, unknown>, key: string, parameter: string): {value: string | null} | {error: SandboxResponse} {
+  const value = fields[key]
+  if (value === undefined || value === null) return {value: null}
+  if (typeof value !== 'string') return {error: parseError(parameter, `Field ${key} must be a string or null.`, 'MismatchedInputException')}
+  return {value}
+}
