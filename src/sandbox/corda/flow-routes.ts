@@ -1,24 +1,16 @@
-// Flows (corda-rest.md §9): a sandbox CPI offers a fixed set of flow classes; a started flow walks
-// START_REQUESTED → RUNNING → COMPLETED/FAILED over time (KILLED when its vnode enters maintenance).
+// Flow endpoints (corda-rest.md §9): the flow classes of a vnode, start, status, result and list. How a started
+// flow runs is flow-lifecycle.ts.
 import type {SandboxContext} from '../context.js'
 import {cordaRoute, queryValue} from './route.js'
-import {CORDA_DELAYS, type Flow, iso} from './store.js'
+import {type Flow, iso} from './store.js'
+import {FLOW_CLASSES, isTerminal, runFlow} from './flow-lifecycle.js'
 import {parseError, readBody} from './body.js'
-import {findVNode, isTerminal, vnodeNotFound} from './vnode-routes.js'
+import {findVNode} from './vnode-lifecycle.js'
+import {vnodeNotFound} from './vnode-routes.js'
 import {cordaError} from '../http/errors.js'
 import {FLOW_STATUSES} from '../../shared/flow-status.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
-export const SANDBOX_FLOWS = {
-  /** Completes with the request body as its result (a JSON string). */
-  echo: 'com.r3.sandbox.EchoFlow',
-  /** Runs for `seconds` of its request body (default CORDA_DELAYS.flowSlowDone), then completes. */
-  slow: 'com.r3.sandbox.SlowFlow',
-  /** Fails with a FLOW_FAILED error. */
-  failing: 'com.r3.sandbox.FailingFlow',
-} as const
-
-const FLOW_CLASSES: readonly string[] = Object.values(SANDBOX_FLOWS)
 const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/
 const START_FIELDS = new Set(['clientRequestId', 'flowClassName', 'requestBody'])
 
@@ -94,20 +86,6 @@ function resultResponse(f: Flow) {
   }
 }
 
-/** SlowFlow's run time: `{"seconds": N}` in its request body (0 < N ≤ 86400), else the default. */
-function slowFlowMs(requestBody: unknown): number {
-  let body = requestBody
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body)
-    } catch {
-      return CORDA_DELAYS.flowSlowDone
-    }
-  }
-  const seconds = (body as {seconds?: unknown} | null)?.seconds
-  return typeof seconds === 'number' && seconds > 0 && seconds <= 86_400 ? seconds * 1000 : CORDA_DELAYS.flowSlowDone
-}
-
 function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
   const h = req.params.holdingidentityshorthash!
   const read = readBody(req.body, {parameter: 'startFlow', className: 'StartFlowParameters', fields: START_FIELDS, requiredStrings: ['clientRequestId', 'flowClassName']})
@@ -131,20 +109,6 @@ function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxRe
     flowStatus: 'START_REQUESTED', flowResult: null, flowError: null, updated: now,
   }
   flows.set(clientRequestId, flow)
-  const requestBody = typeof fields.requestBody === 'string' ? fields.requestBody : JSON.stringify(fields.requestBody)
-  const running = now + CORDA_DELAYS.flowRunning
-  const done = now + (flowClassName === SANDBOX_FLOWS.slow ? slowFlowMs(fields.requestBody) : CORDA_DELAYS.flowDone)
-  ctx.corda.schedule(running, () => {
-    if (flow.flowStatus !== 'START_REQUESTED') return // killed meanwhile
-    Object.assign(flow, {flowStatus: 'RUNNING', flowId: ctx.ids.uuid(), updated: running})
-  })
-  ctx.corda.schedule(done, () => {
-    if (isTerminal(flow)) return
-    if (flowClassName === SANDBOX_FLOWS.failing) {
-      Object.assign(flow, {flowStatus: 'FAILED', updated: done, flowError: {type: 'FLOW_FAILED', message: `${flowClassName} failed: the sandbox's FailingFlow always fails.`}})
-    } else {
-      Object.assign(flow, {flowStatus: 'COMPLETED', updated: done, flowResult: flowClassName === SANDBOX_FLOWS.echo ? requestBody : 'done'})
-    }
-  })
+  runFlow(ctx, flow, fields.requestBody, now)
   return {status: 202, body: statusResponse(flow)}
 }

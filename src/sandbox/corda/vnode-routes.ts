@@ -1,38 +1,16 @@
-// Virtual nodes (corda-rest.md §7): create (sync validation, async status walking ACCEPTED → IN_PROGRESS →
-// SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade.
+// Virtual node endpoints (corda-rest.md §7): create (sync validation, async status walking ACCEPTED → IN_PROGRESS →
+// SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade, and
+// the bring-your-own-database calls. What happens to a vnode over time is vnode-lifecycle.ts.
 import type {SandboxContext} from '../context.js'
 import {cordaRoute} from './route.js'
 import type {CordaVersion} from './versions.js'
 import {parseError, readBody} from './body.js'
-import {CORDA_DELAYS, type Flow, iso, sha256Hex, type VNode, type VNodeOperation} from './store.js'
+import {CORDA_DELAYS, iso, sha256Hex, type VNode, type VNodeOperation} from './store.js'
+import {isTerminal} from './flow-lifecycle.js'
+import {createVNode, findVNode, runOperation, setVNodeState} from './vnode-lifecycle.js'
+import {canonicalX500} from './x500.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
-
-/** MemberX500Name attributes, in the order of its canonical string. */
-const X500_KEYS = ['CN', 'OU', 'O', 'L', 'ST', 'C'] as const
-const X500_MAX: Record<string, number> = {CN: 255, OU: 64, O: 128, L: 64, ST: 64, C: 2}
-
-/** Canonical `MemberX500Name.toString()`, or the reason the name does not parse. */
-export function canonicalX500(name: string): {ok: true; value: string} | {ok: false; reason: string} {
-  const attributes = new Map<string, string>()
-  // Commas inside a value must be escaped (\,) or quoted; the CLI validates the same way.
-  const parts = name.match(/(?:\\.|"[^"]*"|[^,])+/g) ?? []
-  if (name.trim() === '' || parts.length === 0) return {ok: false, reason: 'the name is empty'}
-  for (const part of parts) {
-    const eq = part.indexOf('=')
-    if (eq < 0) return {ok: false, reason: `"${part.trim()}" is not an attribute=value pair`}
-    const key = part.slice(0, eq).trim().toUpperCase()
-    const value = part.slice(eq + 1).trim()
-    if (!(X500_KEYS as readonly string[]).includes(key)) return {ok: false, reason: `unsupported attribute ${key} (allowed: ${X500_KEYS.join(', ')})`}
-    if (attributes.has(key)) return {ok: false, reason: `duplicate attribute ${key}`}
-    if (value === '') return {ok: false, reason: `attribute ${key} is empty`}
-    if (value.length > X500_MAX[key]!) return {ok: false, reason: `attribute ${key} is longer than ${X500_MAX[key]} characters`}
-    attributes.set(key, value)
-  }
-  for (const key of ['O', 'L', 'C']) if (!attributes.has(key)) return {ok: false, reason: `attribute ${key} is required`}
-  if (!/^[A-Z]{2}$/.test(attributes.get('C')!)) return {ok: false, reason: 'C must be a two-letter ISO 3166 country code'}
-  return {ok: true, value: X500_KEYS.filter(k => attributes.has(k)).map(k => `${k}=${attributes.get(k)}`).join(', ')}
-}
 
 const CONNECTIONS = ['vaultDdlConnection', 'vaultDmlConnection', 'cryptoDdlConnection', 'cryptoDmlConnection', 'uniquenessDdlConnection', 'uniquenessDmlConnection'] as const
 const CREATE_FIELDS = new Set<string>(['x500Name', 'cpiFileChecksum', ...CONNECTIONS])
@@ -118,29 +96,8 @@ function updateDb(ctx: SandboxContext, req: SandboxRequest, now: number): Sandbo
   return {status: 202, body: {requestId}}
 }
 
-/** An upgrade or DB change: ACCEPTED → IN_PROGRESS → SUCCEEDED, holding the vnode's operationInProgress meanwhile. */
-function runOperation(ctx: SandboxContext, vnode: VNode, requestId: string, operation: VNodeOperation['operation'], now: number, apply: () => void): void {
-  vnode.operationInProgress = requestId
-  const op: VNodeOperation = {requestId, operation, resourceId: vnode.shortHash, status: 'ACCEPTED', lastUpdated: now, visibleAt: now}
-  ctx.corda.operations.set(requestId, op)
-  const inProgress = now + CORDA_DELAYS.vnodeUpgradeInProgress
-  const done = now + CORDA_DELAYS.vnodeUpgradeDone
-  ctx.corda.schedule(inProgress, () => Object.assign(op, {status: 'IN_PROGRESS', lastUpdated: inProgress}))
-  ctx.corda.schedule(done, () => {
-    Object.assign(op, {status: 'SUCCEEDED', lastUpdated: done})
-    apply()
-    if (vnode.operationInProgress === requestId) vnode.operationInProgress = null
-  })
-}
-
 export function vnodeNotFound(shortHash: string): SandboxResponse {
   return cordaError(404, `Virtual node ${shortHash} could not be found.`)
-}
-
-/** A created vnode by short hash (any case), as the flow endpoints see it. */
-export function findVNode(ctx: SandboxContext, shortHash: string): VNode | undefined {
-  const vnode = ctx.corda.vnodes.get(shortHash.toUpperCase())
-  return vnode?.created ? vnode : undefined
 }
 
 export function vnodeInfo(v: VNode) {
@@ -205,17 +162,7 @@ function create(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxR
     created: false,
     readableAt: now + CORDA_DELAYS.vnodeCreateDone + CORDA_DELAYS.vnodeReadLag,
   }
-  ctx.corda.vnodes.set(shortHash, vnode)
-  const op: VNodeOperation = {
-    requestId: shortHash, operation: 'CREATE_VIRTUAL_NODE', resourceId: shortHash, status: 'ACCEPTED',
-    lastUpdated: now, visibleAt: now + CORDA_DELAYS.vnodeStatusUnknown,
-  }
-  ctx.corda.operations.set(shortHash, op)
-  ctx.corda.schedule(now + CORDA_DELAYS.vnodeCreateInProgress, () => Object.assign(op, {status: 'IN_PROGRESS', lastUpdated: now + CORDA_DELAYS.vnodeCreateInProgress}))
-  ctx.corda.schedule(now + CORDA_DELAYS.vnodeCreateDone, () => {
-    Object.assign(op, {status: 'SUCCEEDED', lastUpdated: now + CORDA_DELAYS.vnodeCreateDone})
-    vnode.created = true
-  })
+  createVNode(ctx, vnode, now)
   return {status: 202, body: {requestId: shortHash}}
 }
 
@@ -227,19 +174,8 @@ function changeState(ctx: SandboxContext, shortHash: string, newState: string): 
   if (state === 'ACTIVE' && vnode.operationInProgress !== null) {
     return cordaError(400, `Virtual node ${vnode.shortHash} cannot be set ACTIVE: operation ${vnode.operationInProgress} is in progress.`)
   }
-  vnode.state = state
-  if (state === 'MAINTENANCE') {
-    const now = ctx.clock()
-    for (const flow of ctx.corda.flowsOf(vnode.shortHash).values()) {
-      // Corda records a kill as a terminated reason, not a flow error: flowError stays absent.
-      if (!isTerminal(flow)) Object.assign(flow, {flowStatus: 'KILLED', updated: now})
-    }
-  }
+  setVNodeState(ctx, vnode, state)
   return {status: 200, body: {holdingIdShortHash: shortHash, newState}}
-}
-
-export function isTerminal(flow: Flow): boolean {
-  return flow.flowStatus === 'COMPLETED' || flow.flowStatus === 'FAILED' || flow.flowStatus === 'KILLED'
 }
 
 function upgrade(ctx: SandboxContext, req: SandboxRequest, version: CordaVersion, now: number): SandboxResponse {

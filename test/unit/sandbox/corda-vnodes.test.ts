@@ -2,8 +2,8 @@
 import {createHash} from 'node:crypto'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../src/sandbox/corda/store.js'
-import {SANDBOX_FLOWS} from '../../../src/sandbox/corda/flow-routes.js'
-import {canonicalX500} from '../../../src/sandbox/corda/vnode-routes.js'
+import {SANDBOX_FLOWS} from '../../../src/sandbox/corda/flow-lifecycle.js'
+import {canonicalX500} from '../../../src/sandbox/corda/x500.js'
 import {validateExchange} from '../../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../helpers/cpi.js'
 
