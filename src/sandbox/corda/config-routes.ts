@@ -6,7 +6,7 @@ import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {parseError, readBody} from './body.js'
 import {effectiveConfig, isObject, problemsOf, SCHEMA_VERSION, SCHEMAS, seedConfig} from './config-schema.js'
 import {cordaRoute} from './route.js'
-import type {ConfigSection} from './store.js'
+import type {ConfigSection} from './model.js'
 import {PLATFORM_VERSION} from './versions.js'
 
 function getResponse(ctx: SandboxContext, stored: ConfigSection) {

@@ -4,7 +4,8 @@
 import type {SandboxContext} from '../context.js'
 import {parseManifest} from '../../shared/jar-manifest.js'
 import type {CpiContents} from './cpi-file.js'
-import {CORDA_DELAYS, type CpiFailure, type CpiRecord, type CpiUpload, iso, SANDBOX_SIGNER} from './store.js'
+import type {CpiFailure, CpiRecord, CpiUpload} from './model.js'
+import {CORDA_DELAYS, iso, SANDBOX_SIGNER} from './store.js'
 
 /** CpiValidatorImpl's progress messages, in order; the last is the only success. */
 export const CPI_STAGES = [

@@ -8,7 +8,8 @@ import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {readCpi} from './cpi-file.js'
 import {CPI_STAGES, judge, recordUpload, STAGE} from './cpi-lifecycle.js'
 import {cordaRoute} from './route.js'
-import {CORDA_DELAYS, type CpiRecord} from './store.js'
+import type {CpiRecord} from './model.js'
+import {CORDA_DELAYS} from './store.js'
 
 export function registerCpi(router: Router, ctx: SandboxContext): void {
   cordaRoute(router, ctx, 'POST', '/cpi', req => upload(ctx, req, false), {raw: true})

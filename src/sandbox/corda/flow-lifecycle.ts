@@ -2,7 +2,8 @@
 // START_REQUESTED → RUNNING → COMPLETED/FAILED over time (KILLED when its vnode enters maintenance). The endpoints
 // are flow-routes.ts.
 import type {SandboxContext} from '../context.js'
-import {CORDA_DELAYS, type Flow} from './store.js'
+import type {Flow} from './model.js'
+import {CORDA_DELAYS} from './store.js'
 
 export const SANDBOX_FLOWS = {
   /** Completes with the request body as its result (a JSON string). */

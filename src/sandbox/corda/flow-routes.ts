@@ -2,7 +2,8 @@
 // flow runs is flow-lifecycle.ts.
 import type {SandboxContext} from '../context.js'
 import {cordaRoute, queryValue} from './route.js'
-import {type Flow, iso} from './store.js'
+import type {Flow} from './model.js'
+import {iso} from './store.js'
 import {FLOW_CLASSES, isTerminal, runFlow} from './flow-lifecycle.js'
 import {parseError, readBody} from './body.js'
 import {findVNode} from './vnode-lifecycle.js'

@@ -6,7 +6,7 @@ import {optionalString, parseError, readBody} from './body.js'
 import {compile} from './rbac-auth.js'
 import {permissionNotFound, permissionResponse, roleNotFound} from './rbac-responses.js'
 import {cordaRoute, queryValue} from './route.js'
-import type {PermissionType, RbacPermission} from './store.js'
+import type {PermissionType, RbacPermission} from './model.js'
 
 const SHORT_HASH = /^[0-9a-fA-F]{12}$/
 const MAX_PERMISSION_STRING = 512

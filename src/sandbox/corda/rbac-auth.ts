@@ -7,7 +7,7 @@ import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
 import type {SandboxContext} from '../context.js'
 import {cordaError} from '../http/errors.js'
 import type {SandboxRequest, SandboxResponse} from '../http/router.js'
-import type {RbacPermission, RbacRole, RbacUser} from './store.js'
+import type {RbacPermission, RbacRole, RbacUser} from './model.js'
 
 export const ADMIN_ROLE_NAME = 'Default System Admin'
 

@@ -1,6 +1,7 @@
 // What the RBAC endpoints answer: users, roles and permissions as the REST worker shows them, and its 404s.
 import {cordaError} from '../http/errors.js'
-import {iso, type RbacPermission, type RbacRole, type RbacUser} from './store.js'
+import type {RbacPermission, RbacRole, RbacUser} from './model.js'
+import {iso} from './store.js'
 
 export function userResponse(u: RbacUser) {
   return {

@@ -5,7 +5,7 @@ import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {optionalString, readBody} from './body.js'
 import {permissionNotFound, roleNotFound, roleResponse} from './rbac-responses.js'
 import {cordaRoute} from './route.js'
-import type {RbacRole} from './store.js'
+import type {RbacRole} from './model.js'
 
 const ROLE_FIELDS = new Set(['roleName', 'groupVisibility'])
 

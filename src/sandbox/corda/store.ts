@@ -1,12 +1,11 @@
-// Emulated Corda cluster state (CPIs, certificates, virtual nodes, flows) and the timing of its async work.
-// Time comes only from `ctx.clock`; every delay is one of the constants below. State advances lazily: each
-// handler calls `settle` first, which applies, in time order, every scheduled transition that is now due.
+// Emulated Corda cluster state (CPIs, certificates, virtual nodes, flows, RBAC, configuration: records in model.ts)
+// and the timing of its async work. Time comes only from `ctx.clock`; every delay is one of the constants below. State
+// advances lazily: each handler calls `settle` first, which applies, in time order, every scheduled transition that is
+// now due (scheduler.ts).
 import {createHash} from 'node:crypto'
-import type {FlowStatus} from '../../shared/flow-status.js'
+import type {ConfigSection, CpiRecord, CpiUpload, Flow, RbacPermission, RbacRole, RbacUser, VNode, VNodeOperation} from './model.js'
+import {Scheduler} from './scheduler.js'
 import type {CordaVersion} from './versions.js'
-
-/** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
-export type Clock = () => number
 
 /** Every delay of the emulated Corda cluster, in milliseconds. */
 export const CORDA_DELAYS = {
@@ -44,133 +43,6 @@ export const DEFAULT_CORDA_SETTINGS: CordaSettings = {maxUploadBytes: 200_000_00
 /** The sandbox signs nothing: every CPI carries this signer summary hash. */
 export const SANDBOX_SIGNER = `SHA-256:${createHash('sha256').update('workerctl sandbox code signer').digest('hex').toUpperCase()}`
 
-export interface CpiRecord {
-  name: string
-  version: string
-  signerSummaryHash: string
-  groupId: string
-  groupPolicy: string
-  /** 64 upper-case hex. */
-  fullChecksum: string
-  /** First 12 of fullChecksum. */
-  checksum: string
-  timestamp: string
-}
-
-export interface CpiFailure {
-  status: number
-  title: string
-  details?: Record<string, string>
-  /** Index in CPI_STAGES of the stage that fails. */
-  stage: number
-}
-
-export interface CpiUpload {
-  id: string
-  /** clock() when the upload was answered. */
-  at: number
-  /** The CPI it persists, unless it fails. */
-  cpi?: CpiRecord
-  failure?: CpiFailure
-}
-
-export type OperationalStatus = 'ACTIVE' | 'INACTIVE'
-
-export interface VNode {
-  x500Name: string
-  groupId: string
-  shortHash: string
-  fullHash: string
-  cpi: {name: string; version: string; signerSummaryHash: string; checksum: string}
-  state: 'ACTIVE' | 'MAINTENANCE'
-  connections: {vaultDdl: string | null; vaultDml: string; cryptoDdl: string | null; cryptoDml: string; uniquenessDdl: string | null; uniquenessDml: string}
-  operationInProgress: string | null
-  /** false until the create operation SUCCEEDED. */
-  created: boolean
-  /** clock() from which GET /virtualnode/{h} finds it. */
-  readableAt: number
-}
-
-export type AsyncStatus = 'ACCEPTED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ABORTED'
-
-export interface VNodeOperation {
-  requestId: string
-  operation: 'CREATE_VIRTUAL_NODE' | 'UPGRADE_VIRTUAL_NODE' | 'CHANGE_VIRTUAL_NODE_DB'
-  resourceId: string
-  status: AsyncStatus
-  lastUpdated: number
-  /** clock() before which the status GET answers 404 (create statuses live in a per-worker cache). */
-  visibleAt: number
-}
-
-
-export interface Flow {
-  holdingIdentityShortHash: string
-  clientRequestId: string
-  flowClassName: string
-  flowId: string | null
-  flowStatus: FlowStatus
-  flowResult: string | null
-  flowError: {type: string; message: string} | null
-  updated: number
-}
-
-export type PermissionType = 'ALLOW' | 'DENY'
-
-/** An RBAC user. The built-in admin's password is the sandbox's configured one (`settings.password`) until changed. */
-export interface RbacUser {
-  id: string
-  loginName: string
-  fullName: string
-  enabled: boolean
-  /** null for SSO users (created without initialPassword): they cannot use Basic auth. */
-  password: {salt: string; hash: string} | null
-  /** ISO instant, or null: never expires. */
-  passwordExpiry: string | null
-  parentGroup: string | null
-  version: number
-  updated: number
-  /** In association order. */
-  roles: Array<{roleId: string; created: number}>
-}
-
-export interface RbacRole {
-  id: string
-  roleName: string
-  groupVisibility: string | null
-  version: number
-  updated: number
-  permissions: Array<{permissionId: string; created: number}>
-}
-
-export interface RbacPermission {
-  id: string
-  permissionType: PermissionType
-  permissionString: string
-  groupVisibility: string | null
-  /** Short hash (as given); a permission with one applies only to that vnode's flow starts. */
-  virtualNode: string | null
-  version: number
-  updated: number
-  /** permissionString compiled to match a whole resource string, case-insensitively. */
-  regex: RegExp
-}
-
-/** One stored cluster configuration section (PUT /config). */
-export interface ConfigSection {
-  section: string
-  /** The JSON text as stored (what GET answers as `sourceConfig`). */
-  source: string
-  version: number
-  schemaVersion: {major: number; minor: number}
-}
-
-interface Scheduled {
-  at: number
-  seq: number
-  apply: () => void
-}
-
 export class CordaState {
   settings: CordaSettings = {...DEFAULT_CORDA_SETTINGS}
   readonly uploads = new Map<string, CpiUpload>()
@@ -190,23 +62,16 @@ export class CordaState {
   readonly permissions = new Map<string, RbacPermission>()
   /** Cluster configuration sections that have a stored config, by name. */
   readonly configs = new Map<string, ConfigSection>()
-  private queue: Scheduled[] = []
-  private seq = 0
+  private readonly scheduler = new Scheduler()
 
   /** Runs `apply` once the clock reaches `at` (at the next settle). */
   schedule(at: number, apply: () => void): void {
-    this.queue.push({at, seq: this.seq++, apply})
+    this.scheduler.schedule(at, apply)
   }
 
   /** Applies every due transition, in time order. */
   settle(now: number): void {
-    for (;;) {
-      let next: Scheduled | undefined
-      for (const s of this.queue) if (s.at <= now && (!next || s.at < next.at || (s.at === next.at && s.seq < next.seq))) next = s
-      if (!next) return
-      this.queue.splice(this.queue.indexOf(next), 1)
-      next.apply()
-    }
+    this.scheduler.settle(now)
   }
 
   cpiByChecksum(checksum: string): CpiRecord | undefined {

@@ -7,7 +7,8 @@ import {configValue} from './config-schema.js'
 import {ADMIN_ROLE_NAME, builtInId, findUser, hashPassword, isAdmin, passwordMatches, permissionsOf} from './rbac-auth.js'
 import {roleNotFound, userNotFound, userResponse} from './rbac-responses.js'
 import {cordaRoute, queryValue} from './route.js'
-import {iso, type RbacRole, type RbacUser} from './store.js'
+import type {RbacRole, RbacUser} from './model.js'
+import {iso} from './store.js'
 
 const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/
 const FULL_NAME = /^[a-zA-Z0-9.@\-#' ]{0,255}$/

@@ -3,7 +3,8 @@
 // running flows. The endpoints are vnode-routes.ts.
 import type {SandboxContext} from '../context.js'
 import {isTerminal} from './flow-lifecycle.js'
-import {CORDA_DELAYS, type VNode, type VNodeOperation} from './store.js'
+import type {VNode, VNodeOperation} from './model.js'
+import {CORDA_DELAYS} from './store.js'
 
 /** A created vnode by short hash (any case), as the flow endpoints see it. */
 export function findVNode(ctx: SandboxContext, shortHash: string): VNode | undefined {
