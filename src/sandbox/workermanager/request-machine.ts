@@ -6,7 +6,7 @@ import {Random} from '../random.js'
 import {errorKindsFor, errorText, hash, INVALID_KINDS} from './error-texts.js'
 import {Queue} from './event-queue.js'
 import {compileFilter, type Filterable, FilterError, type SearchParameters, widenStatuses} from './filter.js'
-import type {Fate, NewRequest, RequestRow} from './request.js'
+import type {Fate, NewRequest, RequestRow} from './request-row.js'
 import type {RequestStore} from './request-store.js'
 import type {Workers} from './workers.js'
 

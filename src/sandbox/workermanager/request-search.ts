@@ -1,7 +1,7 @@
 // Searching the request table (worker-manager.md §4): the filter of a SearchRequestParameters body, one page in the
 // requested order. A single sort on a field whose order never changes reads a cached sorted order of the table.
 import {compileFilter, type PageRequest, type SearchParameters, type SortField} from './filter.js'
-import type {RequestRow} from './request.js'
+import type {RequestRow} from './request-row.js'
 import type {RequestStore} from './request-store.js'
 
 /** Fields whose order never changes once a row exists: their sorted order is cached. */

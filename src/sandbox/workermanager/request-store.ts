@@ -2,7 +2,7 @@
 // of ids. Rows change status only through `setStatus` (the status machine, request-machine.ts); search reads the
 // rows and keeps its sorted orders in `sortCache` (request-search.ts).
 import {formatMicros, type RequestStatus, type SortField} from './filter.js'
-import type {RequestRow} from './request.js'
+import type {RequestRow} from './request-row.js'
 
 export class RequestStore {
   /** In id order (deleted rows are dropped on the next read). */

@@ -8,7 +8,7 @@ import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxRespon
 import {WM_BASE} from '../services.js'
 import {CONFIG_FILENAME, exportConfiguration, importConfiguration, SKIP_DESCRIPTION, SKIP_SETTING, settingList} from './config.js'
 import {FilterError, parsePageable, parseSearch} from './filter.js'
-import {isBlocked, type RequestRow, toLight} from './request.js'
+import {isBlocked, type RequestRow, toLight} from './request-row.js'
 
 /** The JWT filter's 401: Spring's error body, message naming the service-relative path and method. */
 export function bearerGuard(ctx: SandboxContext): Guard {

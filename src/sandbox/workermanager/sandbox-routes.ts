@@ -4,7 +4,7 @@ import type {SandboxContext} from '../context.js'
 import {first, problem} from '../http/admin.js'
 import type {Router} from '../http/router.js'
 import {ADMIN_BASE} from '../services.js'
-import {type Fate, toLight} from './request.js'
+import {type Fate, toLight} from './request-row.js'
 
 const WORKER_TYPE = /^[a-zA-Z0-9-_.]{1,128}$/
 const FATES: Record<string, Fate> = {

@@ -5,7 +5,7 @@
 // requests left NO_WORKER_AVAILABLE after an outage of their step-2 worker (§9 blind spot), and in-flight requests
 // stuck for hours next to a few long ones still running.
 import {Random} from '../random.js'
-import {type Fate, retryFatesFor, type RequestRow} from './request.js'
+import {type Fate, retryFatesFor, type RequestRow} from './request-row.js'
 import {WM_DELAYS} from './request-machine.js'
 import type {WmRequests} from './requests.js'
 import type {RequestStatus} from './filter.js'
