@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {type LoggedRequest, RequestLog} from '../../../src/sandbox/http/log.js'
+import {type LoggedRequest, RequestLog} from '../../../../src/sandbox/http/log.js'
 
 const entry = (path: string): Omit<LoggedRequest, 'seq'> =>
   ({time: new Date().toISOString(), service: 'corda', method: 'GET', path, query: {}, headers: {}, status: 200, durationMs: 1})

@@ -1,6 +1,6 @@
 // Shared by the worker-manager sandbox tests: a sandbox on a manual clock, a token, and JSON calls.
-import {type SandboxOptions, type SandboxServer, startSandbox} from '../../../src/sandbox/server.js'
-import type {RequestRow} from '../../../src/sandbox/workermanager/request-row.js'
+import {type SandboxOptions, type SandboxServer, startSandbox} from '../../../../src/sandbox/server.js'
+import type {RequestRow} from '../../../../src/sandbox/workermanager/request-row.js'
 
 export const WM = '/api/v1/rs-worker-manager'
 export const T0 = Date.parse('2025-01-10T12:00:00Z')

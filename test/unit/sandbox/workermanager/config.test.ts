@@ -1,8 +1,8 @@
 // Worker-manager configuration export/import, settings, heartbeats (/_sandbox/workers) and seeding.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {startSandbox} from '../../../src/sandbox/server.js'
-import {WM_DELAYS} from '../../../src/sandbox/workermanager/request-machine.js'
-import {startWm, WM, type WmSandbox} from './wm-helpers.js'
+import {startSandbox} from '../../../../src/sandbox/server.js'
+import {WM_DELAYS} from '../../../../src/sandbox/workermanager/request-machine.js'
+import {startWm, WM, type WmSandbox} from './helpers.js'
 
 let sbx: WmSandbox
 beforeEach(async () => {

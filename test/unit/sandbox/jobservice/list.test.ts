@@ -1,6 +1,6 @@
 // Job Service sandbox: list/count selection (statusType, RSQL filter, labels, sort, paging), bulk cancel/delete, seeding.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {type JsSandbox, startJs, task} from './js-helpers.js'
+import {type JsSandbox, startJs, task} from './helpers.js'
 
 let s: JsSandbox
 const J = '/partitions/default/jobs'

@@ -1,7 +1,7 @@
 // Worker-manager requests over real HTTP: filters, paging, the status machine on a manual clock, retry and delete.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {WM_DELAYS} from '../../../src/sandbox/workermanager/request-machine.js'
-import {startWm, T0, type WmSandbox} from './wm-helpers.js'
+import {WM_DELAYS} from '../../../../src/sandbox/workermanager/request-machine.js'
+import {startWm, T0, type WmSandbox} from './helpers.js'
 
 let sbx: WmSandbox
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 // Job Service sandbox: create, validation, lifecycle on the clock, DemoWorker, control operations.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {type JsSandbox, startJs, task} from './js-helpers.js'
+import {type JsSandbox, startJs, task} from './helpers.js'
 
 let s: JsSandbox
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 // Shared by the Job Service sandbox tests: a sandbox on a manual clock and JSON calls under /job-service/v1.
-import {type SandboxOptions, type SandboxServer, startSandbox} from '../../../src/sandbox/server.js'
+import {type SandboxOptions, type SandboxServer, startSandbox} from '../../../../src/sandbox/server.js'
 
 export const JS = '/job-service/v1'
 export const T0 = Date.parse('2025-01-10T12:00:00Z')

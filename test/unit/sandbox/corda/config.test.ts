@@ -1,8 +1,8 @@
 // Sandbox cluster configuration: GET /config/{section} and PUT /config with optimistic locking and validation.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {SEEDED_SECTIONS} from '../../../src/sandbox/corda/config-schema.js'
-import {contractFor, validateExchange} from '../../helpers/contract.js'
-import {type CordaSandbox, startCorda} from '../../helpers/cpi.js'
+import {SEEDED_SECTIONS} from '../../../../src/sandbox/corda/config-schema.js'
+import {contractFor, validateExchange} from '../../../helpers/contract.js'
+import {type CordaSandbox, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
 beforeEach(async () => {

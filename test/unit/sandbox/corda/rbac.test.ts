@@ -1,10 +1,10 @@
 // Sandbox RBAC: users, roles, permissions, Basic auth of created users and permission checks, over real HTTP.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {SANDBOX_FLOWS} from '../../../src/sandbox/corda/flow-lifecycle.js'
-import {ADMIN_ROLE_NAME} from '../../../src/sandbox/corda/rbac-auth.js'
-import {startSandbox} from '../../../src/sandbox/server.js'
-import {contractFor, validateExchange} from '../../helpers/contract.js'
-import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../helpers/cpi.js'
+import {SANDBOX_FLOWS} from '../../../../src/sandbox/corda/flow-lifecycle.js'
+import {ADMIN_ROLE_NAME} from '../../../../src/sandbox/corda/rbac-auth.js'
+import {startSandbox} from '../../../../src/sandbox/server.js'
+import {contractFor, validateExchange} from '../../../helpers/contract.js'
+import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
 beforeEach(async () => {
