@@ -1,6 +1,6 @@
 // What every service module shares: settings, generated ids, issued tokens and emulated state.
-import {TokenStore} from './http/auth.js'
 import {CordaState} from './corda/store.js'
+import {TokenStore} from './http/auth.js'
 import {JobStore} from './jobservice/job-store.js'
 import {idStream, type Random} from './random.js'
 import {WmRequests} from './workermanager/requests.js'

@@ -2,10 +2,10 @@
 // read a chain back as raw PEM text. v5_1/v5_2 use `/certificate`, v1 the plural `/certificates`.
 import {X509Certificate} from 'node:crypto'
 import type {SandboxContext} from '../context.js'
-import {cordaRoute} from './route.js'
-import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
 import {cordaError} from '../http/errors.js'
+import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {cordaRoute} from './route.js'
 
 /** The usages the 5.2 REST worker accepts for cluster certificates. */
 export const CLUSTER_CERT_USAGES = ['p2p-tls', 'p2p-session', 'rest-tls', 'code-signer'] as const

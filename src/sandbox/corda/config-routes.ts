@@ -5,8 +5,8 @@ import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {parseError, readBody} from './body.js'
 import {effectiveConfig, isObject, problemsOf, SCHEMA_VERSION, SCHEMAS, seedConfig} from './config-schema.js'
-import {cordaRoute} from './route.js'
 import type {ConfigSection} from './model.js'
+import {cordaRoute} from './route.js'
 import {PLATFORM_VERSION} from './versions.js'
 
 function getResponse(ctx: SandboxContext, stored: ConfigSection) {

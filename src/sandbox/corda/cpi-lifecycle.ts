@@ -1,8 +1,8 @@
 // The life of a CPI upload (corda-rest.md §6): decided when it is received (judge), then walked through the real
 // validation progress messages over time, its CPI persisted at "Persisting CPI" unless it fails. The endpoints are
 // cpi-routes.ts.
-import type {SandboxContext} from '../context.js'
 import {parseManifest} from '../../shared/jar-manifest.js'
+import type {SandboxContext} from '../context.js'
 import type {CpiContents} from './cpi-file.js'
 import type {CpiFailure, CpiRecord, CpiUpload} from './model.js'
 import {CORDA_DELAYS, iso, SANDBOX_SIGNER} from './store.js'

@@ -7,8 +7,8 @@ import {loggedMultipart, receiveMultipart, removeFiles} from '../http/multipart.
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {readCpi} from './cpi-file.js'
 import {CPI_STAGES, judge, recordUpload, STAGE} from './cpi-lifecycle.js'
-import {cordaRoute} from './route.js'
 import type {CpiRecord} from './model.js'
+import {cordaRoute} from './route.js'
 import {CORDA_DELAYS} from './store.js'
 
 export function registerCpi(router: Router, ctx: SandboxContext): void {

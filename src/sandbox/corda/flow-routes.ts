@@ -1,16 +1,16 @@
 // Flow endpoints (corda-rest.md §9): the flow classes of a vnode, start, status, result and list. How a started
 // flow runs is flow-lifecycle.ts.
+import {FLOW_STATUSES} from '../../shared/flow-status.js'
 import type {SandboxContext} from '../context.js'
-import {cordaRoute, queryValue} from './route.js'
-import type {Flow} from './model.js'
-import {iso} from './store.js'
-import {FLOW_CLASSES, isTerminal, runFlow} from './flow-lifecycle.js'
+import {cordaError} from '../http/errors.js'
+import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {parseError, readBody} from './body.js'
+import {FLOW_CLASSES, isTerminal, runFlow} from './flow-lifecycle.js'
+import type {Flow} from './model.js'
+import {cordaRoute, queryValue} from './route.js'
+import {iso} from './store.js'
 import {findVNode} from './vnode-lifecycle.js'
 import {vnodeNotFound} from './vnode-routes.js'
-import {cordaError} from '../http/errors.js'
-import {FLOW_STATUSES} from '../../shared/flow-status.js'
-import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 
 const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/
 const START_FIELDS = new Set(['clientRequestId', 'flowClassName', 'requestBody'])

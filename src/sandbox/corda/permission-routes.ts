@@ -3,10 +3,10 @@ import type {SandboxContext} from '../context.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {optionalString, parseError, readBody} from './body.js'
+import type {PermissionType, RbacPermission} from './model.js'
 import {compile} from './rbac-auth.js'
 import {permissionNotFound, permissionResponse, roleNotFound} from './rbac-responses.js'
 import {cordaRoute, queryValue} from './route.js'
-import type {PermissionType, RbacPermission} from './model.js'
 
 const SHORT_HASH = /^[0-9a-fA-F]{12}$/
 const MAX_PERMISSION_STRING = 512

@@ -3,9 +3,9 @@ import type {SandboxContext} from '../context.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {optionalString, readBody} from './body.js'
+import type {RbacRole} from './model.js'
 import {permissionNotFound, roleNotFound, roleResponse} from './rbac-responses.js'
 import {cordaRoute} from './route.js'
-import type {RbacRole} from './model.js'
 
 const ROLE_FIELDS = new Set(['roleName', 'groupVisibility'])
 

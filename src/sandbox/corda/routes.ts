@@ -10,8 +10,8 @@ import {registerCpi} from './cpi-routes.js'
 import {registerFlows} from './flow-routes.js'
 import {registerRbac} from './rbac-routes.js'
 import {cordaRoute, queryValue} from './route.js'
-import {registerVirtualNodes} from './vnode-routes.js'
 import {PLATFORM_VERSION} from './versions.js'
+import {registerVirtualNodes} from './vnode-routes.js'
 
 export function registerCorda(router: Router, ctx: SandboxContext): void {
   // Our own minimal document: the CLI only needs it to answer (version detection). Never the real spec.

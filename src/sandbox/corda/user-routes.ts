@@ -4,10 +4,10 @@ import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {optionalString, parseError, readBody} from './body.js'
 import {configValue} from './config-schema.js'
+import type {RbacRole, RbacUser} from './model.js'
 import {ADMIN_ROLE_NAME, builtInId, findUser, hashPassword, isAdmin, passwordMatches, permissionsOf} from './rbac-auth.js'
 import {roleNotFound, userNotFound, userResponse} from './rbac-responses.js'
 import {cordaRoute, queryValue} from './route.js'
-import type {RbacRole, RbacUser} from './model.js'
 import {iso} from './store.js'
 
 const LOGIN_NAME = /^[-._@a-zA-Z0-9]{3,255}$/

@@ -2,16 +2,16 @@
 // SUCCEEDED, with the transient 404s of the real cache and read model), list/get, state changes, CPI upgrade, and
 // the bring-your-own-database calls. What happens to a vnode over time is vnode-lifecycle.ts.
 import type {SandboxContext} from '../context.js'
-import {cordaRoute} from './route.js'
-import type {CordaVersion} from './versions.js'
-import {parseError, readBody} from './body.js'
-import type {VNode, VNodeOperation} from './model.js'
-import {CORDA_DELAYS, iso, sha256Hex} from './store.js'
-import {isTerminal} from './flow-lifecycle.js'
-import {createVNode, findVNode, runOperation, setVNodeState} from './vnode-lifecycle.js'
-import {canonicalX500} from './x500.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {parseError, readBody} from './body.js'
+import {isTerminal} from './flow-lifecycle.js'
+import type {VNode, VNodeOperation} from './model.js'
+import {cordaRoute} from './route.js'
+import {CORDA_DELAYS, iso, sha256Hex} from './store.js'
+import type {CordaVersion} from './versions.js'
+import {createVNode, findVNode, runOperation, setVNodeState} from './vnode-lifecycle.js'
+import {canonicalX500} from './x500.js'
 
 const CONNECTIONS = ['vaultDdlConnection', 'vaultDmlConnection', 'cryptoDdlConnection', 'cryptoDmlConnection', 'uniquenessDdlConnection', 'uniquenessDmlConnection'] as const
 const CREATE_FIELDS = new Set<string>(['x500Name', 'cpiFileChecksum', ...CONNECTIONS])

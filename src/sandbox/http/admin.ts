@@ -2,10 +2,10 @@
 // asserts "no request was sent" sees only service traffic. No authentication: they drive the emulation itself
 // (worker instances stopping and starting, requests arriving), as a cluster operator's actions would.
 // Here: health, the request log and faults; the worker manager adds its controls (workermanager/sandbox-routes.ts).
+import {ADMIN_BASE} from '../services.js'
 import {type Fault, FAULT_KINDS, type Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import {Router, type SandboxResponse} from './router.js'
-import {ADMIN_BASE} from '../services.js'
 
 export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: boolean; faults?: Faults}): Router {
   const router = new Router()

@@ -1,7 +1,7 @@
 // Error bodies in each service's own shape (reference notes: corda-rest §4, worker-manager §1 and §10,
 // job-service §7). Handlers build their errors here; the pipeline uses `frameworkError` for the rest.
-import type {SandboxResponse} from './router.js'
 import type {Service} from '../services.js'
+import type {SandboxResponse} from './router.js'
 
 /** Corda: always `{title, status, details}`, details a flat string map. */
 export function cordaError(status: number, title: string, details: Record<string, string> = {}): SandboxResponse {

@@ -3,12 +3,12 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
+import {isSpecDocument, serviceOf} from '../services.js'
 import {BodyTooLarge, flatHeaders, jsonOrText, loggedBody, parseBody, parsePairs, readBody, redactJson, redactPassword} from './body.js'
 import {frameworkError} from './errors.js'
 import type {Faults} from './faults.js'
 import type {RequestLog} from './log.js'
 import type {Router, SandboxRequest, SandboxResponse} from './router.js'
-import {isSpecDocument, serviceOf} from '../services.js'
 
 export interface Pipeline {
   services: Router

@@ -2,11 +2,11 @@
 // Jobs live per partition in `ctx.jobs` (job-store.ts); selection, filter and sort are in filter.ts.
 import type {SandboxContext} from '../context.js'
 import {jobServiceError} from '../http/errors.js'
+import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {JOBS_BASE} from '../services.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
 import {jobBody, JS_TIMING, type StoredJob} from './job.js'
 import {checkIds, validateNewJob} from './validate.js'
-import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
-import {JOBS_BASE} from '../services.js'
 
 const P = `${JOBS_BASE}/partitions/{partitionId}`
 const JOB = `${P}/jobs/{jobId}`

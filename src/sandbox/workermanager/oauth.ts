@@ -1,7 +1,7 @@
 // REGARDS rs-authentication's OAuth2 password grant (worker-manager.md §1): the token the worker manager needs.
+import type {SandboxContext} from '../context.js'
 import {parseBasic} from '../http/auth.js'
 import {isForm, mediaType} from '../http/body.js'
-import type {SandboxContext} from '../context.js'
 import {oauthError} from '../http/errors.js'
 import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {AUTH_BASE} from '../services.js'

@@ -1,8 +1,8 @@
 // The worker manager's requests as the rest of the sandbox sees them (`ctx.wm`): one object over the request table
 // (request-store.ts), its status machine and scheduler (request-machine.ts) and search (request-search.ts).
 import type {PageRequest, RequestStatus, SearchParameters} from './filter.js'
-import type {NewRequest, RequestRow} from './request-row.js'
 import {RequestMachine, type ScanLogEntry} from './request-machine.js'
+import type {NewRequest, RequestRow} from './request-row.js'
 import {searchRequests, sortedBy} from './request-search.js'
 import {RequestStore} from './request-store.js'
 import type {Workers} from './workers.js'

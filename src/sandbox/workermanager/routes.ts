@@ -1,9 +1,9 @@
 // REGARDS rs-worker-manager (worker-manager.md): bearer-token routes under /api/v1/rs-worker-manager.
 // Requests (list, get, retry, delete), alive workers, the tenant settings and the configuration import/export.
-import {bearerToken} from '../http/auth.js'
 import type {SandboxContext} from '../context.js'
-import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
+import {bearerToken} from '../http/auth.js'
 import {regardsError, springError} from '../http/errors.js'
+import {loggedMultipart, receiveMultipart} from '../http/multipart.js'
 import type {Guard, Handler, RouteOptions, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {WM_BASE} from '../services.js'
 import {CONFIG_FILENAME, exportConfiguration, importConfiguration, SKIP_DESCRIPTION, SKIP_SETTING, settingList} from './config.js'

@@ -5,11 +5,11 @@
 // requests left NO_WORKER_AVAILABLE after an outage of their step-2 worker (§9 blind spot), and in-flight requests
 // stuck for hours next to a few long ones still running.
 import {Random} from '../random.js'
-import {type Fate, retryFatesFor, type RequestRow} from './request-row.js'
-import {WM_DELAYS} from './request-machine.js'
-import type {WmRequests} from './requests.js'
-import type {RequestStatus} from './filter.js'
 import {type ErrorKind, errorKindsFor, errorText, INVALID_KINDS} from './error-texts.js'
+import type {RequestStatus} from './filter.js'
+import {WM_DELAYS} from './request-machine.js'
+import {type Fate, retryFatesFor, type RequestRow} from './request-row.js'
+import type {WmRequests} from './requests.js'
 
 export const DEFAULT_SEEDED_REQUESTS = 150
 
