@@ -4,13 +4,18 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 export const NODE = process.execPath
 export const BIN = join(ROOT, 'bin', 'run.js')
 export const HOOKS = join(ROOT, 'bench', 'hooks')
 export const dist = path => import(join(ROOT, 'dist', path))
+/** A test helper (TypeScript under test/helpers, never built into dist/), loaded through tsx, e.g. `testHelper('demo-files.ts')`. */
+export const testHelper = async path => {
+  const {tsImport} = await import('tsx/esm/api')
+  return tsImport(pathToFileURL(join(ROOT, 'test', 'helpers', path)).href, import.meta.url)
+}
 
 /** BENCH_RUNS when set, else the area's default (15 for start-up, 5 for the big cases). */
 export const runs = fallback => (process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : fallback)
@@ -106,7 +111,7 @@ export function baseEnv() {
  */
 export async function sandbox(options = {}, sharedHome = undefined) {
   const {startSandbox} = await dist('sandbox/server.js')
-  const {configureSandboxContext} = await dist('cli/sandbox-control.js')
+  const {configureSandboxContext} = await dist('sandbox/control.js')
   const home = sharedHome ?? tempHome()
   const server = await startSandbox({port: 0, ...options})
   const close = onCleanup(async () => {

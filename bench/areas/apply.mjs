@@ -3,7 +3,7 @@
 // `workerctl apply -f FILE` once, for reference.
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {dist, median, round, runs, sandbox, table, tempHome, workerctl} from '../lib.mjs'
+import {dist, median, round, runs, sandbox, table, tempHome, testHelper, workerctl} from '../lib.mjs'
 
 const VNODES = 50
 const USERS = 20
@@ -12,7 +12,7 @@ const ENV = {[PASSWORD_ENV]: 'bench-password-1'}
 
 /** The deployment file (YAML documents written as JSON flow mappings) and its CPI, in `dir`. */
 async function writeDeployment(dir) {
-  const {makeCpi} = await dist('sandbox/demo-files.js')
+  const {makeCpi} = await testHelper('demo-files.ts')
   writeFileSync(join(dir, 'bench.cpi'), makeCpi({name: 'bench-apply', version: '1.0', groupId: '3f2c1a9e-8b7d-4c6e-a5f4-0d1e2c3b4a59'}))
   const docs = [{kind: 'Cpi', file: 'bench.cpi'}]
   for (let i = 0; i < VNODES; i++) docs.push({kind: 'VirtualNode', x500: `CN=Node ${i}, O=Bench Corp, L=London, C=GB`, cpi: 'bench-apply@1.0'})

@@ -4,7 +4,7 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {dist, measure, median, mib, NODE, ROOT, round, run, runs, sandbox, table, verdict, workerctl} from '../lib.mjs'
+import {measure, median, mib, NODE, ROOT, round, run, runs, sandbox, table, testHelper, verdict, workerctl} from '../lib.mjs'
 
 const CURL = '/usr/bin/curl'
 const PLAIN = join(ROOT, 'bench', 'plain', 'upload.mjs')
@@ -21,7 +21,7 @@ const FLAT_SHARE = 0.25
  * neither answers `unchanged` nor hashes the file first, and the sandbox sees no duplicate.
  */
 async function bigCpi(mb, name) {
-  const {makeZip} = await dist('sandbox/demo-files.js')
+  const {makeZip} = await testHelper('demo-files.ts')
   const manifestName = 'META-INF/MANIFEST.MF'
   const manifest = k => `Manifest-Version: 1.0\r\nCorda-CPI-Name: ${name}\r\nCorda-CPI-Version: 1.0.${String(k).padStart(6, '0')}\r\n\r\n`
   const zip = makeZip({

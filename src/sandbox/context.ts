@@ -1,10 +1,13 @@
 // What every service module shares: settings, generated ids, issued tokens and emulated state.
-import {TokenStore} from './auth.js'
-import {type Clock, CordaState} from './corda-state.js'
-import {JobStore} from './js-jobs.js'
+import {CordaState} from './corda/store.js'
+import {TokenStore} from './http/auth.js'
+import {JobStore} from './jobservice/job-store.js'
 import {idStream, type Random} from './random.js'
-import {WmRequests} from './wm-requests.js'
-import {seededWorkers, type Workers} from './workers.js'
+import {WmRequests} from './workermanager/requests.js'
+import {seededWorkers, type Workers} from './workermanager/workers.js'
+
+/** Milliseconds since some epoch (Date.now() by default; tests substitute a manual clock). */
+export type Clock = () => number
 
 export interface Settings {
   username: string

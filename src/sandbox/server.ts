@@ -3,18 +3,21 @@
 import {createServer as createHttpServer, type Server} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
-import {adminRoutes} from './admin.js'
 import {createContext, type SandboxContext} from './context.js'
-import {CORDA_VERSIONS, type CordaVersion, registerCorda} from './corda.js'
-import {Faults} from './faults.js'
-import {requestHandler} from './handle.js'
-import {DEFAULT_SEEDED_JOBS, registerJobService} from './jobservice.js'
-import {RequestLog} from './log.js'
-import {registerOAuth} from './oauth.js'
-import {Router} from './router.js'
-import {selfSignedCertificate} from './tls.js'
-import {registerWorkerManager} from './workermanager.js'
-import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './wm-seed.js'
+import {registerCorda} from './corda/routes.js'
+import {CORDA_VERSIONS, type CordaVersion} from './corda/versions.js'
+import {adminRoutes} from './http/admin.js'
+import {Faults} from './http/faults.js'
+import {RequestLog} from './http/log.js'
+import {requestHandler} from './http/pipeline.js'
+import {Router} from './http/router.js'
+import {selfSignedCertificate} from './http/tls.js'
+import {registerJobService} from './jobservice/routes.js'
+import {DEFAULT_SEEDED_JOBS} from './jobservice/seed.js'
+import {registerOAuth} from './workermanager/oauth.js'
+import {registerWorkerManager} from './workermanager/routes.js'
+import {workerManagerControls} from './workermanager/sandbox-routes.js'
+import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './workermanager/seed.js'
 
 export interface SandboxOptions {
   port?: number            // 0 or undefined = a free port
@@ -85,7 +88,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const log = new RequestLog()
   const cert = options.tls ? await selfSignedCertificate() : undefined
-  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, ctx, faults})
+  const admin = adminRoutes({log, startedAt: new Date().toISOString(), tls: cert !== undefined, faults})
+  workerManagerControls(admin, ctx)
   const onRequest = requestHandler({services, admin, log, faults})
   const server: Server = cert ? createHttpsServer({key: cert.key, cert: cert.cert}, onRequest) : createHttpServer(onRequest)
 

@@ -1,5 +1,5 @@
 // Which emulated service a path belongs to: decides the error shape, faults and the log's `service`.
-import type {LoggedRequest} from './log.js'
+import type {LoggedRequest} from './http/log.js'
 
 export type Service = LoggedRequest['service']
 

@@ -3,7 +3,7 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles, makeCpi, DEMO_CPI} from '../../src/sandbox/demo-files.js'
+import {writeDemoFiles, makeCpi, DEMO_CPI} from '../helpers/demo-files.js'
 import {expectContract} from '../helpers/contract.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 

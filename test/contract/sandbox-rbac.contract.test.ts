@@ -1,7 +1,7 @@
 // Holds the sandbox's RBAC and configuration endpoints to the published Corda specs (+ overlay, PRODUCT.md §8):
 // every request below, valid or refused, on every API version that has it, and every answer.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {SANDBOX_FLOWS} from '../../src/sandbox/corda-flows.js'
+import {SANDBOX_FLOWS} from '../../src/sandbox/corda/flow-lifecycle.js'
 import {contractFor, expectContract, validateExchange, validateResponse} from '../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../helpers/cpi.js'
 

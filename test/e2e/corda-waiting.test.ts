@@ -3,7 +3,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {DEMO_CPI, makeCpi, writeDemoFiles} from '../../src/sandbox/demo-files.js'
+import {DEMO_CPI, makeCpi, writeDemoFiles} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 let sbx: Sbx

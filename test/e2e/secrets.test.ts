@@ -4,7 +4,7 @@
 import {cpSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles} from '../../src/sandbox/demo-files.js'
+import {writeDemoFiles} from '../helpers/demo-files.js'
 import {ROOT} from '../helpers/cli.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 

@@ -1,5 +1,5 @@
 // Small sandbox CPIs for tests: a zip with META-INF/MANIFEST.MF and a group policy (PRODUCT.md §7).
-export {type CpiSpec, makeCpi, makeZip} from '../../src/sandbox/demo-files.js'
+export {type CpiSpec, makeCpi, makeZip} from './demo-files.js'
 import {createHash} from 'node:crypto'
 import type {SandboxContext} from '../../src/sandbox/context.js'
 import {type SandboxServer, startSandbox} from '../../src/sandbox/server.js'

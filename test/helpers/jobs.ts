@@ -1,7 +1,7 @@
 // Shared bits of the Job Service end-to-end tests: definitions on disk and the request-log entries of the service.
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {LoggedRequest} from '../../src/sandbox/log.js'
+import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import type {Sbx} from './sandbox.js'
 
 export const JOBS = '/job-service/v1/partitions/default'

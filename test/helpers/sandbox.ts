@@ -1,8 +1,8 @@
 // An in-process sandbox on a free port, a private config that points at it, and the real CLI to drive it.
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {configureSandboxContext} from '../../src/cli/sandbox-control.js'
-import type {LoggedRequest} from '../../src/sandbox/log.js'
+import {configureSandboxContext} from '../../src/sandbox/control.js'
+import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import {type SandboxOptions, type SandboxServer, startSandbox as startServer} from '../../src/sandbox/server.js'
 import {type CliOptions, type CliResult, runCli, tempHome} from './cli.js'
 

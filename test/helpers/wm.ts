@@ -1,7 +1,7 @@
 // Shared bits of the worker-manager end-to-end tests: the sandbox's control routes and the request-log entries of
 // the worker manager's own endpoints.
 import {expect} from 'vitest'
-import type {LoggedRequest} from '../../src/sandbox/log.js'
+import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import type {Sbx} from './sandbox.js'
 
 export const WM = '/api/v1/rs-worker-manager'

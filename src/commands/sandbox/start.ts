@@ -8,7 +8,7 @@ import {ensurePrivateDir} from '../../config/files.js'
 import {sandboxDir} from '../../config/paths.js'
 import {
   caPath, configureSandboxContext, fetchHealth, logPath, processAlive, readState, removeState, SANDBOX_CONTEXT, type SandboxState, writeState,
-} from '../../cli/sandbox-control.js'
+} from '../../sandbox/control.js'
 import {ConflictError, Exit, UsageError, WorkerctlError} from '../../errors.js'
 
 /** Set in the environment of the background child: it serves and records its state; the parent does the rest. */

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {fetchHealth, processAlive, readState} from '../../cli/sandbox-control.js'
 import {Exit} from '../../errors.js'
+import {fetchHealth, processAlive, readState} from '../../sandbox/control.js'
 
 export default class SandboxStatus extends BaseCommand {
   static override summary = 'Say whether the sandbox runs, where, and how many requests it served'

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {processAlive, readState, removeState} from '../../cli/sandbox-control.js'
 import {WorkerctlError} from '../../errors.js'
+import {processAlive, readState, removeState} from '../../sandbox/control.js'
 
 export default class SandboxStop extends BaseCommand {
   static override summary = 'Stop the background sandbox (the sandbox context stays for next time)'

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {readCpiManifest} from '../../../src/api/corda/cpi-file.js'
-import {readCpi} from '../../../src/sandbox/corda-cpi.js'
+import {readCpi} from '../../../src/sandbox/corda/cpi-file.js'
 import {parseManifest} from '../../../src/shared/jar-manifest.js'
 import {makeZip} from '../../helpers/cpi.js'
 

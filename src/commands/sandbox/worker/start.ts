@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../../cli/base-command.js'
-import {switchSandboxWorker} from '../../../cli/sandbox-control.js'
+import {switchSandboxWorker} from '../../../sandbox/control.js'
 
 export default class SandboxWorkerStart extends BaseCommand {
   static override summary = 'Start a worker type of the sandbox again'

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../../cli/base-command.js'
-import {switchSandboxWorker} from '../../../cli/sandbox-control.js'
+import {switchSandboxWorker} from '../../../sandbox/control.js'
 
 export default class SandboxWorkerStop extends BaseCommand {
   static override summary = 'Stop a worker type of the sandbox: its instances stop sending heartbeats'

@@ -1,0 +1,50 @@
+// How the REST worker's Jackson reads a request body into a Kotlin class (corda-rest.md §3): bare or wrapped
+// in the parameter name, unknown properties refused, missing non-null fields refused; every refusal a 400.
+import {cordaError} from '../http/errors.js'
+import type {SandboxResponse} from '../http/router.js'
+
+export function parseError(parameter: string, reason: string, cause = 'MismatchedInputException'): SandboxResponse {
+  return cordaError(400, `Unable to parse parameter '${parameter}'`, {cause, reason})
+}
+
+/** A single body parameter may come bare or wrapped in its Kotlin parameter name. */
+function unwrap(body: unknown, parameter: string): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const keys = Object.keys(body)
+    if (keys.length === 1 && keys[0] === parameter) return (body as Record<string, unknown>)[parameter]
+  }
+  return body
+}
+
+export interface KotlinClass {
+  /** The controller method's parameter name (the wrapper key, and the name errors give). */
+  parameter: string
+  className: string
+  fields: ReadonlySet<string>
+  /** Non-null String fields. */
+  requiredStrings?: readonly string[]
+}
+
+/** The body's fields, or the 400 the REST worker answers. */
+export function readBody(body: unknown, spec: KotlinClass): {fields: Record<string, unknown>} | {error: SandboxResponse} {
+  const {parameter, className} = spec
+  const value = unwrap(body, parameter)
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {error: parseError(parameter, `Expected a JSON object (${className}).`)}
+  const fields = value as Record<string, unknown>
+  const unknown = Object.keys(fields).find(k => !spec.fields.has(k))
+  if (unknown !== undefined) {
+    return {error: parseError(parameter, `Unrecognized field "${unknown}" (class ${className}), not marked as ignorable`, 'UnrecognizedPropertyException')}
+  }
+  for (const key of spec.requiredStrings ?? []) {
+    if (typeof fields[key] !== 'string') return {error: parseError(parameter, `Missing or non-string required field ${key}`, 'MissingKotlinParameterException')}
+  }
+  return {fields}
+}
+
+/** An optional String field: null when absent or null, else it must be a string. */
+export function optionalString(fields: Record<string, unknown>, key: string, parameter: string): {value: string | null} | {error: SandboxResponse} {
+  const value = fields[key]
+  if (value === undefined || value === null) return {value: null}
+  if (typeof value !== 'string') return {error: parseError(parameter, `Field ${key} must be a string or null.`, 'MismatchedInputException')}
+  return {value}
+}

@@ -1,0 +1,177 @@
+// CAF Job Service (job-service.md): no authentication of its own; a bearer header is accepted and ignored.
+// Jobs live per partition in `ctx.jobs` (job-store.ts); selection, filter and sort are in filter.ts.
+import type {SandboxContext} from '../context.js'
+import {jobServiceError} from '../http/errors.js'
+import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {JOBS_BASE} from '../services.js'
+import {JobQueryError, selection, parseSort} from './filter.js'
+import {jobBody, JS_TIMING, type StoredJob} from './job.js'
+import {checkIds, validateNewJob} from './validate.js'
+
+const P = `${JOBS_BASE}/partitions/{partitionId}`
+const JOB = `${P}/jobs/{jobId}`
+/** CAF_JOB_SERVICE_PAGE_SIZE unset: the SQL's LIMIT 25. */
+export const DEFAULT_PAGE_SIZE = 25
+
+export function registerJobService(router: Router, ctx: SandboxContext): void {
+  const store = ctx.jobs
+  router.add('GET', `${JOBS_BASE}/ping`, () => ({status: 200, body: {success: true}}))
+
+  /** Runs `body` once the ids are valid; the job (settled) when `needJob`, else 404. */
+  const withJob = (req: SandboxRequest, body: (job: StoredJob, partition: string) => SandboxResponse): SandboxResponse => {
+    const {partitionId: partition = '', jobId: id = ''} = req.params
+    const invalid = checkIds(partition, id)
+    if (invalid) return jobServiceError(400, invalid)
+    const job = store.get(partition, id)
+    if (!job) return jobServiceError(404, `job_id {${id}} not found`)
+    return body(job, partition)
+  }
+  const outcome = (message: string | undefined): SandboxResponse => (message === undefined ? {status: 204} : jobServiceError(400, message))
+
+  router.add('GET', `${P}/jobs`, req => {
+    const partition = req.params.partitionId ?? ''
+    const invalid = checkIds(partition)
+    if (invalid) return jobServiceError(400, invalid)
+    const limit = intParam(req.query, 'limit')
+    const offset = intParam(req.query, 'offset')
+    if (limit === null || offset === null) return notFound() // JAX-RS: an unconvertible @QueryParam is a 404
+    if (offset !== undefined && offset < 0) return jobServiceError(400, 'ERROR: OFFSET must not be negative')
+    return query(() => {
+      const test = selection(selectionOf(req.query, true))
+      const order = parseSort(one(req.query, 'sort'))
+      const matching = store.all(partition).filter(test).sort(order)
+      const size = limit === undefined || limit <= 0 ? DEFAULT_PAGE_SIZE : limit
+      const start = offset ?? 0
+      return {status: 200, body: matching.slice(start, start + size).map(jobBody)}
+    })
+  })
+
+  router.add('GET', `${P}/jobStats/count`, req => {
+    const partition = req.params.partitionId ?? ''
+    const invalid = checkIds(partition)
+    if (invalid) return jobServiceError(400, invalid)
+    return query(() => {
+      const test = selection(selectionOf(req.query, false))
+      let n = 0
+      for (const job of store.all(partition)) if (test(job)) n++
+      return {status: 200, body: n}
+    })
+  })
+
+  router.add('PUT', JOB, req => {
+    const {partitionId: partition = '', jobId: id = ''} = req.params
+    const invalid = checkIds(partition, id)
+    if (invalid) return jobServiceError(400, invalid)
+    const valid = validateNewJob(req.body)
+    if (!valid.ok) return valid.framework ? {status: 400, body: {code: 400, message: valid.message}} : jobServiceError(400, valid.message)
+    const result = store.create(partition, id, valid.hash, valid.def)
+    if (result === 'identical') return {status: 204}
+    if (result === 'conflict') return jobServiceError(403, 'Job already exists')
+    if (typeof result === 'object') return jobServiceError(400, `One or more prerequisite jobs have failed. Failed Job IDs: ${result.failed.join(', ')}`)
+    return {status: 201, headers: {location: requestUri(ctx, req)}}
+  })
+
+  router.add('GET', JOB, req => withJob(req, job => ({status: 200, body: jobBody(job)})))
+
+  router.add('DELETE', JOB, req => withJob(req, (job, partition) => {
+    store.delete(partition, job.id)
+    return {status: 204}
+  }))
+
+  router.add('GET', `${JOB}/status`, req => withJob(req, job => statusAnswer(job.status)))
+
+  router.add('GET', `${JOB}/isActive`, req => {
+    const {partitionId: partition = '', jobId: id = ''} = req.params
+    const invalid = checkIds(partition, id)
+    if (invalid) return jobServiceError(400, invalid)
+    const status = store.get(partition, id)?.status
+    return statusAnswer(status === 'Active' || status === 'Waiting')
+  })
+
+  router.add('POST', `${JOB}/cancel`, req => withJob(req, job => outcome(store.cancel(job))))
+  router.add('POST', `${JOB}/pause`, req => withJob(req, job => outcome(store.pause(job))))
+  router.add('POST', `${JOB}/resume`, req => withJob(req, job => outcome(store.resume(job))))
+
+  // Bulk: literal colons in the path (a percent-encoded `jobs%3Acancel` matches nothing, as in Jersey).
+  router.add('POST', `${P}/jobs:cancel`, req => {
+    const partition = req.params.partitionId ?? ''
+    const invalid = checkIds(partition)
+    if (invalid) return jobServiceError(400, invalid)
+    return query(() => {
+      const test = selection({...selectionOf(req.query, true), statusType: 'NotFinished'})
+      let n = 0
+      for (const job of store.all(partition)) {
+        if (test(job) && store.cancel(job) === undefined) n++
+      }
+      return {status: 200, body: {jobsCanceled: n}}
+    })
+  })
+
+  router.add('POST', `${P}/jobs:delete`, req => {
+    const partition = req.params.partitionId ?? ''
+    const invalid = checkIds(partition)
+    if (invalid) return jobServiceError(400, invalid)
+    return query(() => {
+      const test = selection({...selectionOf(req.query, true), statusType: undefined})
+      let n = 0
+      for (const job of store.all(partition)) {
+        if (test(job) && store.delete(partition, job.id)) n++
+      }
+      return {status: 200, body: {jobsDeleted: n}}
+    })
+  })
+}
+
+/** A JSON string or boolean with the status-cache headers. */
+function statusAnswer(value: string | boolean): SandboxResponse {
+  return {
+    status: 200, body: JSON.stringify(value), contentType: 'application/json',
+    headers: {CacheableJobStatus: 'true', 'Cache-Control': `max-age=${JS_TIMING.statusMaxAgeSeconds}`},
+  }
+}
+
+function query(run: () => SandboxResponse): SandboxResponse {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof JobQueryError) return jobServiceError(400, error.message)
+    throw error
+  }
+}
+
+function notFound(): SandboxResponse {
+  return {status: 404, body: {code: 404, message: 'HTTP 404 Not Found'}}
+}
+
+/** The first value of a query parameter (JAX-RS @QueryParam takes the first). */
+function one(q: Query, name: string): string | undefined {
+  const v = q[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** undefined if absent or empty, null if not an int32. */
+function intParam(q: Query, name: string): number | undefined | null {
+  const v = one(q, name)
+  if (v === undefined || v.trim() === '') return undefined
+  if (!/^[+-]?\d+$/.test(v.trim())) return null
+  const n = Number(v.trim())
+  return n > 2147483647 || n < -2147483648 ? null : n
+}
+
+function selectionOf(q: Query, withLabels: boolean) {
+  return {
+    jobIdStartsWith: one(q, 'jobIdStartsWith'),
+    statusType: one(q, 'statusType'),
+    ...(withLabels ? {labelExist: one(q, 'labelExist')} : {}),
+    filter: one(q, 'filter'),
+  }
+}
+
+/** `Response.created(uriInfo.getRequestUri())`: the absolute request URI. */
+function requestUri(ctx: SandboxContext, req: SandboxRequest): string {
+  const host = req.headers.host ?? '127.0.0.1'
+  const search = new URLSearchParams()
+  for (const [k, v] of Object.entries(req.query)) for (const x of Array.isArray(v) ? v : [v]) search.append(k, x)
+  const qs = search.toString()
+  return `${ctx.scheme}://${host}${req.path}${qs ? `?${qs}` : ''}`
+}
