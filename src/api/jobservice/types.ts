@@ -1,10 +1,12 @@
 // Types named after the definitions of specs/jobservice-swagger.yaml (reference/job-service.md §3).
+import {JOB_STATUSES, type JobStatus} from '../../shared/job-status.js'
+
 export interface PingResponse {
   success: boolean
 }
 
-export const JOB_STATUSES = ['Active', 'Cancelled', 'Completed', 'Failed', 'Paused', 'Waiting'] as const
-export type JobStatus = (typeof JOB_STATUSES)[number]
+export {JOB_STATUSES}
+export type {JobStatus}
 
 export interface Failure {
   failureId?: string

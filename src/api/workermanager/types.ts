@@ -1,4 +1,5 @@
 // Types named after the schemas of specs/regards-rs-worker-manager.openapi.json (reference/worker-manager.md).
+import {BLOCKED_STATUSES, type BlockedStatus, type LightRequest, REQUEST_STATUSES, type RequestStatus} from '../../shared/regards-request.js'
 import type {HttpTransport} from '../http.js'
 
 /** What each resource (requests, workers, settings, configuration) needs of the client. */
@@ -22,27 +23,8 @@ export interface OAuthToken {
   scope?: string
 }
 
-export const REQUEST_STATUSES = ['TO_DISPATCH', 'NO_WORKER_AVAILABLE', 'DISPATCHED', 'RUNNING', 'SUCCESS', 'ERROR', 'INVALID_CONTENT', 'TO_DELETE'] as const
-export type RequestStatus = (typeof REQUEST_STATUSES)[number]
-
-/** The only statuses retry and delete act on (RequestScanTask.BLOCKED_REQUESTS_STATUSES). */
-export const BLOCKED_STATUSES = ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT'] as const satisfies readonly RequestStatus[]
-export type BlockedStatus = (typeof BLOCKED_STATUSES)[number]
-
-export interface LightRequest {
-  /** The database id: what the `ids` filter takes. */
-  id: number
-  /** The business id: what GET /requests/{requestId} takes. */
-  requestId: string
-  creationDate: string
-  contentType: string
-  source: string
-  session: string
-  status: RequestStatus
-  dispatchedWorkerType?: string | null
-  /** Free text, possibly a whole Java stack trace. */
-  error?: string | null
-}
+export {BLOCKED_STATUSES, REQUEST_STATUSES}
+export type {BlockedStatus, LightRequest, RequestStatus}
 
 export interface Link {
   rel: string

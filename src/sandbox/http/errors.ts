@@ -52,50 +52,51 @@ export function frameworkError(service: Service, problem: Problem): SandboxRespo
   return response
 }
 
-function shaped(service: Service, p: Problem): SandboxResponse {
-  switch (service) {
-    case 'corda':
-      switch (p.kind) {
-        case 'notFound': return cordaError(404, `Endpoint ${p.method} ${p.path} not found`)
-        case 'methodNotAllowed': return cordaError(405, 'Method not allowed', {availableMethods: p.allowed.join(', ')})
-        case 'badJson': return cordaError(400, 'Unable to parse request body.', {cause: 'JsonParseException', reason: p.reason})
-        // Corda refuses an oversized body with 400 and this title (corda-rest §3).
-        case 'tooLarge': return cordaError(400, `Content length is ${p.size} which exceeds the maximum limit of ${p.limit}.`)
-        case 'unavailable': return cordaError(503, 'Service unavailable')
-        case 'internal': return cordaError(500, 'Unexpected internal error occurred.')
-      }
-      break
-    case 'workerManager':
-    case 'auth':
-      switch (p.kind) {
-        case 'notFound': return regardsError(404, `No endpoint ${p.method} ${p.path}.`)
-        case 'methodNotAllowed': return regardsError(405, `Request method '${p.method}' is not supported`)
-        case 'badJson': return regardsError(400, `JSON parse error: ${p.reason}`)
-        case 'tooLarge': return regardsError(413, `Request body is larger than ${p.limit} bytes`)
-        case 'unavailable': return regardsError(503, 'Service unavailable')
-        case 'internal': return regardsError(500, 'Internal server error')
-      }
-      break
-    case 'jobService':
-      switch (p.kind) {
-        case 'notFound': return dropwizardError(404, 'HTTP 404 Not Found')
-        case 'methodNotAllowed': return dropwizardError(405, 'HTTP 405 Method Not Allowed')
-        case 'badJson': return dropwizardError(400, 'Unable to process JSON')
-        case 'tooLarge': return dropwizardError(413, 'HTTP 413 Request Entity Too Large')
-        case 'unavailable': return jobServiceError(503, 'Service unavailable')
-        case 'internal': return jobServiceError(500, 'Internal server error')
-      }
-      break
-    case 'sandbox':
-    case 'unknown':
-      break
-  }
-  switch (p.kind) {
-    case 'notFound': return plain(404, 'Not Found')
-    case 'methodNotAllowed': return plain(405, 'Method Not Allowed')
-    case 'badJson': return plain(400, 'Bad Request')
-    case 'tooLarge': return plain(413, 'Payload Too Large')
-    case 'unavailable': return plain(503, 'Service Unavailable')
-    case 'internal': return plain(500, 'Internal Server Error')
-  }
+/** How each service words each problem. */
+type Shapes = {[K in Problem['kind']]: (problem: Extract<Problem, {kind: K}>) => SandboxResponse}
+
+const REGARDS: Shapes = {
+  notFound: p => regardsError(404, `No endpoint ${p.method} ${p.path}.`),
+  methodNotAllowed: p => regardsError(405, `Request method '${p.method}' is not supported`),
+  badJson: p => regardsError(400, `JSON parse error: ${p.reason}`),
+  tooLarge: p => regardsError(413, `Request body is larger than ${p.limit} bytes`),
+  unavailable: () => regardsError(503, 'Service unavailable'),
+  internal: () => regardsError(500, 'Internal server error'),
+}
+
+const PLAIN: Shapes = {
+  notFound: () => plain(404, 'Not Found'),
+  methodNotAllowed: () => plain(405, 'Method Not Allowed'),
+  badJson: () => plain(400, 'Bad Request'),
+  tooLarge: () => plain(413, 'Payload Too Large'),
+  unavailable: () => plain(503, 'Service Unavailable'),
+  internal: () => plain(500, 'Internal Server Error'),
+}
+
+const SHAPES: Record<Service, Shapes> = {
+  corda: {
+    notFound: p => cordaError(404, `Endpoint ${p.method} ${p.path} not found`),
+    methodNotAllowed: p => cordaError(405, 'Method not allowed', {availableMethods: p.allowed.join(', ')}),
+    badJson: p => cordaError(400, 'Unable to parse request body.', {cause: 'JsonParseException', reason: p.reason}),
+    // Corda refuses an oversized body with 400 and this title (corda-rest §3).
+    tooLarge: p => cordaError(400, `Content length is ${p.size} which exceeds the maximum limit of ${p.limit}.`),
+    unavailable: () => cordaError(503, 'Service unavailable'),
+    internal: () => cordaError(500, 'Unexpected internal error occurred.'),
+  },
+  workerManager: REGARDS,
+  auth: REGARDS,
+  jobService: {
+    notFound: () => dropwizardError(404, 'HTTP 404 Not Found'),
+    methodNotAllowed: () => dropwizardError(405, 'HTTP 405 Method Not Allowed'),
+    badJson: () => dropwizardError(400, 'Unable to process JSON'),
+    tooLarge: () => dropwizardError(413, 'HTTP 413 Request Entity Too Large'),
+    unavailable: () => jobServiceError(503, 'Service unavailable'),
+    internal: () => jobServiceError(500, 'Internal server error'),
+  },
+  sandbox: PLAIN,
+  unknown: PLAIN,
+}
+
+function shaped(service: Service, problem: Problem): SandboxResponse {
+  return (SHAPES[service][problem.kind] as (p: Problem) => SandboxResponse)(problem)
 }

@@ -2,6 +2,7 @@
 // of its lifecycle (job-machine.ts). The store is job-store.ts.
 import {createHash} from 'node:crypto'
 import {canonicalJson} from '../../shared/canonical-json.js'
+import type {JobStatus} from '../../shared/job-status.js'
 
 export const JS_TIMING = {
   /** Between eligibility and dispatch (the scheduler ping on create). */
@@ -14,8 +15,7 @@ export const JS_TIMING = {
   statusMaxAgeSeconds: 1,
 } as const
 
-export const JOB_STATUSES = ['Active', 'Cancelled', 'Completed', 'Failed', 'Paused', 'Waiting'] as const
-export type JobStatus = (typeof JOB_STATUSES)[number]
+export type {JobStatus}
 
 export interface Failure {
   failureId: string

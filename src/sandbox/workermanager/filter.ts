@@ -1,9 +1,9 @@
 // SearchRequestParameters (worker-manager.md §4) as the JPA specifications apply them, and Spring's paging params.
+import {BLOCKED_STATUSES, type RequestStatus} from '../../shared/regards-request.js'
 
-export const STATUSES = ['DISPATCHED', 'NO_WORKER_AVAILABLE', 'RUNNING', 'INVALID_CONTENT', 'SUCCESS', 'ERROR', 'TO_DISPATCH', 'TO_DELETE'] as const
-export type RequestStatus = (typeof STATUSES)[number]
+export type {RequestStatus}
 /** RequestScanTask.BLOCKED_REQUESTS_STATUSES: the only ones retry/delete may touch, and the ones with links. */
-export const BLOCKED: readonly RequestStatus[] = ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT']
+export const BLOCKED: readonly RequestStatus[] = BLOCKED_STATUSES
 
 export interface ValuesRestriction<T> {
   mode: 'INCLUDE' | 'EXCLUDE'

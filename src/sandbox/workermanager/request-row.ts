@@ -2,6 +2,7 @@
 // of it, what arrives over AMQP, and the fates a retry gives it. The table is request-store.ts, the status machine
 // request-machine.ts.
 import {type ErrorKind, TRANSIENT} from './error-texts.js'
+import type {LightRequest} from '../../shared/regards-request.js'
 import {BLOCKED, type Filterable, type RequestStatus} from './filter.js'
 
 /** What a worker does with one dispatch of the request. */
@@ -29,18 +30,7 @@ export interface RequestRow extends Filterable {
   deleted: boolean
 }
 
-/** The spec's LightRequest; GSON leaves null fields out. */
-export interface LightRequest {
-  id: number
-  requestId: string
-  creationDate: string
-  contentType: string
-  source: string
-  session: string
-  status: RequestStatus
-  dispatchedWorkerType?: string
-  error?: string
-}
+export type {LightRequest}
 
 export function toLight(row: RequestRow): LightRequest {
   const light: LightRequest = {
