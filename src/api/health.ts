@@ -1,10 +1,10 @@
 // What `cluster status` and `login` ask each service: reachable, TLS, authenticated, and one fact worth knowing.
-import {ApiError, type ServiceName} from './errors.js'
-import type {HttpTransport} from './http.js'
 import type {CordaClient} from './corda/client.js'
 import type {CordaApiVersion} from './corda/types.js'
-import type {WorkerManagerClient} from './workermanager/client.js'
+import {ApiError, type ServiceName} from './errors.js'
+import type {HttpTransport} from './http.js'
 import type {JobServiceClient} from './jobservice/client.js'
+import type {WorkerManagerClient} from './workermanager/client.js'
 
 export interface ServiceHealth {
   service: ServiceName

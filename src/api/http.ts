@@ -2,13 +2,13 @@
 // axios is imported on the first request, so commands that never talk to a service never load it. Streamed bodies
 // (CPI uploads) are written by Node's http client directly, chunk by chunk, so each buffer is reused once the socket
 // has taken it: axios pipes a stream with no word of when a chunk is gone, which costs a fresh buffer per chunk.
-import type {AxiosInstance} from 'axios'
 import {Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} from 'node:http'
 import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import {rootCertificates} from 'node:tls'
-import {sleep} from './wait.js'
-import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import type {AxiosInstance} from 'axios'
 import {FileSendError} from '../errors.js'
+import {ApiError, errorFromResponse, htmlTitle, looksLikeHtml, oneLine, SERVICE_LABEL, type ServiceName, statusText} from './errors.js'
+import {sleep} from './wait.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number | boolean>

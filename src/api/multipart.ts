@@ -2,8 +2,8 @@
 // CPI is never held in memory and costs no garbage per chunk.
 import {randomBytes} from 'node:crypto'
 import {open} from 'node:fs/promises'
-import type {StreamedBody} from './http.js'
 import {FileSendError} from '../errors.js'
+import type {StreamedBody} from './http.js'
 
 /** A file sent as it is read. `onChunk` sees every chunk before it is sent, with its offset in the file. */
 export interface FileSource {

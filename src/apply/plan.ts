@@ -2,22 +2,22 @@
 // The plan is also where references are checked (a vnode's CPI, a role's vnode, a user's roles): in the file or on
 // the cluster, else a problem with its line, so a bad file stops before anything is sent.
 import {isDeepStrictEqual} from 'node:util'
-import {isStatus} from '../api/errors.js'
-import {sha256File} from '../api/corda/cpi-file.js'
-import type {CordaClient} from '../api/corda/client.js'
 import {samePem} from '../api/corda/certificates.js'
+import type {CordaClient} from '../api/corda/client.js'
+import {sha256File} from '../api/corda/cpi-file.js'
+import {samePermission} from '../api/corda/permissions.js'
 import {templatePermissions} from '../api/corda/rbac-templates.js'
 import type {CpiMetadata, CreatePermissionType, PermissionResponseType, RoleResponseType, VirtualNodeInfo} from '../api/corda/types.js'
 import {tryCanonicalX500} from '../api/corda/x500.js'
+import {isStatus} from '../api/errors.js'
 import type {JobServiceClient} from '../api/jobservice/client.js'
-import type {Job, NewJob} from '../api/jobservice/types.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
+import type {Job, NewJob} from '../api/jobservice/types.js'
 import {canonicalJson} from '../shared/canonical-json.js'
 import {
   type ConfigSectionSpec, type CpiSpec, type Kind, type ObjectSpec, type PermissionSpec, type Problem, type RoleSpec, type UserSpec,
   type VirtualNodeSpec, objectName,
 } from './types.js'
-import {samePermission} from '../api/corda/permissions.js'
 
 /** `needs-*`: a change apply makes only with a flag; `conflict`: one the API cannot make at all. */
 export type Action = 'create' | 'update' | 'unchanged' | 'needs-recreate' | 'needs-upgrade' | 'conflict'

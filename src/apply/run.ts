@@ -2,17 +2,17 @@
 // (so it sees what the earlier ones made) and run with bounded parallelism. Every object ends created, updated,
 // unchanged, failed, or needs-recreate/needs-upgrade when only a flag would allow the change.
 import {basename} from 'node:path'
+import {setConfigSection} from '../api/corda/ops/config-set.js'
+import {deployCpi} from '../api/corda/ops/cpi-deploy.js'
+import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
+import {ensureVnode} from '../api/corda/ops/vnode-create.js'
+import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
 import {keepDefinition} from '../config/job-definitions.js'
+import {ConflictError} from '../errors.js'
 import {DeploymentError} from './manifest.js'
 import {type Action, type Change, type PlanContext, type Planned, planObject, References, rolePermissions} from './plan.js'
 import {KINDS, type ObjectSpec, objectName} from './types.js'
-import {ConflictError} from '../errors.js'
-import {deployCpi} from '../api/corda/ops/cpi-deploy.js'
-import {ensureVnode} from '../api/corda/ops/vnode-create.js'
-import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
-import {setConfigSection} from '../api/corda/ops/config-set.js'
-import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
 
 export type Result = 'created' | 'updated' | 'unchanged' | 'failed' | 'needs-recreate' | 'needs-upgrade'
 

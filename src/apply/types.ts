@@ -1,7 +1,7 @@
 // A deployment file's objects once read and checked (PRODUCT.md §7): paths absolute, X.500 names canonical, `${VAR}`
 // already substituted, each object knowing where it was written so every later problem can point at it.
-import type {CertificateUsage} from '../api/corda/types.js'
 import type {RoleTemplateName} from '../api/corda/rbac-templates.js'
+import type {CertificateUsage} from '../api/corda/types.js'
 import type {NewJob} from '../api/jobservice/types.js'
 
 export const API_VERSION = 'workerctl/v1'

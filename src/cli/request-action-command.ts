@@ -1,11 +1,11 @@
 // `request retry` and `request delete`: the same steps (count, show, confirm, send, follow), two verbs.
 import {ApiError} from '../api/errors.js'
+import {followAction, planAction, type RequestAction, sendAction} from '../api/workermanager/ops/request-actions.js'
 import {AuthError} from '../errors.js'
 import {outcomeView, planText} from '../format/requests.js'
 import {dryRunFlag, timeoutFlag, yesFlag} from './flags/common.js'
 import {dbIdFlag, requestFilter, requestFilterFlags} from './flags/requests.js'
 import {ServiceCommand} from './service-command.js'
-import {followAction, planAction, type RequestAction, sendAction} from '../api/workermanager/ops/request-actions.js'
 
 export abstract class RequestActionCommand extends ServiceCommand {
   static override flags = {...requestFilterFlags, 'db-id': dbIdFlag, yes: yesFlag(), 'dry-run': dryRunFlag(), timeout: timeoutFlag('5m')}

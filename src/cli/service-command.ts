@@ -1,18 +1,18 @@
 // Commands that talk to a service: context, deadline, TLS flags, and a lazy client per service.
 import type {Interfaces} from '@oclif/core'
+import type {CordaClient} from '../api/corda/client.js'
+import type {JobServiceClient} from '../api/jobservice/client.js'
+import type {WorkerManagerClient} from '../api/workermanager/client.js'
+import {resolveContext, type ResolvedContext} from '../config/context.js'
+import {Credentials, type SecretKey} from '../config/credentials.js'
+import {InterruptedError, OperationFailedError, TimeoutError} from '../errors.js'
+import {formatDuration} from '../format/duration.js'
+import type {View} from '../format/output.js'
+import {Progress} from '../format/progress.js'
+import {parseDuration} from '../input/time.js'
 import {BaseCommand} from './base-command.js'
 import {ClientFactory} from './clients.js'
 import {serviceFlags} from './flags/common.js'
-import type {View} from '../format/output.js'
-import {Progress} from '../format/progress.js'
-import {formatDuration} from '../format/duration.js'
-import {parseDuration} from '../input/time.js'
-import {resolveContext, type ResolvedContext} from '../config/context.js'
-import {Credentials, type SecretKey} from '../config/credentials.js'
-import type {CordaClient} from '../api/corda/client.js'
-import type {WorkerManagerClient} from '../api/workermanager/client.js'
-import type {JobServiceClient} from '../api/jobservice/client.js'
-import {InterruptedError, OperationFailedError, TimeoutError} from '../errors.js'
 
 export abstract class ServiceCommand extends BaseCommand {
   static override baseFlags = {...BaseCommand.baseFlags, ...serviceFlags}

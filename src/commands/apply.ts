@@ -1,5 +1,5 @@
-import {applyDeployment, planDeployment} from '../apply/run.js'
 import {loadDeployment} from '../apply/manifest.js'
+import {applyDeployment, planDeployment} from '../apply/run.js'
 import {DeploymentCommand} from '../cli/deployment-command.js'
 import {dryRunFlag, timeoutFlag} from '../cli/flags/common.js'
 import {Exit} from '../errors.js'

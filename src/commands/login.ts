@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 import {SERVICE_LABEL} from '../api/errors.js'
+import {applySettingFlags, oauthClient, settingFlags} from '../cli/flags/context.js'
 import {ServiceCommand} from '../cli/service-command.js'
 import {type ContextSettings, readConfig, updateConfig} from '../config/config.js'
 import {SECRET_ENV, type SecretKey} from '../config/credentials.js'
-import {healthTable} from '../format/health.js'
 import {Exit, UsageError, WorkerctlError} from '../errors.js'
-import {applySettingFlags, oauthClient, settingFlags} from '../cli/flags/context.js'
+import {healthTable} from '../format/health.js'
 import {readStdinSecret} from '../input/secret.js'
 
 export default class Login extends ServiceCommand {

@@ -1,7 +1,7 @@
 // The config file of PRODUCT.md §3: contexts of service settings. It never holds a secret.
+import {UsageError} from '../errors.js'
 import {readTextIfExists, writeFileAtomic} from './files.js'
 import {configFile} from './paths.js'
-import {UsageError} from '../errors.js'
 
 export type CordaApiVersionSetting = 'auto' | 'v5_2' | 'v5_1' | 'v1'
 

@@ -1,6 +1,6 @@
 // Which context a command uses: --context > WORKERCTL_CONTEXT > current-context > the environment (PRODUCT.md §3).
-import {type ContextSettings, readConfig} from './config.js'
 import {UsageError} from '../errors.js'
+import {type ContextSettings, readConfig} from './config.js'
 
 export const ENVIRONMENT_CONTEXT = 'environment'
 

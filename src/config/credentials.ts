@@ -1,9 +1,9 @@
 // Secrets, in order: environment, OS keychain, credentials file beside the config (PRODUCT.md §3).
 // The keychain module is native and may hang on a broken D-Bus: it is loaded lazily and given a short timeout.
 import {existsSync} from 'node:fs'
+import {Exit, UsageError, WorkerctlError} from '../errors.js'
 import {readJsonIfExists, writeFileAtomic} from './files.js'
 import {credentialsFile} from './paths.js'
-import {Exit, UsageError, WorkerctlError} from '../errors.js'
 
 export type SecretKey = 'corda-password' | 'wm-password' | 'wm-token' | 'wm-client-secret' | 'wm-session' | 'jobs-token'
 export const SECRET_KEYS: SecretKey[] = ['corda-password', 'wm-password', 'wm-token', 'wm-client-secret', 'wm-session', 'jobs-token']

@@ -1,11 +1,11 @@
 // How Corda objects look in a table; JSON and YAML print the service's own objects untouched.
 import {cpiLabel} from '../api/corda/cpis.js'
-import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, FlowStatusResponse, OperationalStatus, VirtualNodeInfo} from '../api/corda/types.js'
-import type {Paint} from './paint.js'
-import {columns} from './table.js'
-import type {View} from './output.js'
 import type {CpiUploadResult} from '../api/corda/ops/cpi-deploy.js'
 import type {VnodeCreateResult} from '../api/corda/ops/vnode-create.js'
+import type {AsyncOperationStatus, CpiMetadata, CpiUploadStatus, FlowStatusResponse, OperationalStatus, VirtualNodeInfo} from '../api/corda/types.js'
+import type {View} from './output.js'
+import type {Paint} from './paint.js'
+import {columns} from './table.js'
 
 /** `name  value` lines, aligned: one object in the table format. */
 export function details(rows: Array<[string, string | number | null | undefined]>): string {

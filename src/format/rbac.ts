@@ -1,10 +1,10 @@
 // How users, roles, permissions and config changes look in the table format.
+import type {ConfigChange} from '../api/corda/ops/config-set.js'
 import type {PermissionResponseType, PermissionSummaryResponseType, RoleResponseType, UserPermissionSummaryResponseType, UserResponseType} from '../api/corda/types.js'
 import {details, resultText} from './corda.js'
 import type {View} from './output.js'
 import type {Paint} from './paint.js'
 import {columns} from './table.js'
-import type {ConfigChange} from '../api/corda/ops/config-set.js'
 
 const typeText = (t: string, p: Paint) => (t === 'DENY' ? p.bad(t) : p.ok(t))
 

@@ -1,11 +1,11 @@
 // How REGARDS requests, their summary and retry/delete outcomes look in the table format.
+import type {ActionOutcome, ActionPlan} from '../api/workermanager/ops/request-actions.js'
+import type {RequestSummary} from '../api/workermanager/ops/request-summary.js'
 import type {LightRequest, WorkerTypeAlive} from '../api/workermanager/types.js'
 import {details} from './corda.js'
 import type {View} from './output.js'
 import type {Paint} from './paint.js'
 import {columns} from './table.js'
-import type {ActionOutcome, ActionPlan} from '../api/workermanager/ops/request-actions.js'
-import type {RequestSummary} from '../api/workermanager/ops/request-summary.js'
 
 const BAD = new Set(['ERROR', 'INVALID_CONTENT', 'NO_WORKER_AVAILABLE'])
 export const requestStatus = (s: string, p: Paint) => (BAD.has(s) ? p.bad(s) : s === 'SUCCESS' ? p.ok(s) : s)

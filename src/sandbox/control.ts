@@ -1,8 +1,8 @@
 // The CLI side of the sandbox: where a running one is recorded, and the `sandbox` context it writes.
 import {readFileSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
-import {request as httpsRequest} from 'node:https'
 import {request as httpRequest} from 'node:http'
+import {request as httpsRequest} from 'node:https'
 import {join} from 'node:path'
 import {updateConfig} from '../config/config.js'
 import {Credentials} from '../config/credentials.js'

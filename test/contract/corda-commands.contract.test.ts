@@ -3,8 +3,8 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles, makeCpi, DEMO_CPI} from '../helpers/demo-files.js'
 import {expectContract} from '../helpers/contract.js'
+import {writeDemoFiles, makeCpi, DEMO_CPI} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 let sbx: Sbx

@@ -4,10 +4,10 @@
 import {cpSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {makeCpi, DEMO_CPI} from '../helpers/demo-files.js'
 import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import {expectOneError, ROOT} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
+import {makeCpi, DEMO_CPI} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 interface Reported {

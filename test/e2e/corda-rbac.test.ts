@@ -3,10 +3,10 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles} from '../helpers/demo-files.js'
 import type {LoggedRequest} from '../../src/sandbox/http/log.js'
 import {type CliResult, expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
+import {writeDemoFiles} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 interface User {

@@ -4,11 +4,11 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
-import {DEMO_CPI, writeDemoFiles} from '../helpers/demo-files.js'
 import type {LoggedRequest} from '../../src/sandbox/http/log.js'
+import {expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
 import {checksumsOf, makeCpi} from '../helpers/cpi.js'
-import {expectOneError} from '../helpers/cli.js'
+import {DEMO_CPI, writeDemoFiles} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 interface VNode {

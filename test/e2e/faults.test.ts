@@ -5,11 +5,11 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
-import {DEMO_CPI, makeCpi, makeZip} from '../helpers/demo-files.js'
+import type {ActionOutcome} from '../../src/api/workermanager/ops/request-actions.js'
 import {ROOT} from '../helpers/cli.js'
+import {DEMO_CPI, makeCpi, makeZip} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {createRequests} from '../helpers/wm.js'
-import type {ActionOutcome} from '../../src/api/workermanager/ops/request-actions.js'
 
 const PASSWORD = 'fault-Passw0rd'
 const env = {DEMO_USER_PASSWORD: PASSWORD}

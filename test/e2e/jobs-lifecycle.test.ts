@@ -6,8 +6,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Job} from '../../src/api/jobservice/types.js'
 import {expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
-import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {JOBS, jobCalls, jobFile, mutations, task} from '../helpers/jobs.js'
+import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 type Created = Job & {result: string}
 

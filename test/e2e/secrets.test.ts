@@ -4,8 +4,8 @@
 import {cpSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {writeDemoFiles} from '../helpers/demo-files.js'
 import {ROOT} from '../helpers/cli.js'
+import {writeDemoFiles} from '../helpers/demo-files.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 
 const ADMIN_PASSWORD = 'Adm1n-Hygiene-7731'

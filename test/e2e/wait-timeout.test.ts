@@ -1,8 +1,8 @@
 import {createServer, type Server, type Socket} from 'node:net'
 import {afterAll, describe, expect, it} from 'vitest'
+import {startSandbox as startServer} from '../../src/sandbox/server.js'
 import {runCli, tempHome} from '../helpers/cli.js'
 import {startSandbox} from '../helpers/sandbox.js'
-import {startSandbox as startServer} from '../../src/sandbox/server.js'
 
 const home = tempHome()
 afterAll(() => home.cleanup())

@@ -3,11 +3,11 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 import {errorShape} from '../../src/api/workermanager/filters.js'
+import type {ActionOutcome} from '../../src/api/workermanager/ops/request-actions.js'
 import {expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {asArray, createRequests, type LightRequest, searches, startWorker, stopWorker, WM, wmCalls} from '../helpers/wm.js'
-import type {ActionOutcome} from '../../src/api/workermanager/ops/request-actions.js'
 
 const BLOCKED = ['ERROR', 'NO_WORKER_AVAILABLE', 'INVALID_CONTENT']
 

@@ -1,15 +1,15 @@
 // End to end: `worker list|check`, `worker config export|import`, and REGARDS authentication failures, the real
 // binary against the sandbox's worker manager (PRODUCT.md §2, §5; reference/worker-manager.md §7, §8).
-import type {WorkerTypeAlive} from '../../src/api/workermanager/types.js'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
+import type {WorkerCheck} from '../../src/api/workermanager/ops/worker-check.js'
+import type {WorkerTypeAlive} from '../../src/api/workermanager/types.js'
 import {expectOneError} from '../helpers/cli.js'
 import {expectContract} from '../helpers/contract.js'
 import {type Sbx, startSandbox} from '../helpers/sandbox.js'
 import {asArray, startWorker, stopWorker, WM, wmCalls} from '../helpers/wm.js'
-import type {WorkerCheck} from '../../src/api/workermanager/ops/worker-check.js'
 
 type Alive = WorkerTypeAlive
 

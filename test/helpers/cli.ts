@@ -1,9 +1,9 @@
 // Runs the real bin/run.js in a child process with its own temporary config directory.
 import {type ChildProcess, spawn} from 'node:child_process'
-import {expect} from 'vitest'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {expect} from 'vitest'
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname)
 export const BIN = join(ROOT, 'bin', 'run.js')

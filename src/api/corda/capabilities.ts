@@ -1,6 +1,6 @@
 // Which operations each Corda REST API version serves (reference/corda-rest.md §13, checked against the three specs).
-import type {CordaApiVersion} from './types.js'
 import {UsageError} from '../../errors.js'
+import type {CordaApiVersion} from './types.js'
 
 export type CordaOperation =
   | 'flow.list.statusFilter'

@@ -1,6 +1,6 @@
 // Cluster-level certificates (code-signer, P2P TLS, P2P session); v1 spells the resource `/certificates`.
-import {certificateResource} from './capabilities.js'
 import {multipartBuffer} from '../multipart.js'
+import {certificateResource} from './capabilities.js'
 import type {CertificateUsage, CordaApi} from './types.js'
 
 export class Certificates {

@@ -1,10 +1,10 @@
 // A local CPI file: its name and version from META-INF/MANIFEST.MF (read via the zip's central directory), its SHA-256.
-import {parseManifest} from '../../shared/jar-manifest.js'
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import type {Readable} from 'node:stream'
 import type yauzl from 'yauzl'
 import {UsageError} from '../../errors.js'
+import {parseManifest} from '../../shared/jar-manifest.js'
 
 export class InvalidCpiError extends UsageError {
   readonly file: string

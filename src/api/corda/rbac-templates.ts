@@ -1,8 +1,8 @@
 // Role templates in the spirit of corda-cli's `initial-rbac`: the permissions an operator usually grants together.
 // Permission strings are regular expressions over `METHOD:/api/<version>/<path>[?query]`, matched case-insensitively;
 // `StartFlow:<class>` permissions apply to the virtual node they name.
-import type {CreatePermissionType} from './types.js'
 import {UsageError} from '../../errors.js'
+import type {CreatePermissionType} from './types.js'
 
 const VERSION = 'v[_a-zA-Z0-9]{1,30}'
 const UUID = '[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}'

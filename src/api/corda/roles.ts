@@ -1,6 +1,6 @@
 // RBAC roles (reference/corda-rest.md §8): created, listed, read, given permissions; named by id or name.
-import {isStatus} from '../errors.js'
 import {NotFoundError, UsageError} from '../../errors.js'
+import {isStatus} from '../errors.js'
 import type {CordaApi, CreateRoleType, RoleResponseType} from './types.js'
 
 const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/

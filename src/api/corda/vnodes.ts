@@ -1,4 +1,5 @@
 // Virtual nodes: create and follow async operations, list/get/resolve, state, upgrade, DB connections.
+import {NotFoundError, UsageError} from '../../errors.js'
 import {ApiError, isStatus} from '../errors.js'
 import {poll, type WaitOptions} from '../wait.js'
 import {requireCapability} from './capabilities.js'
@@ -7,7 +8,6 @@ import type {
   UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
-import {NotFoundError, UsageError} from '../../errors.js'
 
 /** No virtual node answers to the reference (exit 3). */
 export class VnodeNotFoundError extends NotFoundError {

@@ -1,7 +1,7 @@
 // Building SearchRequestParameters from what an operator types, and the safe filter retry and delete must use
 // (reference/worker-manager.md §4 and §6.2: always an INCLUDE list of blocked statuses, always `creationDate.before`).
-import {BLOCKED_STATUSES, type BlockedStatus, REQUEST_STATUSES, type RequestStatus, type SearchRequestParameters} from './types.js'
 import {UsageError} from '../../errors.js'
+import {BLOCKED_STATUSES, type BlockedStatus, REQUEST_STATUSES, type RequestStatus, type SearchRequestParameters} from './types.js'
 
 export interface RequestFilter {
   statuses?: RequestStatus[]

@@ -1,6 +1,6 @@
 // The service settings flags shared by `login` and `context set`.
-import {Flags} from '@oclif/core'
 import {resolve} from 'node:path'
+import {Flags} from '@oclif/core'
 import type {ContextSettings, CordaApiVersionSetting} from '../../config/config.js'
 import {UsageError} from '../../errors.js'
 

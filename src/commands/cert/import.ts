@@ -1,11 +1,11 @@
-import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 import {basename} from 'node:path'
-import {ServiceCommand} from '../../cli/service-command.js'
+import {Args, Flags} from '@oclif/core'
 import {samePem} from '../../api/corda/certificates.js'
 import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
-import {certImportView} from '../../format/corda.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {UsageError} from '../../errors.js'
+import {certImportView} from '../../format/corda.js'
 import {localFileError} from '../../input/files.js'
 
 export default class CertImport extends ServiceCommand {

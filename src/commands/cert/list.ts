@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {ServiceCommand} from '../../cli/service-command.js'
 import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
+import {ServiceCommand} from '../../cli/service-command.js'
 import {nameTable} from '../../format/corda.js'
 
 export default class CertList extends ServiceCommand {

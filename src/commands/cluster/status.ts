@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
+import type {ServiceHealth} from '../../api/health.js'
 import {poll} from '../../api/wait.js'
 import {ServiceCommand} from '../../cli/service-command.js'
-import {healthTable} from '../../format/health.js'
-import type {ServiceHealth} from '../../api/health.js'
 import {Exit, TimeoutError} from '../../errors.js'
+import {healthTable} from '../../format/health.js'
 
 export default class ClusterStatus extends ServiceCommand {
   static override summary = 'Check every service of the context: reachable, TLS, authenticated, API version, latency'

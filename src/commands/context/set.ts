@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
+import {applySettingFlags, oauthClient, settingFlags} from '../../cli/flags/context.js'
 import {updateConfig} from '../../config/config.js'
 import {Credentials} from '../../config/credentials.js'
 import {UsageError} from '../../errors.js'
-import {applySettingFlags, oauthClient, settingFlags} from '../../cli/flags/context.js'
 
 export default class ContextSet extends BaseCommand {
   static override summary = 'Create or edit a context without logging in (no credentials are checked)'

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {isNoSuchRequestId} from '../../api/corda/cpis.js'
-import {ServiceCommand} from '../../cli/service-command.js'
-import {cpiStatusView} from '../../format/corda.js'
-import {NotFoundError} from '../../errors.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
 import {followUpload} from '../../api/corda/ops/cpi-deploy.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {NotFoundError} from '../../errors.js'
+import {cpiStatusView} from '../../format/corda.js'
 
 export default class CpiStatus extends ServiceCommand {
   static override summary = 'Show the status of a CPI upload'

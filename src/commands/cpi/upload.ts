@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
+import {deployCpi} from '../../api/corda/ops/cpi-deploy.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {cpiUploadView} from '../../format/corda.js'
-import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
-import {deployCpi} from '../../api/corda/ops/cpi-deploy.js'
 
 export default class CpiUpload extends ServiceCommand {
   static override summary = 'Upload a CPI and wait until the cluster has validated it'

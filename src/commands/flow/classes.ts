@@ -1,6 +1,6 @@
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {nameTable} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
 
 export default class FlowClasses extends ServiceCommand {
   static override summary = 'List the flow classes a virtual node can start'

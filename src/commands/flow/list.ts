@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {FLOW_STATUSES} from '../../shared/flow-status.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowTable} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
+import {FLOW_STATUSES} from '../../shared/flow-status.js'
 
 export default class FlowList extends ServiceCommand {
   static override summary = 'List the flows of a virtual node'

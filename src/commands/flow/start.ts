@@ -1,12 +1,12 @@
-import {Args, Flags} from '@oclif/core'
 import {randomBytes} from 'node:crypto'
+import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
-import {ServiceCommand} from '../../cli/service-command.js'
-import {flowView} from '../../format/corda.js'
-import {UsageError} from '../../errors.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
-import {readJsonArgument} from '../../input/json-argument.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {UsageError} from '../../errors.js'
+import {flowView} from '../../format/corda.js'
+import {readJsonArgument} from '../../input/json-argument.js'
 
 /** Corda's rule for a clientRequestId. */
 const CLIENT_REQUEST_ID = /^[-._A-Za-z0-9]{1,242}$/

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
 
 export default class FlowStatus extends ServiceCommand {
   static override summary = 'Show the status of a flow (and its result once it has one)'

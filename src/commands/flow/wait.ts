@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {flowView} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class FlowWait extends ServiceCommand {
   static override summary = 'Wait for a flow to finish and print its result'

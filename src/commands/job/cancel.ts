@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/validate.js'
 import {dryRunFlag, timeoutFlag, yesFlag} from '../../cli/flags/common.js'
 import {hasJobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {UsageError} from '../../errors.js'
 import {jobView} from '../../format/jobs.js'
-import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobCancel extends JobCommand {
   static override summary = 'Cancel a job, or every unfinished job matching a filter'

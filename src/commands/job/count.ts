@@ -1,5 +1,5 @@
-import {JobCommand} from '../../cli/job-command.js'
 import {jobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
+import {JobCommand} from '../../cli/job-command.js'
 
 export default class JobCount extends JobCommand {
   static override summary = 'Count jobs matching a filter'

@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
+import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition} from '../../config/job-definitions.js'
-import {jobView} from '../../format/jobs.js'
 import {ConflictError} from '../../errors.js'
+import {jobView} from '../../format/jobs.js'
 import {readDataFile} from '../../input/data-file.js'
-import {partitionFlag} from '../../cli/flags/jobs.js'
-import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
-import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobCreate extends JobCommand {
   static override summary = 'Create a job from a YAML or JSON definition, and wait for it'

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/validate.js'
 import {dryRunFlag, timeoutFlag, yesFlag} from '../../cli/flags/common.js'
 import {hasJobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {UsageError} from '../../errors.js'
-import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobDelete extends JobCommand {
   static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/validate.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {jobView} from '../../format/jobs.js'
-import {partitionFlag} from '../../cli/flags/jobs.js'
-import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobGet extends JobCommand {
   static override summary = 'Show a job, with its failures spelled out'

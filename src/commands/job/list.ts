@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import type {Job} from '../../api/jobservice/types.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {jobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {jobTable} from '../../format/jobs.js'
 import {parseDuration} from '../../input/time.js'
-import {jobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class JobList extends JobCommand {
   static override summary = 'List jobs, printing them as pages arrive'

@@ -1,14 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
 import type {Job, NewJob} from '../../api/jobservice/types.js'
+import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {keepDefinition, keptDefinition} from '../../config/job-definitions.js'
-import {jobView} from '../../format/jobs.js'
 import {ConflictError, UsageError} from '../../errors.js'
+import {jobView} from '../../format/jobs.js'
 import {readDataFile} from '../../input/data-file.js'
-import {partitionFlag} from '../../cli/flags/jobs.js'
-import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
-import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 
 export default class JobRetry extends JobCommand {
   static override summary = 'Run a Failed or Cancelled job again from its definition'

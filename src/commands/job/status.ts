@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
-import {JobCommand} from '../../cli/job-command.js'
-import {partitionFlag} from '../../cli/flags/jobs.js'
 import {checkJobId} from '../../api/jobservice/validate.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
+import {JobCommand} from '../../cli/job-command.js'
 
 export default class JobStatus extends JobCommand {
   static override summary = "Show a job's status"

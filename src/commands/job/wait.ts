@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
+import {checkJobId} from '../../api/jobservice/validate.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {partitionFlag} from '../../cli/flags/jobs.js'
 import {JobCommand} from '../../cli/job-command.js'
 import {jobView} from '../../format/jobs.js'
-import {partitionFlag} from '../../cli/flags/jobs.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
-import {checkJobId} from '../../api/jobservice/validate.js'
 
 export default class JobWait extends JobCommand {
   static override summary = 'Wait for a job to end'

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
+import {ensurePermission} from '../../api/corda/ops/rbac.js'
+import {checkPermissionString} from '../../api/corda/permissions.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {permissionView} from '../../format/rbac.js'
-import {checkPermissionString} from '../../api/corda/permissions.js'
-import {ensurePermission} from '../../api/corda/ops/rbac.js'
 
 export default class PermissionCreate extends ServiceCommand {
   static override summary = 'Create a permission (or reuse an equal one) and add it to roles'

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 import {toSearch} from '../../api/workermanager/filters.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {requestTable} from '../../format/requests.js'
-import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class RequestList extends ServiceCommand {
   static override summary = 'List worker-manager requests, printing them as pages arrive'

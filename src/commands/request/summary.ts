@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
+import {summarizeRequests} from '../../api/workermanager/ops/request-summary.js'
+import {timeoutFlag} from '../../cli/flags/common.js'
+import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {summaryView} from '../../format/requests.js'
 import {parseDuration} from '../../input/time.js'
-import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
-import {summarizeRequests} from '../../api/workermanager/ops/request-summary.js'
 
 export default class RequestSummary extends ServiceCommand {
   static override summary = 'Why are requests delayed or failing? Counts by status and content type, and the likely cause of each'

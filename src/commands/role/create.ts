@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
+import {ensureRole} from '../../api/corda/ops/rbac.js'
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES, templatePermissions} from '../../api/corda/rbac-templates.js'
 import {ServiceCommand} from '../../cli/service-command.js'
-import {roleView} from '../../format/rbac.js'
 import {UsageError} from '../../errors.js'
-import {ensureRole} from '../../api/corda/ops/rbac.js'
+import {roleView} from '../../format/rbac.js'
 
 const TEMPLATES = ROLE_TEMPLATE_NAMES.map(name => `  ${name.padEnd(16)}${ROLE_TEMPLATES[name].description}${ROLE_TEMPLATES[name].perVnode ? ' (--vnode)' : ''}`).join('\n')
 

@@ -1,6 +1,6 @@
+import {roleArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {roleView} from '../../format/rbac.js'
-import {roleArg} from '../../cli/flags/corda.js'
 
 export default class RoleGet extends ServiceCommand {
   static override summary = 'Show a role and its permissions'

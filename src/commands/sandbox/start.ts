@@ -1,15 +1,15 @@
-import {Flags} from '@oclif/core'
 import {spawn} from 'node:child_process'
 import {openSync, readFileSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {ensurePrivateDir} from '../../config/files.js'
 import {sandboxDir} from '../../config/paths.js'
+import {ConflictError, Exit, UsageError, WorkerctlError} from '../../errors.js'
 import {
   caPath, configureSandboxContext, fetchHealth, logPath, processAlive, readState, removeState, SANDBOX_CONTEXT, type SandboxState, writeState,
 } from '../../sandbox/control.js'
-import {ConflictError, Exit, UsageError, WorkerctlError} from '../../errors.js'
 
 /** Set in the environment of the background child: it serves and records its state; the parent does the rest. */
 const DETACHED_ENV = 'WORKERCTL_SANDBOX_DETACHED'

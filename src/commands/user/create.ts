@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
+import {ensureUser} from '../../api/corda/ops/rbac.js'
+import {checkLoginName, checkPassword} from '../../api/corda/users.js'
+import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
 import {newPassword} from '../../cli/prompt.js'
 import {ServiceCommand} from '../../cli/service-command.js'
-import {userView} from '../../format/rbac.js'
 import {UsageError} from '../../errors.js'
-import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
-import {checkLoginName, checkPassword} from '../../api/corda/users.js'
-import {ensureUser} from '../../api/corda/ops/rbac.js'
+import {userView} from '../../format/rbac.js'
 
 export default class UserCreate extends ServiceCommand {
   static override summary = 'Create a Corda user (and give it roles)'

@@ -1,7 +1,7 @@
+import {checkLoginName} from '../../api/corda/users.js'
+import {loginArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {userView} from '../../format/rbac.js'
-import {loginArg} from '../../cli/flags/corda.js'
-import {checkLoginName} from '../../api/corda/users.js'
 
 export default class UserGet extends ServiceCommand {
   static override summary = 'Show a Corda user'

@@ -1,8 +1,8 @@
+import {checkLoginName, checkPassword} from '../../api/corda/users.js'
+import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
 import {newPassword} from '../../cli/prompt.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {userView} from '../../format/rbac.js'
-import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
-import {checkLoginName, checkPassword} from '../../api/corda/users.js'
 
 export default class UserPassword extends ServiceCommand {
   static override summary = "Change a user's password (Corda 5.2)"

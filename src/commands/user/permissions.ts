@@ -1,7 +1,7 @@
+import {checkLoginName} from '../../api/corda/users.js'
+import {loginArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {permissionSummaryView} from '../../format/rbac.js'
-import {loginArg} from '../../cli/flags/corda.js'
-import {checkLoginName} from '../../api/corda/users.js'
 
 export default class UserPermissions extends ServiceCommand {
   static override summary = 'Show every permission a user has, through all its roles'

@@ -1,7 +1,7 @@
+import {inMaintenance} from '../../api/corda/vnodes.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {vnodeChangeView} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
-import {inMaintenance} from '../../api/corda/vnodes.js'
 
 export default class VnodeActivate extends ServiceCommand {
   static override summary = 'Take a virtual node out of maintenance so flows can start again'

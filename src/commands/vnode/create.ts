@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
+import {ensureVnode} from '../../api/corda/ops/vnode-create.js'
 import {parseX500} from '../../api/corda/x500.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {operationView, vnodeCreateView} from '../../format/corda.js'
-import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
-import {ensureVnode} from '../../api/corda/ops/vnode-create.js'
 
 export default class VnodeCreate extends ServiceCommand {
   static override summary = 'Create a virtual node for an X.500 name and a CPI, and wait until it is ready'

@@ -1,6 +1,6 @@
+import {vnodeArg} from '../../cli/flags/corda.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {vnodeView} from '../../format/corda.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
 
 export default class VnodeGet extends ServiceCommand {
   static override summary = 'Show one virtual node'

@@ -1,9 +1,9 @@
-import {ServiceCommand} from '../../cli/service-command.js'
-import {flowSample, vnodeChangeView} from '../../format/corda.js'
-import {ConflictError} from '../../errors.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
-import {dryRunFlag, yesFlag} from '../../cli/flags/common.js'
 import {inMaintenance} from '../../api/corda/vnodes.js'
+import {dryRunFlag, yesFlag} from '../../cli/flags/common.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {ConflictError} from '../../errors.js'
+import {flowSample, vnodeChangeView} from '../../format/corda.js'
 
 export default class VnodeMaintenance extends ServiceCommand {
   static override summary = 'Put a virtual node in maintenance (stops flow starts; KILLS its running flows)'

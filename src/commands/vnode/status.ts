@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
+import {timeoutFlag} from '../../cli/flags/common.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {operationView} from '../../format/corda.js'
-import {timeoutFlag} from '../../cli/flags/common.js'
 
 export default class VnodeStatus extends ServiceCommand {
   static override summary = 'Show the status of a virtual node operation (create, upgrade, database change)'

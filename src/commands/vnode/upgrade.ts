@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {ServiceCommand} from '../../cli/service-command.js'
-import {flowSample, operationView, vnodeChangeView} from '../../format/corda.js'
-import {ConflictError} from '../../errors.js'
-import {vnodeArg} from '../../cli/flags/corda.js'
-import {timeoutFlag, yesFlag} from '../../cli/flags/common.js'
 import {upgradeVnode} from '../../api/corda/ops/vnode-upgrade.js'
+import {timeoutFlag, yesFlag} from '../../cli/flags/common.js'
+import {vnodeArg} from '../../cli/flags/corda.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {ConflictError} from '../../errors.js'
+import {flowSample, operationView, vnodeChangeView} from '../../format/corda.js'
 
 export default class VnodeUpgrade extends ServiceCommand {
   static override summary = 'Move a virtual node to another version of its CPI: maintenance → upgrade → active'

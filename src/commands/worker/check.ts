@@ -1,7 +1,7 @@
-import {ServiceCommand} from '../../cli/service-command.js'
-import {columns} from '../../format/table.js'
-import {Exit} from '../../errors.js'
 import {checkWorkers, type WorkerCheck} from '../../api/workermanager/ops/worker-check.js'
+import {ServiceCommand} from '../../cli/service-command.js'
+import {Exit} from '../../errors.js'
+import {columns} from '../../format/table.js'
 
 const checkTable = columns<WorkerCheck>({
   KIND: c => c.kind,

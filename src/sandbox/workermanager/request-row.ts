@@ -1,8 +1,8 @@
 // One worker-manager request as the sandbox stores it (worker-manager.md §3): its row, the spec's LightRequest view
 // of it, what arrives over AMQP, and the fates a retry gives it. The table is request-store.ts, the status machine
 // request-machine.ts.
-import {type ErrorKind, TRANSIENT} from './error-texts.js'
 import type {LightRequest} from '../../shared/regards-request.js'
+import {type ErrorKind, TRANSIENT} from './error-texts.js'
 import {BLOCKED, type Filterable, type RequestStatus} from './filter.js'
 
 /** What a worker does with one dispatch of the request. */

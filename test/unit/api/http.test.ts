@@ -1,10 +1,10 @@
-import nock from 'nock'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {basicAuth} from '../../../src/api/auth.js'
 import {ApiError} from '../../../src/api/errors.js'
 import {HttpTransport, type TransportOptions} from '../../../src/api/http.js'
-import {basicAuth} from '../../../src/api/auth.js'
 
 const URL = 'http://svc.test'
 const transport = (extra: Partial<TransportOptions> = {}) =>

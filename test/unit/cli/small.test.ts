@@ -1,12 +1,12 @@
 import {describe, expect, it} from 'vitest'
-import {singularTopic} from '../../../src/cli/topics.js'
-import {toFailure} from '../../../src/cli/failure.js'
-import {ApiError} from '../../../src/api/errors.js'
 import {UnsupportedOperationError} from '../../../src/api/corda/capabilities.js'
 import {InvalidX500Error} from '../../../src/api/corda/x500.js'
+import {ApiError} from '../../../src/api/errors.js'
+import {toFailure} from '../../../src/cli/failure.js'
+import {applySettingFlags} from '../../../src/cli/flags/context.js'
+import {singularTopic} from '../../../src/cli/topics.js'
 import {OperationFailedError, TimeoutError, UsageError} from '../../../src/errors.js'
 import {parseDuration} from '../../../src/input/time.js'
-import {applySettingFlags} from '../../../src/cli/flags/context.js'
 
 describe('durations', () => {
   it('parses units and compounds', () => {

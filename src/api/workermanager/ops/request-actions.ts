@@ -1,11 +1,11 @@
 // Retry and delete, safely (reference/worker-manager.md §6): count what the filter matches, act on exactly that set
 // (blocked statuses as INCLUDE, `creationDate.before` fixed at counting time), then follow the asynchronous job by
 // polling counts, since the service gives no job id.
+import {TimeoutError} from '../../../errors.js'
 import {poll} from '../../wait.js'
 import type {WorkerManagerClient} from '../client.js'
 import {actionSearch, batches, type RequestFilter} from '../filters.js'
 import type {BlockedStatus, LightRequest, SearchRequestParameters} from '../types.js'
-import {TimeoutError} from '../../../errors.js'
 
 export type RequestAction = 'retry' | 'delete'
 

@@ -2,8 +2,8 @@
 // group (reference/worker-manager.md §3, §8, §9, §12). Bounded: never a full scan.
 import {ApiError} from '../../errors.js'
 import type {WorkerManagerClient} from '../client.js'
-import {errorShape, type RequestFilter, toSearch} from '../filters.js'
 import {configuredTypes} from '../configuration.js'
+import {errorShape, type RequestFilter, toSearch} from '../filters.js'
 import type {RequestStatus} from '../types.js'
 
 /** Statuses a request can be seen in (SUCCESS rows are deleted at once). */

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import {ServiceCommand} from '../../../cli/service-command.js'
-import {configChangeView} from '../../../format/rbac.js'
-import {UsageError} from '../../../errors.js'
-import {readDataFile} from '../../../input/data-file.js'
 import {setConfigSection} from '../../../api/corda/ops/config-set.js'
+import {ServiceCommand} from '../../../cli/service-command.js'
+import {UsageError} from '../../../errors.js'
+import {configChangeView} from '../../../format/rbac.js'
+import {readDataFile} from '../../../input/data-file.js'
 
 export default class ClusterConfigSet extends ServiceCommand {
   static override summary = 'Set one section of the cluster configuration from a YAML or JSON file'

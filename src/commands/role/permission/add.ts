@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
+import {roleArg} from '../../../cli/flags/corda.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {roleView} from '../../../format/rbac.js'
-import {roleArg} from '../../../cli/flags/corda.js'
 
 export default class RolePermissionAdd extends ServiceCommand {
   static override summary = 'Add a permission to a role'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
+import {roleArg} from '../../../cli/flags/corda.js'
 import {ServiceCommand} from '../../../cli/service-command.js'
 import {roleView} from '../../../format/rbac.js'
-import {roleArg} from '../../../cli/flags/corda.js'
 
 export default class RolePermissionRemove extends ServiceCommand {
   static override summary = 'Remove a permission from a role'

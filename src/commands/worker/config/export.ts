@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
-import {ServiceCommand} from '../../../cli/service-command.js'
+import {Flags} from '@oclif/core'
 import {configuredTypes} from '../../../api/workermanager/configuration.js'
+import {ServiceCommand} from '../../../cli/service-command.js'
 
 export default class WorkerConfigExport extends ServiceCommand {
   static override summary = 'Export the worker and workflow configuration (JSON, or YAML by file extension)'

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
-import {ServiceCommand} from '../../../cli/service-command.js'
 import type {ConfigImportResult} from '../../../api/workermanager/types.js'
+import {ServiceCommand} from '../../../cli/service-command.js'
 import {Exit, UsageError} from '../../../errors.js'
 import {readDataFile} from '../../../input/data-file.js'
 

@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {InvalidCpiError, readCpiManifest, sha256File} from '../../../../src/api/corda/cpi-file.js'
-import {caught} from './support.js'
 import {makeZip} from '../../../helpers/cpi.js'
+import {caught} from './support.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'workerctl-cpi-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -1,11 +1,11 @@
-import nock from 'nock'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import nock from 'nock'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {ApiError} from '../../../../src/api/errors.js'
-import {caught, client, expectValidRequest, type FilePart, recorder, type Seen, URL} from './support.js'
 import {TimeoutError} from '../../../../src/errors.js'
+import {caught, client, expectValidRequest, type FilePart, recorder, type Seen, URL} from './support.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {

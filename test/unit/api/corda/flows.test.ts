@@ -1,7 +1,7 @@
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 import {OperationFailedError, TimeoutError} from '../../../../src/errors.js'
+import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {

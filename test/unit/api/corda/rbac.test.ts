@@ -1,15 +1,15 @@
 // RBAC and config operations against a nock cluster: what is sent, what is reused, what is refused.
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {setConfigSection} from '../../../../src/api/corda/ops/config-set.js'
+import {ensurePermission, ensureRole, ensureUser} from '../../../../src/api/corda/ops/rbac.js'
+import {checkPermissionString} from '../../../../src/api/corda/permissions.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
-import {toFailure} from '../../../../src/cli/failure.js'
-import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
-import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
-import {setConfigSection} from '../../../../src/api/corda/ops/config-set.js'
 import {checkLoginName} from '../../../../src/api/corda/users.js'
-import {checkPermissionString} from '../../../../src/api/corda/permissions.js'
-import {ensurePermission, ensureRole, ensureUser} from '../../../../src/api/corda/ops/rbac.js'
+import {toFailure} from '../../../../src/cli/failure.js'
+import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
+import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())

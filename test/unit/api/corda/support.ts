@@ -1,9 +1,9 @@
 // Shared by the Corda client tests: a client on a nock host, a request recorder and a multipart parser.
 import type nock from 'nock'
 import {expect} from 'vitest'
-import {HttpTransport} from '../../../../src/api/http.js'
 import {CordaClient} from '../../../../src/api/corda/client.js'
 import type {CordaApiVersion} from '../../../../src/api/corda/types.js'
+import {HttpTransport} from '../../../../src/api/http.js'
 import {validateRequest} from '../../../helpers/contract.js'
 
 export const URL = 'http://corda.test'

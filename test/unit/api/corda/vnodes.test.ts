@@ -1,12 +1,12 @@
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {AmbiguousVnodeError, VnodeNotFoundError} from '../../../../src/api/corda/vnodes.js'
 import type {VirtualNodeInfo} from '../../../../src/api/corda/types.js'
+import {AmbiguousVnodeError, VnodeNotFoundError} from '../../../../src/api/corda/vnodes.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
 import {ApiError} from '../../../../src/api/errors.js'
 import {toFailure} from '../../../../src/cli/failure.js'
-import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 import {NotFoundError, OperationFailedError, TimeoutError} from '../../../../src/errors.js'
+import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {

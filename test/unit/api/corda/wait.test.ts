@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {ApiError} from '../../../../src/api/errors.js'
 import {poll} from '../../../../src/api/wait.js'
-import {caught} from './support.js'
 import {OperationFailedError, TimeoutError} from '../../../../src/errors.js'
+import {caught} from './support.js'
 
 const apiError = (status: number, title: string) => new ApiError({service: 'corda', kind: 'http', method: 'GET', url: 'x', status, title})
 

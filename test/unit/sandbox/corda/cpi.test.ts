@@ -1,7 +1,7 @@
 // Sandbox CPI upload/status/list and cluster certificates, driven over HTTP with a manual sandbox clock.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {CPI_STAGES} from '../../../../src/sandbox/corda/cpi-lifecycle.js'
+import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {selfSignedCertificate} from '../../../../src/sandbox/http/tls.js'
 import {validateExchange} from '../../../helpers/contract.js'
 import {ADMIN, checksumsOf, type CordaSandbox, makeCpi, makeZip, startCorda} from '../../../helpers/cpi.js'

@@ -1,8 +1,8 @@
 // Sandbox virtual nodes and flows, driven over HTTP with a manual sandbox clock.
 import {createHash} from 'node:crypto'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {SANDBOX_FLOWS} from '../../../../src/sandbox/corda/flow-lifecycle.js'
+import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {canonicalX500} from '../../../../src/sandbox/corda/x500.js'
 import {validateExchange} from '../../../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../../helpers/cpi.js'
