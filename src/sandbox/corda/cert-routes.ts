@@ -72,7 +72,7 @@ async function importCertificate(ctx: SandboxContext, req: SandboxRequest): Prom
   }
   const key = usage.toLowerCase()
   let byAlias = ctx.corda.certificates.get(key)
-  if (!byAlias) ctx.corda.certificates.set(key, (byAlias = new Map()))
+  if (!byAlias) ctx.corda.certificates.set(key, (byAlias = new Map<string, string>()))
   byAlias.set(alias, `${chain.join('\n')}\n`)
   return reply({status: 204})
 }

@@ -87,7 +87,7 @@ export const isObject = (value: unknown): value is Json => value !== null && typ
 
 function deepMerge(base: Json, over: Json): Json {
   const out: Json = {...base}
-  for (const [key, value] of Object.entries(over)) out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key] as Json, value) : value
+  for (const [key, value] of Object.entries(over)) out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key], value) : value
   return out
 }
 

@@ -3,7 +3,7 @@ import type {SandboxContext} from '../context.js'
 import {cordaError} from '../http/errors.js'
 import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {optionalString, parseError, readBody} from './body.js'
-import type {PermissionType, RbacPermission} from './model.js'
+import type {RbacPermission} from './model.js'
 import {compile} from './rbac-auth.js'
 import {permissionNotFound, permissionResponse, roleNotFound} from './rbac-responses.js'
 import {cordaRoute, queryValue} from './route.js'
@@ -45,7 +45,7 @@ function newPermission(ctx: SandboxContext, body: unknown, parameter: string): {
   }
   return {
     permission: {
-      id: ctx.ids.uuid(), permissionType: type as PermissionType, permissionString, groupVisibility: groupVisibility.value, virtualNode: virtualNode.value,
+      id: ctx.ids.uuid(), permissionType: type, permissionString, groupVisibility: groupVisibility.value, virtualNode: virtualNode.value,
       version: 0, updated: ctx.clock(), regex,
     },
   }

@@ -95,7 +95,7 @@ export class CordaState {
 
   flowsOf(shortHash: string): Map<string, Flow> {
     let flows = this.flows.get(shortHash)
-    if (!flows) this.flows.set(shortHash, (flows = new Map()))
+    if (!flows) this.flows.set(shortHash, (flows = new Map<string, Flow>()))
     return flows
   }
 }

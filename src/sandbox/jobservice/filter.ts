@@ -41,8 +41,8 @@ export function parseFilter(filter: string | undefined): JobPredicate | undefine
 
 function compile(node: Expression): JobPredicate {
   if (node.type === 'LOGIC') {
-    const left = compile(node.left as Expression)
-    const right = compile(node.right as Expression)
+    const left = compile(node.left)
+    const right = compile(node.right)
     return node.operator === ';' || node.operator === 'and' ? job => left(job) && right(job) : job => left(job) || right(job)
   }
   const key = node.left.selector

@@ -54,7 +54,7 @@ export function validateNewJob(body: unknown): Validated {
   if (body.parameters !== undefined && body.parameters !== null) return bad('The parameters property is only valid with a job type.')
   if (!hasTask) return bad('The job task has not been specified.')
 
-  const t = task as Record<string, unknown>
+  const t = task
   const inner = unknownField(TASK_FIELDS, t, 'WorkerAction')
   if (inner) return inner
   if (!optString(t.taskClassifier) || !optString(t.taskPipe) || !optString(t.targetPipe)) return unbindable()

@@ -137,7 +137,7 @@ export function settingList(value: unknown): string[] | undefined {
       return undefined
     }
   }
-  return Array.isArray(list) && list.every(v => typeof v === 'string') ? [...new Set(list as string[])] : undefined
+  return Array.isArray(list) && list.every(v => typeof v === 'string') ? [...new Set(list)] : undefined
 }
 
 function workerConf(value: unknown): WorkerConfig | string {
@@ -151,8 +151,8 @@ function workerConf(value: unknown): WorkerConfig | string {
   }
   if (v.contentTypeOutput != null && typeof v.contentTypeOutput !== 'string') return invalid('contentTypeOutput must be a string')
   return {
-    workerType: type, contentTypeInputs: [...new Set(v.contentTypeInputs as string[])],
-    contentTypeOutput: (v.contentTypeOutput as string | null | undefined) ?? null, keepErrors: v.keepErrors !== false,
+    workerType: type, contentTypeInputs: [...new Set(v.contentTypeInputs)],
+    contentTypeOutput: (v.contentTypeOutput) ?? null, keepErrors: v.keepErrors !== false,
   }
 }
 

@@ -1,6 +1,6 @@
 // Error texts REGARDS workers really produce (worker messages joined with ",", or a Java stack trace from the DLQ,
 // worker-manager.md §3). Ids, numbers and timestamps vary inside them, so only a normalised text groups them.
-import {Random} from '../random.js'
+import type {Random} from '../random.js'
 
 export type ErrorKind =
   | 'corruptZip' | 'storageTimeout' | 'dlqStackTrace' | 'sipMissingAttribute' | 'checksum' | 'noContent'

@@ -130,7 +130,7 @@ describe('CPI upload', () => {
     })
     const chunked = await fetch(`${sbx.server.url}/api/v5_2/cpi`, {
       method: 'POST', headers: {authorization: ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}`}, body: stream, duplex: 'half',
-    } as RequestInit)
+    })
     expect(chunked.status).toBe(400)
     expect(((await chunked.json()) as {title: string}).title).toMatch(/^Content length is \d+ which exceeds the maximum limit of 2000\.$/)
 
