@@ -231,10 +231,15 @@ export function table(title, columns, rows) {
   const cell = (text, width, align) => (align === 'left' ? String(text).padEnd(width) : String(text).padStart(width))
   lines.push(columns.map(([h, , w, a]) => cell(h, w, a)).join(''))
   for (const row of rows) {
-    lines.push(columns.map(([, key, w, a, digits = 1]) => {
-      const v = row[key]
-      return cell(v === undefined ? '' : typeof v === 'number' ? v.toFixed(digits) : v, w, a)
-    }).join('').trimEnd())
+    lines.push(
+      columns
+        .map(([, key, w, a, digits = 1]) => {
+          const v = row[key]
+          return cell(v === undefined ? '' : typeof v === 'number' ? v.toFixed(digits) : v, w, a)
+        })
+        .join('')
+        .trimEnd(),
+    )
   }
   console.log(lines.join('\n'))
 }

@@ -18,7 +18,9 @@ const AREAS = {
   apply: () => import('./areas/apply.mjs').then(m => m.apply()),
 }
 
-const only = process.env.BENCH_ONLY?.split(',').map(s => s.trim()).filter(Boolean)
+const only = process.env.BENCH_ONLY?.split(',')
+  .map(s => s.trim())
+  .filter(Boolean)
 const unknown = only?.filter(a => !(a in AREAS)) ?? []
 if (unknown.length > 0) {
   console.error(`BENCH_ONLY: unknown area ${unknown.join(', ')} (one of ${Object.keys(AREAS).join(', ')})`)

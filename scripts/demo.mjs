@@ -48,7 +48,7 @@ try {
   await workerctl(['cluster', 'status'])
 
   console.log('\nDeploying as code: a signer certificate, a CorDapp, two virtual nodes, a role and a user, a config tweak and a job,')
-  console.log('all in examples/deployment.yaml, applied in dependency order. The user\'s password comes from the environment.')
+  console.log("all in examples/deployment.yaml, applied in dependency order. The user's password comes from the environment.")
   const deployment = join(root, 'examples', 'deployment.yaml')
   const demoPassword = 'demo-Passw0rd'
   env.DEMO_USER_PASSWORD = demoPassword
@@ -59,15 +59,23 @@ try {
   const hash = cn => nodes.find(n => n.holdingIdentity.x500Name.includes(`CN=${cn}`)).holdingIdentity.shortHash
 
   console.log('\nThe new user runs a flow on Alice, as its role allows (by short hash: it may not list virtual nodes).')
-  await workerctl(['login', '--context', 'demo-user', '--corda-url', url, '--username', 'demo-user', '--password-stdin'],
-    {stdin: `${demoPassword}\n`, shown: `echo "$DEMO_USER_PASSWORD" | workerctl login --context demo-user --corda-url ${url} --username demo-user --password-stdin`})
-  await workerctl(['flow', 'start', hash('Alice'), 'com.r3.sandbox.EchoFlow', '--args', '{"message":"hello Bob"}', '--id', 'greeting-1', '-c', 'demo-user'],
-    {shown: `workerctl flow start ${hash('Alice')} com.r3.sandbox.EchoFlow --args '{"message":"hello Bob"}' --id greeting-1 -c demo-user`})
-  await workerctl(['flow', 'start', hash('Bob'), 'com.r3.sandbox.EchoFlow', '-c', 'demo-user'], {expect: [4], shown: `workerctl flow start ${hash('Bob')} com.r3.sandbox.EchoFlow -c demo-user   # exit 4: its role is for Alice only`})
+  await workerctl(['login', '--context', 'demo-user', '--corda-url', url, '--username', 'demo-user', '--password-stdin'], {
+    stdin: `${demoPassword}\n`,
+    shown: `echo "$DEMO_USER_PASSWORD" | workerctl login --context demo-user --corda-url ${url} --username demo-user --password-stdin`,
+  })
+  await workerctl(['flow', 'start', hash('Alice'), 'com.r3.sandbox.EchoFlow', '--args', '{"message":"hello Bob"}', '--id', 'greeting-1', '-c', 'demo-user'], {
+    shown: `workerctl flow start ${hash('Alice')} com.r3.sandbox.EchoFlow --args '{"message":"hello Bob"}' --id greeting-1 -c demo-user`,
+  })
+  await workerctl(['flow', 'start', hash('Bob'), 'com.r3.sandbox.EchoFlow', '-c', 'demo-user'], {
+    expect: [4],
+    shown: `workerctl flow start ${hash('Bob')} com.r3.sandbox.EchoFlow -c demo-user   # exit 4: its role is for Alice only`,
+  })
   await workerctl(['context', 'use', 'sandbox'])
 
   console.log('\nThe worker manager at 3 a.m.: a worker stops, requests pile up, find out why, fix it, retry.')
-  await workerctl(['sandbox', 'worker', 'stop', 'lta-sip-generator-worker', '--now', '-o', 'json'], {shown: 'workerctl sandbox worker stop lta-sip-generator-worker --now -o json   # the sandbox\'s worker stops beating'})
+  await workerctl(['sandbox', 'worker', 'stop', 'lta-sip-generator-worker', '--now', '-o', 'json'], {
+    shown: "workerctl sandbox worker stop lta-sip-generator-worker --now -o json   # the sandbox's worker stops beating",
+  })
   // New requests arrive for the stopped worker's content type (the sandbox's control endpoint stands in for AMQP).
   const arrived = await fetch(`${url}/_sandbox/requests?contentType=lta-extracted-request&count=12&outcome=success&session=Demo`, {method: 'POST'})
   if (arrived.status !== 201) throw new Error(`the sandbox refused the demo requests: ${arrived.status}`)
@@ -83,22 +91,59 @@ try {
   mkdirSync(join(home, 'files'), {recursive: true})
   const shortPath = file => file.replace(home, '$DEMO')
   const jobFile = join(home, 'files', 'ingest-job.yaml')
-  writeFileSync(jobFile, [
-    'name: Nightly ingest', 'labels: {owner: ops, batch: demo}', 'task:', '  taskClassifier: DemoWorker', '  taskApiVersion: 1',
-    '  taskData: {durationSeconds: 1, failTimes: 1, message: "rs-storage did not answer in 30 s"}', '  taskPipe: demo-in', '  targetPipe: demo-out', '',
-  ].join('\n'))
-  await workerctl(['job', 'create', 'nightly-ingest', '-f', jobFile], {expect: [8], shown: `workerctl job create nightly-ingest -f ${shortPath(jobFile)}   # exit 8: the job failed`})
+  writeFileSync(
+    jobFile,
+    [
+      'name: Nightly ingest',
+      'labels: {owner: ops, batch: demo}',
+      'task:',
+      '  taskClassifier: DemoWorker',
+      '  taskApiVersion: 1',
+      '  taskData: {durationSeconds: 1, failTimes: 1, message: "rs-storage did not answer in 30 s"}',
+      '  taskPipe: demo-in',
+      '  targetPipe: demo-out',
+      '',
+    ].join('\n'),
+  )
+  await workerctl(['job', 'create', 'nightly-ingest', '-f', jobFile], {
+    expect: [8],
+    shown: `workerctl job create nightly-ingest -f ${shortPath(jobFile)}   # exit 8: the job failed`,
+  })
   await workerctl(['job', 'get', 'nightly-ingest'])
   await workerctl(['job', 'retry', 'nightly-ingest'])
   await workerctl(['job', 'list', '--label', 'batch=demo'])
 
   console.log('\nContexts and credentials: log in to a context, and see a wrong password refused.')
   await workerctl(
-    ['login', '--context', 'demo', '--corda-url', url, '--username', 'admin', '--wm-url', url, '--tenant', 'sandbox', '--wm-username', 'admin', '--jobs-url', url, '--password-stdin'],
-    {stdin: 'admin\n', shown: `echo "$PASSWORD" | workerctl login --context demo --corda-url ${url} --username admin --wm-url ${url} --tenant sandbox --wm-username admin --jobs-url ${url} --password-stdin`},
+    [
+      'login',
+      '--context',
+      'demo',
+      '--corda-url',
+      url,
+      '--username',
+      'admin',
+      '--wm-url',
+      url,
+      '--tenant',
+      'sandbox',
+      '--wm-username',
+      'admin',
+      '--jobs-url',
+      url,
+      '--password-stdin',
+    ],
+    {
+      stdin: 'admin\n',
+      shown: `echo "$PASSWORD" | workerctl login --context demo --corda-url ${url} --username admin --wm-url ${url} --tenant sandbox --wm-username admin --jobs-url ${url} --password-stdin`,
+    },
   )
   await workerctl(['context', 'list'])
-  await workerctl(['login', '--context', 'wrong', '--corda-url', url, '--username', 'admin', '--password-stdin'], {stdin: 'not-the-password\n', expect: [4], shown: `echo wrong | workerctl login --context wrong --corda-url ${url} --username admin --password-stdin   # exit 4`})
+  await workerctl(['login', '--context', 'wrong', '--corda-url', url, '--username', 'admin', '--password-stdin'], {
+    stdin: 'not-the-password\n',
+    expect: [4],
+    shown: `echo wrong | workerctl login --context wrong --corda-url ${url} --username admin --password-stdin   # exit 4`,
+  })
 } catch (error) {
   failed = true
   console.error(`demo failed: ${error.message}`)

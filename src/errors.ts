@@ -2,14 +2,27 @@
 // hint; the command layer's toFailure turns any of them into the `Error:` and `Hint:` lines. Imports nothing.
 
 export const Exit = {
-  OK: 0, UNEXPECTED: 1, USAGE: 2, NOT_FOUND: 3, AUTH: 4, CONFLICT: 5, UNREACHABLE: 6,
-  TIMEOUT: 7, FAILED: 8, PROBLEMS: 9, INTERRUPTED: 130,
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  AUTH: 4,
+  CONFLICT: 5,
+  UNREACHABLE: 6,
+  TIMEOUT: 7,
+  FAILED: 8,
+  PROBLEMS: 9,
+  INTERRUPTED: 130,
 } as const
 
 export type ExitCode = (typeof Exit)[keyof typeof Exit]
 
 export class WorkerctlError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode = Exit.UNEXPECTED, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = Exit.UNEXPECTED,
+    readonly hint?: string,
+  ) {
     super(message)
     this.name = new.target.name
   }
@@ -87,7 +100,10 @@ export class InterruptedError extends WorkerctlError {
 
 /** The file being sent could not be read to its end: a local failure, not the network's (exit 1). */
 export class FileSendError extends WorkerctlError {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`cannot send ${path}: ${reason}`)
   }
 }

@@ -19,14 +19,29 @@ async function writeDeployment(dir) {
   docs.push({kind: 'Role', name: 'BenchReader', permissions: [{type: 'ALLOW', string: 'GET:/api/v5_2/virtualnode.*'}]})
   for (let i = 0; i < USERS; i++) docs.push({kind: 'User', login: `bench-user-${i}`, fullName: `Bench user ${i}`, roles: ['BenchReader'], passwordFrom: {env: PASSWORD_ENV}})
   const file = join(dir, 'deployment.yaml')
-  writeFileSync(file, docs.map(d => `apiVersion: workerctl/v1\n${Object.entries(d).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n')}\n`).join('---\n'))
+  writeFileSync(
+    file,
+    docs
+      .map(
+        d =>
+          `apiVersion: workerctl/v1\n${Object.entries(d)
+            .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+            .join('\n')}\n`,
+      )
+      .join('---\n'),
+  )
   return {file, objects: docs.length}
 }
 
 /** One in-process apply on a fresh sandbox: the engine as `workerctl apply` runs it, with our own Corda client. */
 async function applyOnce(file, parallel, home) {
   const [{loadDeployment}, {planContext}, {applyDeployment}, {HttpTransport}, {basicAuth}, {CordaClient}] = await Promise.all([
-    dist('apply/manifest.js'), dist('cli/deployment.js'), dist('apply/run.js'), dist('api/http.js'), dist('api/auth.js'), dist('api/corda/client.js'),
+    dist('apply/manifest.js'),
+    dist('cli/deployment.js'),
+    dist('apply/run.js'),
+    dist('api/http.js'),
+    dist('api/auth.js'),
+    dist('api/corda/client.js'),
   ])
   const sbx = await sandbox({requests: 0, jobs: 0}, home)
   const transports = []
@@ -34,23 +49,34 @@ async function applyOnce(file, parallel, home) {
     const specs = await loadDeployment(file, {env: ENV})
     let corda
     const clients = {
-      corda: () => (corda ??= Promise.resolve().then(() => {
-        const t = new HttpTransport({service: 'corda', url: sbx.url, auth: basicAuth('admin', 'admin'), userAgent: 'workerctl-bench'})
-        transports.push(t)
-        return new CordaClient(t, {apiVersion: 'auto'})
-      })),
+      corda: () =>
+        (corda ??= Promise.resolve().then(() => {
+          const t = new HttpTransport({service: 'corda', url: sbx.url, auth: basicAuth('admin', 'admin'), userAgent: 'workerctl-bench'})
+          transports.push(t)
+          return new CordaClient(t, {apiVersion: 'auto'})
+        })),
       jobService: () => Promise.reject(new Error('the bench deployment has no Job')),
     }
     const ctx = planContext(specs, {'allow-upgrade': false, 'recreate-jobs': false, 'rotate-passwords': false}, clients)
     const stageEnd = {}
     const started = performance.now()
-    const reports = await applyDeployment(specs, {
-      ...ctx, contextName: 'bench', env: ENV, parallel,
-      onReport: r => (stageEnd[r.kind] = performance.now() - started),
-    }, file)
+    const reports = await applyDeployment(
+      specs,
+      {
+        ...ctx,
+        contextName: 'bench',
+        env: ENV,
+        parallel,
+        onReport: r => (stageEnd[r.kind] = performance.now() - started),
+      },
+      file,
+    )
     const ms = performance.now() - started
     const failed = reports.filter(r => r.result !== 'created')
-    if (failed.length > 0) throw new Error(`apply (parallel ${parallel ?? 'default'}): ${failed.length} object(s) not created, e.g. ${failed[0].kind} ${failed[0].name}: ${failed[0].result} ${failed[0].reason ?? ''}`)
+    if (failed.length > 0)
+      throw new Error(
+        `apply (parallel ${parallel ?? 'default'}): ${failed.length} object(s) not created, e.g. ${failed[0].kind} ${failed[0].name}: ${failed[0].result} ${failed[0].reason ?? ''}`,
+      )
     return {ms, stageEnd, calls: sbx.server.log.total}
   } finally {
     for (const t of transports) t.close()
@@ -91,13 +117,20 @@ export async function apply() {
     const mSeq = median(seq.map(r => r.ms))
     const mPar = median(par.map(r => r.ms))
     const speedup = mSeq / mPar
-    table(`apply of ${objects} objects (1 Cpi, ${VNODES} VirtualNodes, 1 Role, ${USERS} Users), each on a fresh sandbox; median of ${RUNS} runs (${WARMUP} warm-up)`,
-      [['case', 'name', 48, 'left'], ['ms', 'ms', 10], ['calls', 'calls', 7, 'right', 0], ['speed-up', 'speedup', 10]],
+    table(
+      `apply of ${objects} objects (1 Cpi, ${VNODES} VirtualNodes, 1 Role, ${USERS} Users), each on a fresh sandbox; median of ${RUNS} runs (${WARMUP} warm-up)`,
+      [
+        ['case', 'name', 48, 'left'],
+        ['ms', 'ms', 10],
+        ['calls', 'calls', 7, 'right', 0],
+        ['speed-up', 'speedup', 10],
+      ],
       [
         {name: 'engine in-process, parallel 1 (one after another)', ms: round(mSeq), calls: median(seq.map(r => r.calls))},
         {name: `engine in-process, parallel ${APPLY_PARALLELISM} (default)`, ms: round(mPar), calls: median(par.map(r => r.calls)), speedup: `×${speedup.toFixed(2)}`},
         {name: 'workerctl apply -f FILE -o json (1 run, reference)', ms: round(cli.ms), calls: cli.calls},
-      ])
+      ],
+    )
     // Where the time goes: each stage's share (stages run one after another, in dependency order).
     const kinds = ['Cpi', 'VirtualNode', 'Role', 'User']
     const stages = list => {
@@ -106,13 +139,24 @@ export async function apply() {
     }
     const sSeq = stages(seq)
     const sPar = stages(par)
-    table('  by stage (median time from the previous stage\'s end to the stage\'s last object)',
-      [['  stage', 'stage', 24, 'left'], ['parallel 1 ms', 'seq', 15], [`parallel ${APPLY_PARALLELISM} ms`, 'par', 15]],
-      kinds.map(k => ({stage: `  ${k}`, seq: round(sSeq[k]), par: round(sPar[k])})))
+    table(
+      "  by stage (median time from the previous stage's end to the stage's last object)",
+      [
+        ['  stage', 'stage', 24, 'left'],
+        ['parallel 1 ms', 'seq', 15],
+        [`parallel ${APPLY_PARALLELISM} ms`, 'par', 15],
+      ],
+      kinds.map(k => ({stage: `  ${k}`, seq: round(sSeq[k]), par: round(sPar[k])})),
+    )
     const verdicts = [`speed-up of the default parallelism (${APPLY_PARALLELISM}) over one at a time: ×${speedup.toFixed(2)} (no target)`]
     for (const v of verdicts) console.log(v)
     return {
-      runs: RUNS, warmup: WARMUP, objects, vnodes: VNODES, users: USERS, parallelism: APPLY_PARALLELISM,
+      runs: RUNS,
+      warmup: WARMUP,
+      objects,
+      vnodes: VNODES,
+      users: USERS,
+      parallelism: APPLY_PARALLELISM,
       sequential: {medianMs: round(mSeq), samplesMs: seq.map(r => round(r.ms)), stagesMs: Object.fromEntries(kinds.map(k => [k, round(sSeq[k])]))},
       parallel: {medianMs: round(mPar), samplesMs: par.map(r => round(r.ms)), stagesMs: Object.fromEntries(kinds.map(k => [k, round(sPar[k])]))},
       speedup: round(speedup, 2),

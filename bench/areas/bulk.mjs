@@ -63,17 +63,36 @@ export async function bulk() {
   }
   const med = key => median(samples.map(s => s[key]))
   const m = {ms: med('ms'), total: med('total'), auth: med('auth'), count: med('count'), sample: med('sample'), retry: med('retry'), poll: med('poll'), other: med('other')}
-  table(`bulk retry of ${N} ERROR requests (a fresh sandbox each run), median of ${RUNS} runs (${WARMUP} warm-up)`,
-    [['command', 'name', 44, 'left'], ['ms', 'ms', 9], ['calls', 'total', 7, 'right', 0], ['token', 'auth', 7, 'right', 0], ['count', 'count', 7, 'right', 0],
-      ['sample', 'sample', 8, 'right', 0], ['retry', 'retry', 7, 'right', 0], ['polls', 'poll', 7, 'right', 0], ['other', 'other', 7, 'right', 0]],
-    [{name: `request retry --status ERROR --session … --yes`, ...m, ms: round(m.ms)}])
+  table(
+    `bulk retry of ${N} ERROR requests (a fresh sandbox each run), median of ${RUNS} runs (${WARMUP} warm-up)`,
+    [
+      ['command', 'name', 44, 'left'],
+      ['ms', 'ms', 9],
+      ['calls', 'total', 7, 'right', 0],
+      ['token', 'auth', 7, 'right', 0],
+      ['count', 'count', 7, 'right', 0],
+      ['sample', 'sample', 8, 'right', 0],
+      ['retry', 'retry', 7, 'right', 0],
+      ['polls', 'poll', 7, 'right', 0],
+      ['other', 'other', 7, 'right', 0],
+    ],
+    [{name: `request retry --status ERROR --session … --yes`, ...m, ms: round(m.ms)}],
+  )
   const verdicts = [`retry calls = ${m.retry} for ${N} requests, target ≤ 1 + ⌈n/1000⌉ = ${TARGET_RETRY_CALLS}: ${verdict(m.retry <= TARGET_RETRY_CALLS)}`]
   for (const v of verdicts) console.log(v)
-  console.log(`  (counting and the 5-row sample happen before the retry; polls are the counts that follow the job: ${(m.poll / 2)} rounds of 2)`)
+  console.log(`  (counting and the 5-row sample happen before the retry; polls are the counts that follow the job: ${m.poll / 2} rounds of 2)`)
   return {
-    runs: RUNS, warmup: WARMUP, requests: N, command: `workerctl ${args.join(' ')}`,
-    medianMs: round(m.ms), medianCalls: m,
-    samples: samples.map(s => ({ms: round(s.ms), calls: {total: s.total, auth: s.auth, count: s.count, sample: s.sample, retry: s.retry, poll: s.poll, other: s.other}, outcome: s.outcome})),
+    runs: RUNS,
+    warmup: WARMUP,
+    requests: N,
+    command: `workerctl ${args.join(' ')}`,
+    medianMs: round(m.ms),
+    medianCalls: m,
+    samples: samples.map(s => ({
+      ms: round(s.ms),
+      calls: {total: s.total, auth: s.auth, count: s.count, sample: s.sample, retry: s.retry, poll: s.poll, other: s.other},
+      outcome: s.outcome,
+    })),
     targets: {retryCalls: TARGET_RETRY_CALLS},
     verdicts,
   }

@@ -44,8 +44,14 @@ async function listCase(sbx, args, rows, RUNS, warmup) {
     const calls = loggedSince(sbx.server, mark).filter(e => e.service !== 'auth')
     if (i >= warmup) {
       samples.push({
-        ms: r.ms, firstByteMs: r.firstByteMs, maxRss: r.maxRss, rssTenth: r.hwmAt[tenth], rssHalf: r.hwmAt[half], bytes: r.bytes,
-        calls: calls.length, serverMs: calls.reduce((n, e) => n + e.durationMs, 0),
+        ms: r.ms,
+        firstByteMs: r.firstByteMs,
+        maxRss: r.maxRss,
+        rssTenth: r.hwmAt[tenth],
+        rssHalf: r.hwmAt[half],
+        bytes: r.bytes,
+        calls: calls.length,
+        serverMs: calls.reduce((n, e) => n + e.durationMs, 0),
       })
     }
   }
@@ -71,13 +77,33 @@ export async function listing() {
     await sbx.close()
   }
 
-  table(`listing from the sandbox, median of ${RUNS} runs (${WARMUP} warm-up); stdout counted, not kept`,
-    [['command', 'command', 30, 'left'], ['rows', 'rows', 8, 'right', 0], ['ms', 'ms', 9], ['first row ms', 'first', 14], ['rows/s', 'rate', 8, 'right', 0],
-      ['peak RSS MB', 'rss', 13], ['at 10%', 'tenth', 8], ['at 50%', 'half', 8], ['calls', 'calls', 7, 'right', 0], ['sandbox ms', 'server', 12]],
+  table(
+    `listing from the sandbox, median of ${RUNS} runs (${WARMUP} warm-up); stdout counted, not kept`,
+    [
+      ['command', 'command', 30, 'left'],
+      ['rows', 'rows', 8, 'right', 0],
+      ['ms', 'ms', 9],
+      ['first row ms', 'first', 14],
+      ['rows/s', 'rate', 8, 'right', 0],
+      ['peak RSS MB', 'rss', 13],
+      ['at 10%', 'tenth', 8],
+      ['at 50%', 'half', 8],
+      ['calls', 'calls', 7, 'right', 0],
+      ['sandbox ms', 'server', 12],
+    ],
     cases.map(c => ({
-      command: c.command.replace('workerctl ', ''), rows: c.rows, ms: c.median.ms, first: c.median.firstByteMs, rate: c.rows / (c.median.ms / 1000),
-      rss: mib(c.median.maxRss), tenth: c.median.rssTenth && mib(c.median.rssTenth), half: c.median.rssHalf && mib(c.median.rssHalf), calls: c.median.calls, server: c.median.serverMs,
-    })))
+      command: c.command.replace('workerctl ', ''),
+      rows: c.rows,
+      ms: c.median.ms,
+      first: c.median.firstByteMs,
+      rate: c.rows / (c.median.ms / 1000),
+      rss: mib(c.median.maxRss),
+      tenth: c.median.rssTenth && mib(c.median.rssTenth),
+      half: c.median.rssHalf && mib(c.median.rssHalf),
+      calls: c.median.calls,
+      server: c.median.serverMs,
+    })),
+  )
   const verdicts = []
   for (const c of cases) {
     const rss = mib(c.median.maxRss)
@@ -90,11 +116,19 @@ export async function listing() {
   }
   for (const v of verdicts) console.log(v)
   return {
-    runs: RUNS, warmup: WARMUP,
+    runs: RUNS,
+    warmup: WARMUP,
     cases: cases.map(c => ({
-      command: c.command, rows: c.rows, medianMs: round(c.median.ms), medianFirstRowMs: round(c.median.firstByteMs), medianPeakRssMB: round(mib(c.median.maxRss)),
-      medianPeakRssAtTenthMB: round(c.median.rssTenth && mib(c.median.rssTenth)), medianPeakRssAtHalfMB: round(c.median.rssHalf && mib(c.median.rssHalf)),
-      stdoutBytes: c.median.bytes, httpCalls: c.median.calls, medianSandboxMs: round(c.median.serverMs),
+      command: c.command,
+      rows: c.rows,
+      medianMs: round(c.median.ms),
+      medianFirstRowMs: round(c.median.firstByteMs),
+      medianPeakRssMB: round(mib(c.median.maxRss)),
+      medianPeakRssAtTenthMB: round(c.median.rssTenth && mib(c.median.rssTenth)),
+      medianPeakRssAtHalfMB: round(c.median.rssHalf && mib(c.median.rssHalf)),
+      stdoutBytes: c.median.bytes,
+      httpCalls: c.median.calls,
+      medianSandboxMs: round(c.median.serverMs),
       samples: c.runs.map(s => ({ms: round(s.ms), firstRowMs: round(s.firstByteMs), peakRssMB: round(mib(s.maxRss)), sandboxMs: round(s.serverMs)})),
     })),
     targets: {peakRssMB: TARGET_RSS_MB, flatGrowth: FLAT_GROWTH},

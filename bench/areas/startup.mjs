@@ -99,18 +99,39 @@ export async function startup() {
       {name: '  the rest (oclif, config, HTTP…)', ms: total - floor - loading, share: ((total - floor - loading) / total) * 100},
     ]
     console.log()
-    table(`start-up of a service command against the sandbox, median of ${RUNS} runs (${WARMUP} warm-up), the three taking turns`,
-      [['case', 'name', 42, 'left'], ['ms', 'ms', 9], ['% of total', 'share', 12]], vnodeRows.map(r => ({...r, ms: round(r.ms), share: round(r.share)})))
+    table(
+      `start-up of a service command against the sandbox, median of ${RUNS} runs (${WARMUP} warm-up), the three taking turns`,
+      [
+        ['case', 'name', 42, 'left'],
+        ['ms', 'ms', 9],
+        ['% of total', 'share', 12],
+      ],
+      vnodeRows.map(r => ({...r, ms: round(r.ms), share: round(r.share)})),
+    )
     console.log(`modules loaded: ${files.size} files (${lines.filter(l => l.startsWith('esm')).length} through import, the rest through require)`)
-    table(`heavy modules in that command (lazy loading keeps the unused ones out); import ms: median of ${runs(5)} runs (1 warm-up)`,
-      [['module', 'label', 30, 'left'], ['loaded', 'loaded', 8], ['files', 'files', 7, 'right', 0], ['import ms', 'ms', 11]],
-      heavy.map(h => ({label: h.label, loaded: h.files > 0 ? 'yes' : 'no', files: h.files || undefined, ms: round(h.ms)})))
+    table(
+      `heavy modules in that command (lazy loading keeps the unused ones out); import ms: median of ${runs(5)} runs (1 warm-up)`,
+      [
+        ['module', 'label', 30, 'left'],
+        ['loaded', 'loaded', 8],
+        ['files', 'files', 7, 'right', 0],
+        ['import ms', 'ms', 11],
+      ],
+      heavy.map(h => ({label: h.label, loaded: h.files > 0 ? 'yes' : 'no', files: h.files || undefined, ms: round(h.ms)})),
+    )
 
     return {
-      runs: RUNS, warmup: WARMUP, cases: rows,
+      runs: RUNS,
+      warmup: WARMUP,
+      cases: rows,
       vnodeList: {
-        command: `workerctl ${args.join(' ')}`, ms: round(total), nodeMs: round(floor), moduleLoadingMs: round(loading), restMs: round(total - floor - loading),
-        samples: measured.runs.map(r => ({ms: round(r.ms), nodeMs: round(r.floorMs), moduleLoadingMs: round(r.loadingMs)})), moduleFiles: files.size,
+        command: `workerctl ${args.join(' ')}`,
+        ms: round(total),
+        nodeMs: round(floor),
+        moduleLoadingMs: round(loading),
+        restMs: round(total - floor - loading),
+        samples: measured.runs.map(r => ({ms: round(r.ms), nodeMs: round(r.floorMs), moduleLoadingMs: round(r.loadingMs)})),
+        moduleFiles: files.size,
         heavyModules: Object.fromEntries(heavy.map(h => [h.label, {loaded: h.files > 0, files: h.files, importMs: round(h.ms)}])),
       },
       verdicts: rows.filter(r => r.target).map(r => `${r.name} ≤ ${r.target}× hello: ${verdict(r.ok)}`),

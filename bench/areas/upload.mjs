@@ -24,11 +24,14 @@ async function bigCpi(mb, name) {
   const {makeZip} = await testHelper('demo-files.ts')
   const manifestName = 'META-INF/MANIFEST.MF'
   const manifest = k => `Manifest-Version: 1.0\r\nCorda-CPI-Name: ${name}\r\nCorda-CPI-Version: 1.0.${String(k).padStart(6, '0')}\r\n\r\n`
-  const zip = makeZip({
-    [manifestName]: manifest(0),
-    'META-INF/GroupPolicy.json': JSON.stringify({fileFormatVersion: 1, groupId: '0b8ed6a1-1d6b-4bd7-9f3a-5a1d7c3e2f10'}),
-    'extra.bin': randomBytes(mb * MB),
-  }, true)
+  const zip = makeZip(
+    {
+      [manifestName]: manifest(0),
+      'META-INF/GroupPolicy.json': JSON.stringify({fileFormatVersion: 1, groupId: '0b8ed6a1-1d6b-4bd7-9f3a-5a1d7c3e2f10'}),
+      'extra.bin': randomBytes(mb * MB),
+    },
+    true,
+  )
   const dataAt = 30 + Buffer.byteLength(manifestName) // the first local header, then its name
   const centralAt = zip.readUInt32LE(zip.length - 22 + 16) // end of central directory → first central header
   return {
@@ -86,7 +89,9 @@ export async function upload() {
       }
       const med = list => Object.fromEntries(Object.keys(list[0] ?? {}).map(k => [k, median(list.map(r => r[k]))]))
       sizes[mb] = {
-        fileBytes: cpi.bytes, workerctl: {runs: wctl, median: med(wctl)}, plainNode: {runs: plain, median: med(plain)},
+        fileBytes: cpi.bytes,
+        workerctl: {runs: wctl, median: med(wctl)},
+        plainNode: {runs: plain, median: med(plain)},
         curl: hasCurl ? {runs: curl, median: med(curl)} : undefined,
       }
       rmSync(file, {force: true})
@@ -107,15 +112,26 @@ export async function upload() {
     const growth = rssBig - rssSmall
     const flatLimit = (mib(big.fileBytes) - mib(small.fileBytes)) * FLAT_SHARE
     const mbps = (bytes, ms) => mib(bytes) / (ms / 1000)
-    const rows = [{name: 'workerctl --version', ms: startup.median.ms, rss: mib(startup.median.maxRss)}, {name: 'node -e 0', ms: nodeStartup.median.ms}]
+    const rows = [
+      {name: 'workerctl --version', ms: startup.median.ms, rss: mib(startup.median.maxRss)},
+      {name: 'node -e 0', ms: nodeStartup.median.ms},
+    ]
     for (const mb of SIZES) {
       const {fileBytes, workerctl: w, curl: c, plainNode: p} = sizes[mb]
       rows.push({name: `workerctl cpi upload ${mb} MB --no-wait`, ms: w.median.ms, mbps: mbps(fileBytes, w.median.ms), rss: mib(w.median.maxRss)})
       rows.push({name: `plain Node upload + SHA-256 ${mb} MB`, ms: p.median.ms, mbps: mbps(fileBytes, p.median.ms)})
       rows.push(c ? {name: `curl -F upload=@FILE ${mb} MB`, ms: c.median.ms, mbps: mbps(fileBytes, c.median.ms)} : {name: `curl: not found at ${CURL}, skipped`})
     }
-    table(`upload to the sandbox over loopback, median of ${RUNS} runs (${WARMUP} warm-up), a new CPI version each run`,
-      [['case', 'name', 38, 'left'], ['ms', 'ms', 9], ['MB/s', 'mbps', 8], ['peak RSS MB', 'rss', 13]], rows.map(r => ({...r, ms: round(r.ms), mbps: round(r.mbps), rss: round(r.rss)})))
+    table(
+      `upload to the sandbox over loopback, median of ${RUNS} runs (${WARMUP} warm-up), a new CPI version each run`,
+      [
+        ['case', 'name', 38, 'left'],
+        ['ms', 'ms', 9],
+        ['MB/s', 'mbps', 8],
+        ['peak RSS MB', 'rss', 13],
+      ],
+      rows.map(r => ({...r, ms: round(r.ms), mbps: round(r.mbps), rss: round(r.rss)})),
+    )
     const sign = n => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`
     const verdicts = [
       efficiency === undefined
@@ -128,16 +144,30 @@ export async function upload() {
       `flat memory: ${bigMb} MB vs ${smallMb} MB file = ${sign(growth)} MB peak RSS for ${(mib(big.fileBytes) - mib(small.fileBytes)).toFixed(0)} MB more file, target ≤ +${flatLimit.toFixed(0)} MB: ${verdict(growth <= flatLimit)}`,
     ]
     for (const v of verdicts) console.log(v)
-    const summary = r => r && {
-      medianMs: round(r.median.ms), samplesMs: r.runs.map(x => round(x.ms)),
-      ...(r.median.maxRss ? {peakRssMB: round(mib(r.median.maxRss)), samplesPeakRssMB: r.runs.map(x => round(mib(x.maxRss))), getrusageMaxRssMB: r.runs.map(x => round(mib(x.ruMaxRss)))} : {}),
-    }
+    const summary = r =>
+      r && {
+        medianMs: round(r.median.ms),
+        samplesMs: r.runs.map(x => round(x.ms)),
+        ...(r.median.maxRss
+          ? {peakRssMB: round(mib(r.median.maxRss)), samplesPeakRssMB: r.runs.map(x => round(mib(x.maxRss))), getrusageMaxRssMB: r.runs.map(x => round(mib(x.ruMaxRss)))}
+          : {}),
+      }
     return {
-      runs: RUNS, warmup: WARMUP,
+      runs: RUNS,
+      warmup: WARMUP,
       versionStartup: summary(startup),
       nodeStartup: summary(nodeStartup),
-      sizes: Object.fromEntries(SIZES.map(mb => [`${mb}MB`, {fileBytes: sizes[mb].fileBytes, workerctl: summary(sizes[mb].workerctl), plainNode: summary(sizes[mb].plainNode), curl: summary(sizes[mb].curl)}])),
-      transferEfficiency: round(efficiency, 2), perByteRatio: round(marginal, 2), plainNodeRatio: round(nodeFloor, 2), overPlainNode: round(overPlain, 2), rssGrowthMB: round(growth),
+      sizes: Object.fromEntries(
+        SIZES.map(mb => [
+          `${mb}MB`,
+          {fileBytes: sizes[mb].fileBytes, workerctl: summary(sizes[mb].workerctl), plainNode: summary(sizes[mb].plainNode), curl: summary(sizes[mb].curl)},
+        ]),
+      ),
+      transferEfficiency: round(efficiency, 2),
+      perByteRatio: round(marginal, 2),
+      plainNodeRatio: round(nodeFloor, 2),
+      overPlainNode: round(overPlain, 2),
+      rssGrowthMB: round(growth),
       targets: {transferEfficiency: TARGET_EFFICIENCY, peakRssMB: TARGET_RSS_MB, flatGrowthMB: round(flatLimit)},
       verdicts,
     }

@@ -10,6 +10,11 @@ if (file) {
   register('./module-hooks.mjs', {parentURL: import.meta.url, data: {file}})
   const require = createRequire(import.meta.url)
   process.on('exit', () => {
-    appendFileSync(file, Object.keys(require.cache).map(p => `cjs ${p}\n`).join(''))
+    appendFileSync(
+      file,
+      Object.keys(require.cache)
+        .map(p => `cjs ${p}\n`)
+        .join(''),
+    )
   })
 }

@@ -14,20 +14,27 @@ const boundary = `----plain${Date.now()}`
 const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="${basename(file)}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
 const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
 const hash = createHash('sha256')
-const req = request(url, {
-  method: 'POST',
-  headers: {
-    'Content-Type': `multipart/form-data; boundary=${boundary}`,
-    'Content-Length': head.length + statSync(file).size + tail.length,
-    Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+const req = request(
+  url,
+  {
+    method: 'POST',
+    headers: {
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      'Content-Length': head.length + statSync(file).size + tail.length,
+      Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+    },
   },
-}, res => {
-  let body = ''
-  res.setEncoding('utf8').on('data', text => (body += text)).on('end', () => {
-    process.stdout.write(`${JSON.stringify({status: res.statusCode, body: JSON.parse(body), sha256: hash.digest('hex')})}\n`)
-    process.exitCode = res.statusCode === 200 ? 0 : 1
-  })
-})
+  res => {
+    let body = ''
+    res
+      .setEncoding('utf8')
+      .on('data', text => (body += text))
+      .on('end', () => {
+        process.stdout.write(`${JSON.stringify({status: res.statusCode, body: JSON.parse(body), sha256: hash.digest('hex')})}\n`)
+        process.exitCode = res.statusCode === 200 ? 0 : 1
+      })
+  },
+)
 req.on('error', error => {
   console.error(error.message)
   process.exitCode = 1

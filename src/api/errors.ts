@@ -55,7 +55,15 @@ export class ApiError extends WorkerctlError {
   /** The same error with a better hint (and title), from a caller that knows what it means. */
   withHint(hint: string, title = this.title): ApiError {
     return new ApiError({
-      service: this.service, kind: this.kind, method: this.method, url: this.url, status: this.status, title, details: this.details, code: this.code, hint,
+      service: this.service,
+      kind: this.kind,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      title,
+      details: this.details,
+      code: this.code,
+      hint,
     })
   }
 }

@@ -102,7 +102,10 @@ const SECRET_PARAM = /pass|token|secret|key|credential/i
 
 let axiosModule: Promise<typeof import('axios')> | undefined
 // Through require: axios's CommonJS build loads in about two thirds of the time its ES module graph takes.
-const loadAxios = () => (axiosModule ??= import('node:module').then(({createRequire}) => ({default: createRequire(import.meta.url)('axios') as typeof import('axios').default}) as typeof import('axios')))
+const loadAxios = () =>
+  (axiosModule ??= import('node:module').then(
+    ({createRequire}) => ({default: createRequire(import.meta.url)('axios') as typeof import('axios').default}) as typeof import('axios'),
+  ))
 
 /** The command's deadline passed before the answer: toApiError reports it as a timeout (exit 6). */
 const deadlineReached = () => Object.assign(new Error('deadline reached'), {code: 'ETIMEDOUT', deadline: true})
@@ -215,7 +218,11 @@ export class HttpTransport {
       if (idempotent && RETRY_STATUSES.has(res.status) && (await this.backoff(attempt, String(res.status)))) continue
       if (res.status >= 300 && res.status < 400) {
         throw new ApiError({
-          service: this.service, kind: 'protocol', method: req.method, url: shown, status: res.status,
+          service: this.service,
+          kind: 'protocol',
+          method: req.method,
+          url: shown,
+          status: res.status,
           title: `redirected to ${res.headers.location ?? 'another location'}`,
           hint: 'set the service URL in the context to the address the server redirects to',
         })
@@ -288,10 +295,13 @@ export class HttpTransport {
         agent: tls ? this.httpsAgent : this.httpAgent,
         signal: this.options.signal,
       })
-      const timer = remaining === undefined ? undefined : setTimeout(() => {
-        finish(deadlineReached())
-        request.destroy()
-      }, remaining)
+      const timer =
+        remaining === undefined
+          ? undefined
+          : setTimeout(() => {
+              finish(deadlineReached())
+              request.destroy()
+            }, remaining)
       // Once an answer has come, a failed write (the server closed after answering early) is no longer news.
       request.on('error', error => {
         if (!answered) finish(error)
@@ -310,16 +320,17 @@ export class HttpTransport {
       })
       // Settles when the socket has taken the chunk, or at once when the writing is stopped: a destroyed request
       // need not call back, and the body's file must still be closed.
-      const write = (chunk: Buffer) => new Promise<void>((done, failed) => {
-        const stop = () => failed(writing.signal.reason)
-        if (writing.signal.aborted) return stop()
-        writing.signal.addEventListener('abort', stop, {once: true})
-        request.write(chunk, error => {
-          writing.signal.removeEventListener('abort', stop)
-          if (error) failed(error)
-          else done()
+      const write = (chunk: Buffer) =>
+        new Promise<void>((done, failed) => {
+          const stop = () => failed(writing.signal.reason)
+          if (writing.signal.aborted) return stop()
+          writing.signal.addEventListener('abort', stop, {once: true})
+          request.write(chunk, error => {
+            writing.signal.removeEventListener('abort', stop)
+            if (error) failed(error)
+            else done()
+          })
         })
-      })
       body.writeTo(write, writing.signal).then(
         () => {
           if (!writing.signal.aborted) request.end()
@@ -362,7 +373,10 @@ export class HttpTransport {
       // A read always has a body (a 204 aside): an empty one is a proxy's or a broken server's, not the service's answer.
       if (req.method === 'GET' && status !== 204 && !req.allowEmpty) {
         throw new ApiError({
-          service: this.service, kind: 'protocol', method: req.method, url: shown,
+          service: this.service,
+          kind: 'protocol',
+          method: req.method,
+          url: shown,
           title: `an empty ${status} response where JSON was expected`,
           hint: `is the ${SERVICE_LABEL[this.service]} URL right? Something answered ${status} with no body instead of the service`,
         })
@@ -375,10 +389,11 @@ export class HttpTransport {
       const html = looksLikeHtml(contentType, text)
       const title = html ? htmlTitle(text) : undefined
       throw new ApiError({
-        service: this.service, kind: 'protocol', method: req.method, url: shown,
-        title: html
-          ? `expected JSON but got an HTML page${title ? ` titled "${title}"` : ''}`
-          : `the response is truncated or malformed JSON (${Buffer.byteLength(text)} bytes)`,
+        service: this.service,
+        kind: 'protocol',
+        method: req.method,
+        url: shown,
+        title: html ? `expected JSON but got an HTML page${title ? ` titled "${title}"` : ''}` : `the response is truncated or malformed JSON (${Buffer.byteLength(text)} bytes)`,
         hint: html ? `is the ${SERVICE_LABEL[this.service]} URL right? A proxy or web server answered instead of the service` : undefined,
       })
     }
@@ -401,7 +416,9 @@ export class HttpTransport {
       // OpenSSL's "wrong version number": what came back was not TLS at all, so no CA would help.
       if (/wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long/i.test(`${code} ${message}`)) {
         return new ApiError({
-          ...base, kind: 'tls', title: 'TLS failure: the server did not answer in TLS (it may serve plain HTTP on this port)',
+          ...base,
+          kind: 'tls',
+          title: 'TLS failure: the server did not answer in TLS (it may serve plain HTTP on this port)',
           hint: 'if the service does not use TLS, give its URL with http://',
         })
       }
@@ -413,7 +430,9 @@ export class HttpTransport {
     if (code === 'ECONNRESET' || /socket hang up/i.test(message)) {
       // Connected, then closed before any answer: a server that died, a proxy, or a TLS port spoken to in plain HTTP.
       return new ApiError({
-        ...base, kind: 'network', title: `the connection was closed without an answer (${oneLine(message)})`,
+        ...base,
+        kind: 'network',
+        title: `the connection was closed without an answer (${oneLine(message)})`,
         hint: `check the URL in the context (\`workerctl context show\`) and that the service is running${plain ? '; if it serves HTTPS, the URL must start with https://' : ''}`,
       })
     }
@@ -436,4 +455,3 @@ export class HttpTransport {
     this.options.trace?.(line)
   }
 }
-

@@ -13,9 +13,7 @@ export interface FileSource {
 }
 
 export type MultipartPart =
-  | {name: string; value: string}
-  | {name: string; filename: string; contentType?: string; data: Buffer}
-  | {name: string; filename: string; contentType?: string; file: FileSource}
+  {name: string; value: string} | {name: string; filename: string; contentType?: string; data: Buffer} | {name: string; filename: string; contentType?: string; file: FileSource}
 
 /**
  * Small enough that a chunk is read, hashed and written while still in the CPU's cache (1 MiB chunks sent a 180 MB
@@ -70,9 +68,10 @@ export function multipartBuffer(parts: Array<Exclude<MultipartPart, {file: FileS
  * socket takes the last, and a buffer is read into again only once its write has settled.
  */
 async function writeFile(source: FileSource, write: (chunk: Buffer) => Promise<void>): Promise<void> {
-  const local = <T>(step: Promise<T>) => step.catch((error: unknown) => {
-    throw new FileSendError(source.path, (error as Error).message)
-  })
+  const local = <T>(step: Promise<T>) =>
+    step.catch((error: unknown) => {
+      throw new FileSendError(source.path, (error as Error).message)
+    })
   const handle = await local(open(source.path, 'r'))
   try {
     const buffers = [Buffer.allocUnsafe(Math.min(CHUNK_BYTES, source.size)), Buffer.allocUnsafe(Math.min(CHUNK_BYTES, source.size))]

@@ -58,9 +58,12 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
   const factor = options.factor ?? 1.5
   let lastState: T | undefined
   let reached = false
-  const timeout = () => new TimeoutError(`timed out waiting for ${what}${options.resumeId ? ` (resume with id ${options.resumeId})` : ''}`, {
-    hint: 'the operation may still finish; ask again later with the id above', resumeId: options.resumeId, lastState,
-  })
+  const timeout = () =>
+    new TimeoutError(`timed out waiting for ${what}${options.resumeId ? ` (resume with id ${options.resumeId})` : ''}`, {
+      hint: 'the operation may still finish; ask again later with the id above',
+      resumeId: options.resumeId,
+      lastState,
+    })
   for (;;) {
     if (signal?.aborted) throw signal.reason
     if (deadline !== undefined && Date.now() >= deadline) throw timeout()

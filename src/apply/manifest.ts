@@ -71,7 +71,10 @@ export async function parseDeployment(text: string, name: string, baseDir: strin
     // so a value inside another is not half-replaced.
     const values = [...substituted].filter(([, v]) => v !== '').sort((a, b) => b[1].length - a[1].length)
     const redact = (message: string) => values.reduce((m, [n, v]) => m.replaceAll(v, `\${${n}}`), message)
-    throw new DeploymentError(name, problems.sort((a, b) => a.line - b.line).map(p => ({...p, message: redact(p.message)})))
+    throw new DeploymentError(
+      name,
+      problems.sort((a, b) => a.line - b.line).map(p => ({...p, message: redact(p.message)})),
+    )
   }
   return specs
 }
@@ -85,8 +88,16 @@ class Ctx {
   /** LoadOptions.passwords. */
   needPasswords = true
 
-  constructor(readonly y: Yaml, readonly doc: Document.Parsed, private readonly lc: LineCounter, readonly file: string,
-    readonly baseDir: string, readonly env: NodeJS.ProcessEnv, readonly problems: Problem[], readonly substituted: Map<string, string>) {}
+  constructor(
+    readonly y: Yaml,
+    readonly doc: Document.Parsed,
+    private readonly lc: LineCounter,
+    readonly file: string,
+    readonly baseDir: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly problems: Problem[],
+    readonly substituted: Map<string, string>,
+  ) {}
 
   line(node: unknown, fallback = 1): number {
     const range = (node as Node | null | undefined)?.range
@@ -112,9 +123,12 @@ function interpolate(c: Ctx): void {
         if (match === '$${') return '${'
         const value = name === undefined ? undefined : c.env[name]
         if (value === undefined) {
-          c.report(c.line(node), name === undefined
-            ? 'malformed ${…}: write ${NAME} (letters, digits and _, not starting with a digit), or $${ for a literal ${'
-            : `environment variable ${name} is not set`)
+          c.report(
+            c.line(node),
+            name === undefined
+              ? 'malformed ${…}: write ${NAME} (letters, digits and _, not starting with a digit), or $${ for a literal ${'
+              : `environment variable ${name} is not set`,
+          )
           return match
         }
         c.substituted.set(name!, value)
@@ -124,11 +138,16 @@ function interpolate(c: Ctx): void {
   })
 }
 
-const describe = (v: unknown) => Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`
+const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`)
 
 /** The fields of one mapping, read with their types checked and problems placed on their lines. Null is absent. */
 class Fields {
-  constructor(readonly c: Ctx, private readonly map: YAMLMap, readonly line: number, private readonly prefix = '') {}
+  constructor(
+    readonly c: Ctx,
+    private readonly map: YAMLMap,
+    readonly line: number,
+    private readonly prefix = '',
+  ) {}
 
   /** How problems name a field: `permissions[0].vnode`. */
   label(name: string): string {
@@ -151,7 +170,7 @@ class Fields {
   node(name: string): Node | undefined {
     let node = this.pair(name)?.value
     if (this.c.y.isAlias(node)) node = node.resolve(this.c.doc)
-    return node === null || node === undefined || (this.c.y.isScalar(node) && node.value === null) ? undefined : node as Node
+    return node === null || node === undefined || (this.c.y.isScalar(node) && node.value === null) ? undefined : (node as Node)
   }
 
   js(name: string): unknown {
@@ -264,7 +283,15 @@ interface Reader<K extends Kind> {
 const CERT_USAGES = ['code-signer', 'p2p-tls', 'p2p-session', 'rest-tls'] as const satisfies readonly CertificateUsage[]
 // Typed as a record so a field added to NewJob must be added here too.
 const NEW_JOB: Record<keyof NewJob, true> = {
-  name: true, description: true, externalData: true, task: true, type: true, parameters: true, prerequisiteJobIds: true, delay: true, labels: true,
+  name: true,
+  description: true,
+  externalData: true,
+  task: true,
+  type: true,
+  parameters: true,
+  prerequisiteJobIds: true,
+  delay: true,
+  labels: true,
 }
 const NEW_JOB_FIELDS = Object.keys(NEW_JOB) as (keyof NewJob)[]
 const PER_VNODE_TEMPLATES = ROLE_TEMPLATE_NAMES.filter(n => ROLE_TEMPLATES[n].perVnode)
@@ -378,7 +405,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
     fields: ['section', 'values'],
     read(f) {
       const section = f.check('section', f.string('section', true), s => (checkSection(s), s))
-      const values = f.sub('values', true) && f.js('values') as Record<string, unknown>
+      const values = f.sub('values', true) && (f.js('values') as Record<string, unknown>)
       return {section, values}
     },
   },

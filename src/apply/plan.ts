@@ -15,8 +15,16 @@ import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
 import type {Job, NewJob} from '../api/jobservice/types.js'
 import {canonicalJson} from '../shared/canonical-json.js'
 import {
-  type ConfigSectionSpec, type CpiSpec, type Kind, type ObjectSpec, type PermissionSpec, type Problem, type RoleSpec, type UserSpec,
-  type VirtualNodeSpec, objectName,
+  type ConfigSectionSpec,
+  type CpiSpec,
+  type Kind,
+  type ObjectSpec,
+  type PermissionSpec,
+  type Problem,
+  type RoleSpec,
+  type UserSpec,
+  type VirtualNodeSpec,
+  objectName,
 } from './types.js'
 
 /** `needs-*`: a change apply makes only with a flag; `conflict`: one the API cannot make at all. */
@@ -44,10 +52,11 @@ export interface PlanFlags {
   rotatePasswords?: boolean
 }
 
-const orUndefinedOn404 = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(error => {
-  if (isStatus(error, 404)) return undefined
-  throw error
-})
+const orUndefinedOn404 = <T>(p: Promise<T>): Promise<T | undefined> =>
+  p.catch(error => {
+    if (isStatus(error, 404)) return undefined
+    throw error
+  })
 const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let p: Promise<T> | undefined
   return () => (p ??= load())
@@ -63,7 +72,10 @@ export class LiveState {
   roles!: () => Promise<RoleResponseType[]>
   permissions!: () => Promise<PermissionResponseType[]>
 
-  constructor(readonly corda: () => Promise<CordaClient>, readonly jobs: (partition?: string) => Promise<JobServiceClient>) {
+  constructor(
+    readonly corda: () => Promise<CordaClient>,
+    readonly jobs: (partition?: string) => Promise<JobServiceClient>,
+  ) {
     this.refresh()
   }
 
@@ -99,7 +111,10 @@ export interface CpiTarget {
 export class References {
   private readonly fileCpiHashes = new Map<CpiSpec, Promise<string>>()
 
-  constructor(private readonly specs: ObjectSpec[], private readonly live: LiveState) {}
+  constructor(
+    private readonly specs: ObjectSpec[],
+    private readonly live: LiveState,
+  ) {}
 
   private fileCpis(): CpiSpec[] {
     return this.specs.filter((s): s is CpiSpec => s.kind === 'Cpi')
@@ -130,8 +145,10 @@ export class References {
     if (candidates.length === 0) {
       const at = text.lastIndexOf('@')
       const [name, version] = at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text, undefined]
-      for (const spec of this.fileCpis()) if (spec.cpiName === name && (version === undefined || spec.cpiVersion === version)) candidates.push({name: spec.cpiName, version: spec.cpiVersion})
-      for (const c of live) if (c.id.cpiName === name && (version === undefined || c.id.cpiVersion === version)) candidates.push({name: c.id.cpiName, version: c.id.cpiVersion, live: c})
+      for (const spec of this.fileCpis())
+        if (spec.cpiName === name && (version === undefined || spec.cpiVersion === version)) candidates.push({name: spec.cpiName, version: spec.cpiVersion})
+      for (const c of live)
+        if (c.id.cpiName === name && (version === undefined || c.id.cpiVersion === version)) candidates.push({name: c.id.cpiName, version: c.id.cpiVersion, live: c})
     }
     const byLabel = new Map<string, CpiTarget>()
     for (const c of candidates) byLabel.set(label(c), {...byLabel.get(label(c)), ...c, live: c.live ?? byLabel.get(label(c))?.live})
@@ -194,8 +211,14 @@ export function planContext(specs: ObjectSpec[], flags: PlanFlags, clients: {cor
   return {live, refs: new References(specs, live), flags}
 }
 
-const planned = (spec: ObjectSpec, action: Action, changes: Change[] = [], reason?: string): Planned =>
-  ({spec, kind: spec.kind, name: objectName(spec), action, changes, ...(reason ? {reason} : {})})
+const planned = (spec: ObjectSpec, action: Action, changes: Change[] = [], reason?: string): Planned => ({
+  spec,
+  kind: spec.kind,
+  name: objectName(spec),
+  action,
+  changes,
+  ...(reason ? {reason} : {}),
+})
 
 export async function planObject(spec: ObjectSpec, ctx: PlanContext): Promise<Planned> {
   switch (spec.kind) {
@@ -206,19 +229,28 @@ export async function planObject(spec: ObjectSpec, ctx: PlanContext): Promise<Pl
       const pem = await corda.certificates.getCluster(spec.usage, spec.alias)
       return samePem(pem, spec.pem) ? planned(spec, 'unchanged') : planned(spec, 'update', [{field: 'certificate', from: 'another certificate chain', to: 'the chain in the file'}])
     }
-    case 'Cpi': return planCpi(spec, ctx)
-    case 'VirtualNode': return planVnode(spec, ctx)
-    case 'Role': return planRole(spec, ctx)
-    case 'User': return planUser(spec, ctx)
-    case 'ConfigSection': return planConfig(spec, ctx)
+    case 'Cpi':
+      return planCpi(spec, ctx)
+    case 'VirtualNode':
+      return planVnode(spec, ctx)
+    case 'Role':
+      return planRole(spec, ctx)
+    case 'User':
+      return planUser(spec, ctx)
+    case 'ConfigSection':
+      return planConfig(spec, ctx)
     case 'Job': {
       const js = await ctx.live.jobs(spec.partition)
       const job = await orUndefinedOn404(js.get(spec.id))
       if (!job) return planned(spec, 'create')
       const differences = jobDifferences(job, spec.definition)
       if (differences.length === 0) return planned(spec, 'unchanged')
-      return planned(spec, ctx.flags.recreateJobs ? 'update' : 'needs-recreate', differences,
-        ctx.flags.recreateJobs ? undefined : 'the Job Service cannot change a job: --recreate-jobs deletes and creates it again')
+      return planned(
+        spec,
+        ctx.flags.recreateJobs ? 'update' : 'needs-recreate',
+        differences,
+        ctx.flags.recreateJobs ? undefined : 'the Job Service cannot change a job: --recreate-jobs deletes and creates it again',
+      )
     }
   }
 }
@@ -261,35 +293,62 @@ export async function rolePermissions(spec: RoleSpec, refs: References): Promise
     return found.shortHash ?? `<${ref}>`
   }
   const fromTemplate = spec.template ? templatePermissions(spec.template, spec.vnode ? await hashOf(spec.vnode) : undefined) : []
-  const inline = await Promise.all(spec.permissions.map(async (p: PermissionSpec): Promise<CreatePermissionType> => ({
-    permissionType: p.type, permissionString: p.string, groupVisibility: null, virtualNode: p.vnode ? await hashOf(p.vnode) : null,
-  })))
+  const inline = await Promise.all(
+    spec.permissions.map(async (p: PermissionSpec): Promise<CreatePermissionType> => ({
+      permissionType: p.type,
+      permissionString: p.string,
+      groupVisibility: null,
+      virtualNode: p.vnode ? await hashOf(p.vnode) : null,
+    })),
+  )
   return {permissions: [...fromTemplate, ...inline], pending}
 }
 
 async function planRole(spec: RoleSpec, ctx: PlanContext): Promise<Planned> {
   const {permissions} = await rolePermissions(spec, ctx.refs)
   const role = (await ctx.live.roles()).find(r => r.roleName === spec.name)
-  if (!role) return planned(spec, 'create', permissions.map(p => ({field: 'permission', to: permissionText(p)})))
+  if (!role)
+    return planned(
+      spec,
+      'create',
+      permissions.map(p => ({field: 'permission', to: permissionText(p)})),
+    )
   const norm = (v?: string | null) => v || null
   if (norm(role.groupVisibility) !== norm(spec.groupVisibility)) {
-    return planned(spec, 'conflict', [{field: 'groupVisibility', from: norm(role.groupVisibility), to: norm(spec.groupVisibility)}], 'Corda cannot change a role\'s group visibility')
+    return planned(
+      spec,
+      'conflict',
+      [{field: 'groupVisibility', from: norm(role.groupVisibility), to: norm(spec.groupVisibility)}],
+      "Corda cannot change a role's group visibility",
+    )
   }
   const all = await ctx.live.permissions()
   const onRole = new Set(role.permissions.map(p => p.id))
   const missing = permissions.filter(w => !all.some(p => onRole.has(p.id) && samePermission(p, w)))
-  return missing.length === 0 ? planned(spec, 'unchanged') : planned(spec, 'update', missing.map(p => ({field: 'permission', to: permissionText(p)})))
+  return missing.length === 0
+    ? planned(spec, 'unchanged')
+    : planned(
+        spec,
+        'update',
+        missing.map(p => ({field: 'permission', to: permissionText(p)})),
+      )
 }
 
 async function planUser(spec: UserSpec, ctx: PlanContext): Promise<Planned> {
   const corda = await ctx.live.corda()
   const user = await orUndefinedOn404(corda.users.get(spec.login))
-  if (!user) return planned(spec, 'create', spec.roles.map(r => ({field: 'role', to: r})))
+  if (!user)
+    return planned(
+      spec,
+      'create',
+      spec.roles.map(r => ({field: 'role', to: r})),
+    )
   const changes: Change[] = []
   if (user.fullName !== spec.fullName) changes.push({field: 'fullName', from: user.fullName, to: spec.fullName})
   if (user.enabled !== spec.enabled) changes.push({field: 'enabled', from: user.enabled, to: spec.enabled})
   const expiry = (v?: string | null) => (v ? new Date(v).toISOString() : null)
-  if (spec.passwordExpiry !== undefined && expiry(user.passwordExpiry) !== expiry(spec.passwordExpiry)) changes.push({field: 'passwordExpiry', from: user.passwordExpiry ?? null, to: spec.passwordExpiry})
+  if (spec.passwordExpiry !== undefined && expiry(user.passwordExpiry) !== expiry(spec.passwordExpiry))
+    changes.push({field: 'passwordExpiry', from: user.passwordExpiry ?? null, to: spec.passwordExpiry})
   if (changes.length > 0) return planned(spec, 'conflict', changes, 'Corda cannot edit a user except for its roles and password')
   for (const name of spec.roles) {
     const role = await ctx.refs.role(name)

@@ -68,9 +68,7 @@ export async function applyDeployment(specs: ObjectSpec[], options: ApplyOptions
     const done = await mapLimit(stage, options.parallel ?? APPLY_PARALLELISM, async spec => {
       const started = Date.now()
       const blocker = (await dependencies(spec, refs)).find(d => failed.has(d))
-      const report = blocker
-        ? base(spec, 'create', started, {result: 'failed', reason: `not tried: ${blocker} failed`})
-        : await applyOne(spec, ctx, started)
+      const report = blocker ? base(spec, 'create', started, {result: 'failed', reason: `not tried: ${blocker} failed`}) : await applyOne(spec, ctx, started)
       if (report.result === 'failed') failed.add(`${spec.kind} ${report.name}`)
       options.onReport?.(report)
       return report
@@ -87,9 +85,12 @@ async function dependencies(spec: ObjectSpec, refs: References): Promise<string[
       const cpi = await refs.cpi(spec.cpi)
       return typeof cpi === 'string' ? [] : [`Cpi ${cpi.name}@${cpi.version}`]
     }
-    case 'Role': return [spec.vnode, ...spec.permissions.map(p => p.vnode)].filter(v => v !== undefined).map(v => `VirtualNode ${v}`)
-    case 'User': return spec.roles.map(r => `Role ${r}`)
-    default: return []
+    case 'Role':
+      return [spec.vnode, ...spec.permissions.map(p => p.vnode)].filter(v => v !== undefined).map(v => `VirtualNode ${v}`)
+    case 'User':
+      return spec.roles.map(r => `Role ${r}`)
+    default:
+      return []
   }
 }
 
@@ -131,12 +132,19 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
       const cpi = await corda.cpis.resolve(spec.cpi, await ctx.live.cpis()) // the list this stage was planned from
       const node = await ctx.live.vnodeByX500(spec.x500)
       const done = node
-        ? await upgradeVnode(corda, node, cpi, {...step, confirmKill: async flows => {
-          throw new ConflictError(`${flows.length} flow(s) are running on ${node.holdingIdentity.shortHash}: not upgraded, as maintenance would kill them`,
-            'run apply again when they have finished')
-        }})
+        ? await upgradeVnode(corda, node, cpi, {
+            ...step,
+            confirmKill: async flows => {
+              throw new ConflictError(
+                `${flows.length} flow(s) are running on ${node.holdingIdentity.shortHash}: not upgraded, as maintenance would kill them`,
+                'run apply again when they have finished',
+              )
+            },
+          })
         : await ensureVnode(corda, spec.x500, cpi, {...step, request: spec.db})
-      return 'holdingIdentity' in done ? {shortHash: done.holdingIdentity.shortHash, ...(done.requestId && done.requestId !== done.holdingIdentity.shortHash ? {requestId: done.requestId} : {})} : undefined
+      return 'holdingIdentity' in done
+        ? {shortHash: done.holdingIdentity.shortHash, ...(done.requestId && done.requestId !== done.holdingIdentity.shortHash ? {requestId: done.requestId} : {})}
+        : undefined
     }
     case 'Role': {
       const {permissions} = await rolePermissions(spec, ctx.refs)
@@ -148,10 +156,17 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
       const password = ctx.env[spec.passwordEnv] ?? ''
       const roles = await Promise.all(spec.roles.map(name => resolveRoleByName(ctx, name)))
       const exists = plan.action === 'update'
-      await ensureUser(corda, {
-        loginName: spec.login, fullName: spec.fullName, enabled: spec.enabled, initialPassword: password,
-        ...(spec.passwordExpiry ? {passwordExpiry: spec.passwordExpiry} : {}),
-      }, roles)
+      await ensureUser(
+        corda,
+        {
+          loginName: spec.login,
+          fullName: spec.fullName,
+          enabled: spec.enabled,
+          initialPassword: password,
+          ...(spec.passwordExpiry ? {passwordExpiry: spec.passwordExpiry} : {}),
+        },
+        roles,
+      )
       if (exists && ctx.flags.rotatePasswords) await corda.users.setPassword({loginName: spec.login}, password)
       return undefined
     }

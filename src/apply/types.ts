@@ -14,7 +14,7 @@ export interface Location {
 
 /** The order apply works in: each stage may need what the previous ones made. */
 export const KINDS = ['Certificate', 'Cpi', 'VirtualNode', 'Role', 'User', 'ConfigSection', 'Job'] as const
-export type Kind = typeof KINDS[number]
+export type Kind = (typeof KINDS)[number]
 
 interface Base {
   at: Location
@@ -40,9 +40,14 @@ export interface CpiSpec extends Base {
 
 /** VirtualNodeRequest's optional DB connection fields (JSON strings; only used when the node is created). */
 export const VNODE_DB_FIELDS = [
-  'cryptoDdlConnection', 'cryptoDmlConnection', 'uniquenessDdlConnection', 'uniquenessDmlConnection', 'vaultDdlConnection', 'vaultDmlConnection',
+  'cryptoDdlConnection',
+  'cryptoDmlConnection',
+  'uniquenessDdlConnection',
+  'uniquenessDmlConnection',
+  'vaultDdlConnection',
+  'vaultDmlConnection',
 ] as const
-export type VnodeDbField = typeof VNODE_DB_FIELDS[number]
+export type VnodeDbField = (typeof VNODE_DB_FIELDS)[number]
 
 export interface VirtualNodeSpec extends Base {
   kind: 'VirtualNode'
@@ -100,13 +105,20 @@ export type ObjectSpec = CertificateSpec | CpiSpec | VirtualNodeSpec | RoleSpec 
 /** How an object is named in reports and matched for duplicates. */
 export function objectName(spec: ObjectSpec): string {
   switch (spec.kind) {
-    case 'Certificate': return `${spec.usage}/${spec.alias}`
-    case 'Cpi': return `${spec.cpiName}@${spec.cpiVersion}`
-    case 'VirtualNode': return spec.x500
-    case 'Role': return spec.name
-    case 'User': return spec.login
-    case 'ConfigSection': return spec.section
-    case 'Job': return spec.partition ? `${spec.partition}/${spec.id}` : spec.id
+    case 'Certificate':
+      return `${spec.usage}/${spec.alias}`
+    case 'Cpi':
+      return `${spec.cpiName}@${spec.cpiVersion}`
+    case 'VirtualNode':
+      return spec.x500
+    case 'Role':
+      return spec.name
+    case 'User':
+      return spec.login
+    case 'ConfigSection':
+      return spec.section
+    case 'Job':
+      return spec.partition ? `${spec.partition}/${spec.id}` : spec.id
   }
 }
 

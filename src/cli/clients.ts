@@ -68,19 +68,21 @@ export class ClientFactory {
   /** Checks each service in parallel (`cluster status`, `login`): reachable, TLS, authenticated, one fact worth knowing. */
   async check(services = this.configured()): Promise<ServiceHealth[]> {
     const {checkCorda, checkJobService, checkWorkerManager} = await import('../api/health.js')
-    return Promise.all(services.map(async (service): Promise<ServiceHealth> => {
-      const settings = this.settings(service)
-      const probe = {url: settings.url, insecure: Boolean(this.options.insecure || settings.insecure)}
-      try {
-        if (service === 'corda') return await checkCorda(await this.corda({probe: true}), probe)
-        if (service === 'workerManager') return await checkWorkerManager(await this.workerManager(), probe)
-        return await checkJobService(await this.jobService(), probe)
-      } catch (error) {
-        // No credentials, say: that service is not authenticated, rather than the whole check failing.
-        if (!(error instanceof WorkerctlError) || error instanceof ApiError) throw error
-        return {service, url: probe.url, healthy: false, reachable: false, tls: 'unknown', authenticated: false, latencyMs: null, error: error.message, hint: error.hint}
-      }
-    }))
+    return Promise.all(
+      services.map(async (service): Promise<ServiceHealth> => {
+        const settings = this.settings(service)
+        const probe = {url: settings.url, insecure: Boolean(this.options.insecure || settings.insecure)}
+        try {
+          if (service === 'corda') return await checkCorda(await this.corda({probe: true}), probe)
+          if (service === 'workerManager') return await checkWorkerManager(await this.workerManager(), probe)
+          return await checkJobService(await this.jobService(), probe)
+        } catch (error) {
+          // No credentials, say: that service is not authenticated, rather than the whole check failing.
+          if (!(error instanceof WorkerctlError) || error instanceof ApiError) throw error
+          return {service, url: probe.url, healthy: false, reachable: false, tls: 'unknown', authenticated: false, latencyMs: null, error: error.message, hint: error.hint}
+        }
+      }),
+    )
   }
 
   close(): void {
@@ -126,8 +128,15 @@ export class ClientFactory {
     }
     const {HttpTransport} = await import('../api/http.js')
     const transport = new HttpTransport({
-      service, url: settings.url, caCert, insecure, signal: this.options.signal, deadline: this.options.deadline,
-      trace: this.options.trace, userAgent: this.options.userAgent, ...extra,
+      service,
+      url: settings.url,
+      caCert,
+      insecure,
+      signal: this.options.signal,
+      deadline: this.options.deadline,
+      trace: this.options.trace,
+      userAgent: this.options.userAgent,
+      ...extra,
     })
     this.transports.push(transport)
     transport.authenticateWith(await auth?.(transport))
@@ -170,7 +179,8 @@ export class ClientFactory {
     const password = await this.secret('wm-password')
     if (!staticToken && (!settings.username || password === undefined)) {
       throw new AuthError(
-        `no REGARDS ${settings.username ? 'password' : 'username'} for context "${this.contextName}"`, `run \`workerctl login --context ${this.contextName}\`, or set WORKERCTL_WM_PASSWORD (or WORKERCTL_WM_TOKEN)`,
+        `no REGARDS ${settings.username ? 'password' : 'username'} for context "${this.contextName}"`,
+        `run \`workerctl login --context ${this.contextName}\`, or set WORKERCTL_WM_PASSWORD (or WORKERCTL_WM_TOKEN)`,
       )
     }
     const clientSecret = (await this.secret('wm-client-secret')) ?? 'secret'
@@ -181,22 +191,31 @@ export class ClientFactory {
     // A cached token is reused only for the same gateway, tenant, user, client and password: another password (say,
     // a wrong one in WORKERCTL_WM_PASSWORD) must not be hidden by a token the right one obtained earlier.
     const {createHash} = await import('node:crypto')
-    const owner = createHash('sha256').update(JSON.stringify([settings.url, settings.tenant, settings.username, settings.oauthClient, password ?? ''])).digest('hex').slice(0, 16)
-    const transport = await this.transport('workerManager', async t =>
-      new RegardsOAuth(t, {
-        tenant: settings.tenant ?? '', username: settings.username ?? '', password, staticToken,
-        clientId: settings.oauthClient ?? 'client', clientSecret,
-        cache: {
-          load: async () => {
-            const raw = (await credentials.get(context, 'wm-session'))?.value
-            const cached = raw ? (JSON.parse(raw) as CachedToken & {owner?: string}) : undefined
-            return cached?.owner === owner ? cached : undefined
+    const owner = createHash('sha256')
+      .update(JSON.stringify([settings.url, settings.tenant, settings.username, settings.oauthClient, password ?? '']))
+      .digest('hex')
+      .slice(0, 16)
+    const transport = await this.transport(
+      'workerManager',
+      async t =>
+        new RegardsOAuth(t, {
+          tenant: settings.tenant ?? '',
+          username: settings.username ?? '',
+          password,
+          staticToken,
+          clientId: settings.oauthClient ?? 'client',
+          clientSecret,
+          cache: {
+            load: async () => {
+              const raw = (await credentials.get(context, 'wm-session'))?.value
+              const cached = raw ? (JSON.parse(raw) as CachedToken & {owner?: string}) : undefined
+              return cached?.owner === owner ? cached : undefined
+            },
+            save: async token => {
+              await credentials.set(context, 'wm-session', JSON.stringify({...token, owner}))
+            },
           },
-          save: async token => {
-            await credentials.set(context, 'wm-session', JSON.stringify({...token, owner}))
-          },
-        },
-      }),
+        }),
     )
     return new WorkerManagerClient(transport, settings.servicePath)
   }

@@ -8,8 +8,13 @@ export abstract class DeploymentCommand extends ServiceCommand {
   static override flags = deploymentFlags
 
   protected planContext(specs: ObjectSpec[], flags: {'allow-upgrade': boolean; 'recreate-jobs': boolean; 'rotate-passwords': boolean}): PlanContext {
-    return planContext(specs, {allowUpgrade: flags['allow-upgrade'], recreateJobs: flags['recreate-jobs'], rotatePasswords: flags['rotate-passwords']}, {
-      corda: () => this.corda(), jobService: () => this.jobService(),
-    })
+    return planContext(
+      specs,
+      {allowUpgrade: flags['allow-upgrade'], recreateJobs: flags['recreate-jobs'], rotatePasswords: flags['rotate-passwords']},
+      {
+        corda: () => this.corda(),
+        jobService: () => this.jobService(),
+      },
+    )
   }
 }

@@ -30,9 +30,19 @@ export function toFailure(err: unknown, command?: string, argv?: string[]): Fail
  * only when such a flag was given: oclif adds it whenever the command has one.
  */
 function oclifMessage(text: string, argv?: string[]): {message: string; note?: string} {
-  const lines = text.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^See more help/i.test(l) && !/^The following errors? occurred:?$/i.test(l))
+  const lines = text
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l !== '' && !/^See more help/i.test(l) && !/^The following errors? occurred:?$/i.test(l))
   const noteAt = lines.findIndex(l => /^Note:/i.test(l))
-  let note = noteAt < 0 ? undefined : lines.splice(noteAt).join(' ').replace(/^Note:\s*/i, '').replace(/\.$/, '')
+  let note =
+    noteAt < 0
+      ? undefined
+      : lines
+          .splice(noteAt)
+          .join(' ')
+          .replace(/^Note:\s*/i, '')
+          .replace(/\.$/, '')
   const multiple = note === undefined ? [] : [...note.matchAll(/(--[\w-]+) allows? multiple values/g)].map(m => m[1]!)
   if (argv && multiple.length > 0 && !argv.some(a => multiple.some(flag => a === flag || a.startsWith(`${flag}=`)))) note = undefined
   let message = ''

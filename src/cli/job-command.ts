@@ -18,10 +18,12 @@ export abstract class JobCommand extends ServiceCommand {
   protected async bulk(action: 'cancel' | 'delete', js: JobServiceClient, flags: JobFilterFlags & {yes: boolean; 'dry-run': boolean}): Promise<void> {
     const query = await jobFilter(flags)
     if (!query.filter && !query.jobIdStartsWith) {
-      throw new UsageError(`job ${action} without an id needs a filter (--status, --label, --prefix or --filter): with none the service would ${action} every job of partition ${js.partition}`)
+      throw new UsageError(
+        `job ${action} without an id needs a filter (--status, --label, --prefix or --filter): with none the service would ${action} every job of partition ${js.partition}`,
+      )
     }
     // Cancel touches only unfinished jobs; delete touches every status, Active ones included.
-    const statusType = action === 'cancel' ? 'NotFinished' as const : undefined
+    const statusType = action === 'cancel' ? ('NotFinished' as const) : undefined
     const [matched, active, sample] = await Promise.all([
       js.count({...query, statusType}),
       action === 'delete' ? js.count({...query, statusType: 'NotFinished'}) : Promise.resolve(0),

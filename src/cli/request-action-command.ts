@@ -34,8 +34,12 @@ export abstract class RequestActionCommand extends ServiceCommand {
       throw error
     }
     const outcome = await followAction(wm, plan, {
-      deadline: this.deadline, signal: this.abort.signal,
-      onProgress: o => this.progress.status(`${action}: ${o.pending} pending, ${o.action === 'retry' ? `${o.redispatched} re-dispatched, ${o.delayedAgain} delayed again` : `${o.deleted} deleted`}`),
+      deadline: this.deadline,
+      signal: this.abort.signal,
+      onProgress: o =>
+        this.progress.status(
+          `${action}: ${o.pending} pending, ${o.action === 'retry' ? `${o.redispatched} re-dispatched, ${o.delayedAgain} delayed again` : `${o.deleted} deleted`}`,
+        ),
     })
     await this.output(outcome, outcomeView)
     if (!outcome.complete) this.out.note('The service goes on with the job; run `workerctl request summary` later to see where they are.')

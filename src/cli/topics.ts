@@ -1,9 +1,19 @@
 // Topics are singular (`job list`), but operators type plurals too (`jobs list`), like gh and kubectl.
 // Rewriting the first word before oclif resolves the command keeps one command per verb and one help page.
 const PLURALS: Record<string, string> = {
-  clusters: 'cluster', certs: 'cert', cpis: 'cpi', vnodes: 'vnode', users: 'user', roles: 'role',
-  permissions: 'permission', flows: 'flow', requests: 'request', workers: 'worker', jobs: 'job',
-  contexts: 'context', sandboxes: 'sandbox',
+  clusters: 'cluster',
+  certs: 'cert',
+  cpis: 'cpi',
+  vnodes: 'vnode',
+  users: 'user',
+  roles: 'role',
+  permissions: 'permission',
+  flows: 'flow',
+  requests: 'request',
+  workers: 'worker',
+  jobs: 'job',
+  contexts: 'context',
+  sandboxes: 'sandbox',
 }
 
 export function singularTopic(argv: string[]): string[] {

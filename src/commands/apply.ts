@@ -32,10 +32,18 @@ Exit 0 when nothing failed; 8 if an object failed; 9 if one was left needs-upgra
       return
     }
     let done = 0
-    const objects = await applyDeployment(specs, {
-      ...ctx, contextName: this.context.name, env: process.env, deadline: this.deadline, signal: this.abort.signal,
-      onReport: r => this.progress.status(`${++done}/${specs.length} ${r.kind} ${r.name}: ${r.result}`),
-    }, source)
+    const objects = await applyDeployment(
+      specs,
+      {
+        ...ctx,
+        contextName: this.context.name,
+        env: process.env,
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onReport: r => this.progress.status(`${++done}/${specs.length} ${r.kind} ${r.name}: ${r.result}`),
+      },
+      source,
+    )
     this.progress.done()
     const results = objects.map(o => o.result)
     await this.output({summary: countBy(results), objects}, applyView)

@@ -9,10 +9,7 @@ export default class Diff extends DeploymentCommand {
   static override summary = 'Show what `apply` would change, field by field'
   static override description = `Reads the live state only; sends nothing that changes it. Exit 0 when the cluster already matches the file, 9 when apply would change something (or an object needs a flag, or cannot be changed), 2 for a bad file. Give the flags you will give apply (--allow-upgrade, --recreate-jobs) to see exactly what it will do. No password is set, so the passwordFrom variables need not be set.`
 
-  static override examples = [
-    '<%= config.bin %> diff -f deployment.yaml',
-    '<%= config.bin %> diff -f deployment.yaml -o json | jq \'.objects[] | select(.action != "unchanged")\'',
-  ]
+  static override examples = ['<%= config.bin %> diff -f deployment.yaml', '<%= config.bin %> diff -f deployment.yaml -o json | jq \'.objects[] | select(.action != "unchanged")\'']
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Diff)

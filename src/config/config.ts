@@ -67,7 +67,8 @@ function validate(path: string, data: unknown): ConfigData {
       const s = settings as Record<string, unknown>
       if (s === null || typeof s !== 'object' || typeof s.url !== 'string') fail(path, `context "${name}": ${service} needs a url`)
       for (const key of Object.keys(s)) {
-        if (!ALLOWED_KEYS[service as ServiceKey].includes(key)) fail(path, `context "${name}": ${service}: unknown setting "${key}"${SECRET_KEY.test(key) ? ' (secrets never go in this file)' : ''}`)
+        if (!ALLOWED_KEYS[service as ServiceKey].includes(key))
+          fail(path, `context "${name}": ${service}: unknown setting "${key}"${SECRET_KEY.test(key) ? ' (secrets never go in this file)' : ''}`)
       }
     }
   }

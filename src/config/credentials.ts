@@ -145,7 +145,11 @@ export class Credentials {
       }
     }
     if (this.mode === 'keychain') {
-      throw new WorkerctlError(`cannot store the secret in the OS keychain: ${this.keychainFailure}`, Exit.UNEXPECTED, 'set WORKERCTL_CREDENTIAL_STORE=file (or auto) to keep secrets in a file readable only by you')
+      throw new WorkerctlError(
+        `cannot store the secret in the OS keychain: ${this.keychainFailure}`,
+        Exit.UNEXPECTED,
+        'set WORKERCTL_CREDENTIAL_STORE=file (or auto) to keep secrets in a file readable only by you',
+      )
     }
     if (!existsSync(this.file.path)) {
       this.options.warn(

@@ -24,7 +24,12 @@ export function summaryLine(results: string[]): string {
   const order = ['create', 'created', 'update', 'updated', 'unchanged', 'needs-recreate', 'needs-upgrade', 'conflict', 'failed']
   const counts = new Map<string, number>()
   for (const r of results) counts.set(r, (counts.get(r) ?? 0) + 1)
-  return order.filter(r => counts.has(r)).map(r => `${counts.get(r)} ${r === 'create' ? 'to create' : r === 'update' ? 'to update' : r}`).join(', ') || 'nothing'
+  return (
+    order
+      .filter(r => counts.has(r))
+      .map(r => `${counts.get(r)} ${r === 'create' ? 'to create' : r === 'update' ? 'to update' : r}`)
+      .join(', ') || 'nothing'
+  )
 }
 
 export interface ApplyReport {
@@ -33,13 +38,23 @@ export interface ApplyReport {
 }
 
 export const applyView: View<ApplyReport> = {
-  text: (report, p) => report.objects.map(o => {
-    const detail = o.result === 'failed' || o.result.startsWith('needs-') ? o.reason : o.ids ? Object.entries(o.ids).map(([k, v]) => `${k} ${v}`).join(', ') : ''
-    const lines = [`${resultWord(o.result, p)} ${o.kind} ${p.bold(o.name)}${detail ? `  ${detail}` : ''}  ${p.dim(seconds(o.durationMs))}`]
-    if (o.result !== 'unchanged') lines.push(...o.changes.map(c => `    ${changeLine(c)}`))
-    if (o.hint) lines.push(`    Hint: ${o.hint}`)
-    return lines.join('\n')
-  }).join('\n'),
+  text: (report, p) =>
+    report.objects
+      .map(o => {
+        const detail =
+          o.result === 'failed' || o.result.startsWith('needs-')
+            ? o.reason
+            : o.ids
+              ? Object.entries(o.ids)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')
+              : ''
+        const lines = [`${resultWord(o.result, p)} ${o.kind} ${p.bold(o.name)}${detail ? `  ${detail}` : ''}  ${p.dim(seconds(o.durationMs))}`]
+        if (o.result !== 'unchanged') lines.push(...o.changes.map(c => `    ${changeLine(c)}`))
+        if (o.hint) lines.push(`    Hint: ${o.hint}`)
+        return lines.join('\n')
+      })
+      .join('\n'),
 }
 
 export interface PlanReport {

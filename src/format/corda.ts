@@ -27,17 +27,22 @@ export const cpiTable = columns<CpiMetadata>({
 })
 
 export const cpiUploadView: View<CpiUploadResult> = {
-  text: (r, p) => details([
-    ['CPI', `${r.cpiName}@${r.cpiVersion}`],
-    ['Checksum', r.cpiFileChecksum],
-    ['Status', r.status],
-    ['Request', r.requestId],
-    ['Result', resultText(r.result, p)],
-  ]),
+  text: (r, p) =>
+    details([
+      ['CPI', `${r.cpiName}@${r.cpiVersion}`],
+      ['Checksum', r.cpiFileChecksum],
+      ['Status', r.status],
+      ['Request', r.requestId],
+      ['Result', resultText(r.result, p)],
+    ]),
 }
 
 export const cpiStatusView: View<CpiUploadStatus> = {
-  text: s => details([['Status', s.status], ['Checksum', s.cpiFileChecksum]]),
+  text: s =>
+    details([
+      ['Status', s.status],
+      ['Checksum', s.cpiFileChecksum],
+    ]),
 }
 
 export const vnodeTable = columns<VirtualNodeInfo>({
@@ -68,25 +73,37 @@ export const vnodeView: View<VirtualNodeInfo> = {text: (n, p) => vnodeDetails(n,
 
 /** A vnode after a change: its details, the request and what happened. */
 export const vnodeChangeView: View<VirtualNodeInfo & {requestId?: string | null; result: string}> = {
-  text: (n, p) => vnodeDetails(n, p, [['Request', n.requestId], ['Result', resultText(n.result, p)]]),
+  text: (n, p) =>
+    vnodeDetails(n, p, [
+      ['Request', n.requestId],
+      ['Result', resultText(n.result, p)],
+    ]),
 }
 
 export const vnodeCreateView: View<VnodeCreateResult> = {
-  text: (r, p) => ('holdingIdentity' in r
-    ? vnodeChangeView.text!(r, p)
-    : details([['Request', r.requestId], ['X.500 name', r.x500Name], ['CPI checksum', r.cpiFileChecksum], ['Status', r.status], ['Result', r.result]])),
+  text: (r, p) =>
+    'holdingIdentity' in r
+      ? vnodeChangeView.text!(r, p)
+      : details([
+          ['Request', r.requestId],
+          ['X.500 name', r.x500Name],
+          ['CPI checksum', r.cpiFileChecksum],
+          ['Status', r.status],
+          ['Result', r.result],
+        ]),
 }
 
 export const operationView: View<AsyncOperationStatus> = {
-  text: (s, p) => details([
-    ['Request', s.requestId],
-    ['Operation', s.operation],
-    ['Status', s.status === 'SUCCEEDED' ? p.ok(s.status) : s.status === 'FAILED' || s.status === 'ABORTED' ? p.bad(s.status) : s.status],
-    ['Stage', s.processingStage],
-    ['Error', s.errorReason],
-    ['Resource', s.resourceId],
-    ['Updated', s.lastUpdatedTimestamp],
-  ]),
+  text: (s, p) =>
+    details([
+      ['Request', s.requestId],
+      ['Operation', s.operation],
+      ['Status', s.status === 'SUCCEEDED' ? p.ok(s.status) : s.status === 'FAILED' || s.status === 'ABORTED' ? p.bad(s.status) : s.status],
+      ['Stage', s.processingStage],
+      ['Error', s.errorReason],
+      ['Resource', s.resourceId],
+      ['Updated', s.lastUpdatedTimestamp],
+    ]),
 }
 
 const flowStatus = (s: string, p: Paint) => (s === 'COMPLETED' ? p.ok(s) : s === 'FAILED' || s === 'KILLED' ? p.bad(s) : s)
@@ -123,7 +140,12 @@ export const flowView: View<FlowStatusResponse> = {
 export const nameTable = (header: string) => columns<string>({[header]: s => s})
 
 export const certImportView: View<{usage: string; alias: string; result: string}> = {
-  text: (r, p) => details([['Usage', r.usage], ['Alias', r.alias], ['Result', resultText(r.result, p)]]),
+  text: (r, p) =>
+    details([
+      ['Usage', r.usage],
+      ['Alias', r.alias],
+      ['Result', resultText(r.result, p)],
+    ]),
 }
 
 /** The flows a state change would kill, for a confirmation: a count and a sample. */

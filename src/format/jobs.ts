@@ -15,7 +15,10 @@ export function bar(percent: number, width = 10): string {
   return `${'#'.repeat(filled)}${'.'.repeat(width - filled)} ${Math.round(p)}%`
 }
 
-const labels = (j: Job) => Object.entries(j.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')
+const labels = (j: Job) =>
+  Object.entries(j.labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
 const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString())
 
 export const jobTable = columns<Job>({
@@ -36,9 +39,15 @@ export function splitFailureSource(source?: string): {root?: string; source?: st
 export const jobView: View<Job & {result?: string}> = {
   text: (j, p) => {
     const head = details([
-      ['Job', j.id], ['Name', j.name], ['Description', j.description], ['Status', jobStatus(j.status, p)], ['Progress', bar(j.percentageComplete)],
-      ['Created', iso(j.createTime)], ['Updated', `${iso(j.lastUpdateTime)} (${age(new Date(j.lastUpdateTime).toISOString())} ago)`],
-      ['Labels', labels(j)], ['Result', j.result && resultText(j.result, p)],
+      ['Job', j.id],
+      ['Name', j.name],
+      ['Description', j.description],
+      ['Status', jobStatus(j.status, p)],
+      ['Progress', bar(j.percentageComplete)],
+      ['Created', iso(j.createTime)],
+      ['Updated', `${iso(j.lastUpdateTime)} (${age(new Date(j.lastUpdateTime).toISOString())} ago)`],
+      ['Labels', labels(j)],
+      ['Result', j.result && resultText(j.result, p)],
     ])
     const failures = (j.failures ?? []).map(f => {
       const {root, source} = splitFailureSource(f.failureSource)
@@ -46,7 +55,9 @@ export const jobView: View<Job & {result?: string}> = {
         `  ${iso(f.failureTime) ?? '?'}  ${f.failureId ?? ''}${source ? `  from ${source}` : ''}`,
         root ? `    because prerequisite job ${root} failed` : undefined,
         `    ${(f.failureMessage ?? '').split('\n').join('\n    ')}`,
-      ].filter(Boolean).join('\n')
+      ]
+        .filter(Boolean)
+        .join('\n')
     })
     return failures.length > 0 ? `${head}\nFailures:\n${failures.join('\n')}` : head
   },

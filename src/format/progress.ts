@@ -7,7 +7,10 @@ export class Progress {
   private lastDraw = 0
   private shown = false
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, readonly enabled = Boolean(stream.isTTY)) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    readonly enabled = Boolean(stream.isTTY),
+  ) {}
 
   /** A line such as `Uploading demo.cpi  42%  12.3/29.1 MB  8.4 MB/s`, at most ten times a second. */
   bytes(label: string, sent: number, total: number, startedAt: number): void {

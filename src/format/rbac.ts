@@ -9,16 +9,17 @@ import {columns} from './table.js'
 const typeText = (t: string, p: Paint) => (t === 'DENY' ? p.bad(t) : p.ok(t))
 
 export const userView: View<UserResponseType & {result?: string}> = {
-  text: (u, p) => details([
-    ['Login', u.loginName],
-    ['Full name', u.fullName],
-    ['Enabled', u.enabled ? 'yes' : p.warn('no')],
-    ['Password expiry', u.passwordExpiry],
-    ['Roles', u.roleAssociations.map(r => r.roleId).join(', ') || 'none'],
-    ['Id', u.id],
-    ['Updated', u.updateTimestamp],
-    ['Result', u.result && resultText(u.result, p)],
-  ]),
+  text: (u, p) =>
+    details([
+      ['Login', u.loginName],
+      ['Full name', u.fullName],
+      ['Enabled', u.enabled ? 'yes' : p.warn('no')],
+      ['Password expiry', u.passwordExpiry],
+      ['Roles', u.roleAssociations.map(r => r.roleId).join(', ') || 'none'],
+      ['Id', u.id],
+      ['Updated', u.updateTimestamp],
+      ['Result', u.result && resultText(u.result, p)],
+    ]),
 }
 
 export const permissionTable = columns<PermissionResponseType | PermissionSummaryResponseType>({
@@ -30,20 +31,25 @@ export const permissionTable = columns<PermissionResponseType | PermissionSummar
 })
 
 export const permissionView: View<PermissionResponseType & {result?: string; roles?: string[]}> = {
-  text: (x, p) => details([
-    ['Id', x.id],
-    ['Type', typeText(x.permissionType, p)],
-    ['String', x.permissionString],
-    ['Virtual node', x.virtualNode],
-    ['Group visibility', x.groupVisibility],
-    ['Roles', x.roles?.join(', ')],
-    ['Result', x.result && resultText(x.result, p)],
-  ]),
+  text: (x, p) =>
+    details([
+      ['Id', x.id],
+      ['Type', typeText(x.permissionType, p)],
+      ['String', x.permissionString],
+      ['Virtual node', x.virtualNode],
+      ['Group visibility', x.groupVisibility],
+      ['Roles', x.roles?.join(', ')],
+      ['Result', x.result && resultText(x.result, p)],
+    ]),
 }
 
 export const permissionSummaryView: View<UserPermissionSummaryResponseType> = {
   text: (s, p) => {
-    const head = details([['Login', s.loginName], ['Enabled', s.enabled ? 'yes' : p.warn('no')], ['Updated', s.lastUpdateTimestamp]])
+    const head = details([
+      ['Login', s.loginName],
+      ['Enabled', s.enabled ? 'yes' : p.warn('no')],
+      ['Updated', s.lastUpdateTimestamp],
+    ])
     if (s.permissions.length === 0) return `${head}\nNo permissions.`
     const lines = s.permissions.map(x => `  ${typeText(x.permissionType, p).padEnd(5)}  ${x.permissionString}${x.virtualNode ? `  (vnode ${x.virtualNode})` : ''}`)
     return `${head}\nPermissions (DENY wins over ALLOW):\n${lines.join('\n')}`
@@ -62,7 +68,13 @@ export const roleTable = columns<RoleResponseType>({
 export function roleView(known: Map<string, PermissionResponseType> = new Map()): View<RoleResponseType & {result?: string}> {
   return {
     text: (r, p) => {
-      const head = details([['Role', r.roleName], ['Id', r.id], ['Group visibility', r.groupVisibility], ['Updated', r.updateTimestamp], ['Result', r.result && resultText(r.result, p)]])
+      const head = details([
+        ['Role', r.roleName],
+        ['Id', r.id],
+        ['Group visibility', r.groupVisibility],
+        ['Updated', r.updateTimestamp],
+        ['Result', r.result && resultText(r.result, p)],
+      ])
       if (r.permissions.length === 0) return `${head}\nNo permissions.`
       const lines = r.permissions.map(a => {
         const x = known.get(a.id)
@@ -74,9 +86,10 @@ export function roleView(known: Map<string, PermissionResponseType> = new Map())
 }
 
 export const configChangeView: View<ConfigChange> = {
-  text: (c, p) => details([
-    ['Section', c.section],
-    ['Version', c.result === 'unchanged' ? String(c.version) : `${c.previousVersion} → ${c.version}`],
-    ['Result', resultText(c.result, p)],
-  ]),
+  text: (c, p) =>
+    details([
+      ['Section', c.section],
+      ['Version', c.result === 'unchanged' ? String(c.version) : `${c.previousVersion} → ${c.version}`],
+      ['Result', resultText(c.result, p)],
+    ]),
 }

@@ -40,8 +40,13 @@ export const requestTable = columns<LightRequest>({
 export const requestView: View<LightRequest> = {
   text: (r, p) => {
     const head = details([
-      ['Request', r.requestId], ['Id', r.id], ['Status', requestStatus(r.status, p)], ['Content type', r.contentType],
-      ['Created', `${r.creationDate} (${age(r.creationDate)} ago)`], ['Source', r.source], ['Session', r.session],
+      ['Request', r.requestId],
+      ['Id', r.id],
+      ['Status', requestStatus(r.status, p)],
+      ['Content type', r.contentType],
+      ['Created', `${r.creationDate} (${age(r.creationDate)} ago)`],
+      ['Source', r.source],
+      ['Session', r.session],
       ['Worker type', r.dispatchedWorkerType],
     ])
     return r.error ? `${head}\nError:\n${r.error}` : head
@@ -64,7 +69,10 @@ export const summaryView: View<RequestSummary> = {
       }
     }
     for (const st of s.stuck) {
-      lines.push('', p.warn(`${st.count} request(s) ${st.status} since before ${st.olderThan}: the API cannot move them (no retry, no delete, no timeout); check the worker's queue and logs`))
+      lines.push(
+        '',
+        p.warn(`${st.count} request(s) ${st.status} since before ${st.olderThan}: the API cannot move them (no retry, no delete, no timeout); check the worker's queue and logs`),
+      )
     }
     if (s.configUnavailable) lines.push('', p.dim(s.configUnavailable))
     return lines.join('\n')
@@ -72,15 +80,33 @@ export const summaryView: View<RequestSummary> = {
 }
 
 export function planText(plan: ActionPlan): string {
-  const counts = Object.entries(plan.counts).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ')
+  const counts = Object.entries(plan.counts)
+    .filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ')
   const sample = plan.sample.map(r => `  ${r.requestId}  ${r.status}  ${r.contentType}  ${errorLine(r.error, 60)}`).join('\n')
   return `${plan.action === 'retry' ? 'Retry' : 'Delete'} ${plan.total} request(s)${counts ? ` (${counts})` : ''} created up to ${plan.search.creationDate?.before}${sample ? `, e.g.:\n${sample}` : ''}`
 }
 
 export const outcomeView: View<ActionOutcome> = {
-  text: (o, p) => details(o.action === 'retry'
-    ? [['Matched', o.matched], ['Re-dispatched', o.redispatched], ['Delayed again', o.delayedAgain], ['Still errored', o.stillErrored], ['Pending', o.pending], ['Complete', o.complete ? 'yes' : p.warn('no (--timeout ran out; the job goes on)')]]
-    : [['Matched', o.matched], ['Deleted', o.deleted], ['Pending', o.pending], ['Complete', o.complete ? 'yes' : p.warn('no (--timeout ran out; the job goes on)')]]),
+  text: (o, p) =>
+    details(
+      o.action === 'retry'
+        ? [
+            ['Matched', o.matched],
+            ['Re-dispatched', o.redispatched],
+            ['Delayed again', o.delayedAgain],
+            ['Still errored', o.stillErrored],
+            ['Pending', o.pending],
+            ['Complete', o.complete ? 'yes' : p.warn('no (--timeout ran out; the job goes on)')],
+          ]
+        : [
+            ['Matched', o.matched],
+            ['Deleted', o.deleted],
+            ['Pending', o.pending],
+            ['Complete', o.complete ? 'yes' : p.warn('no (--timeout ran out; the job goes on)')],
+          ],
+    ),
 }
 
 export const workerTable = columns<WorkerTypeAlive>({

@@ -14,13 +14,30 @@ export async function renderTable<T>(rows: T[], spec: Columns<T>, paint: Paint):
   const table = new Table({
     head: Object.keys(spec),
     chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
     },
     style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
   })
   for (const row of rows) table.push(Object.values(spec).map(cell => String(cell(row, paint) ?? '')))
-  return table.toString().split('\n').map(line => line.trimEnd()).join('\n')
+  return table
+    .toString()
+    .split('\n')
+    .map(line => line.trimEnd())
+    .join('\n')
 }
 
 // eslint-disable-next-line no-control-regex
@@ -42,7 +59,12 @@ export class StreamingTable<T> {
   private pending: string[][] = []
   private widths?: number[]
 
-  constructor(private readonly spec: Columns<T>, private readonly paint: Paint, private readonly print: (line: string) => void, private readonly sampleRows = 50) {}
+  constructor(
+    private readonly spec: Columns<T>,
+    private readonly paint: Paint,
+    private readonly print: (line: string) => void,
+    private readonly sampleRows = 50,
+  ) {}
 
   add(row: T): void {
     const cells = Object.values(this.spec).map(cell => String(cell(row, this.paint) ?? '').replace(/\s*\r?\n[\s\S]*/, ' …'))
@@ -65,6 +87,11 @@ export class StreamingTable<T> {
 
   private line(cells: string[]): void {
     const last = cells.length - 1
-    this.print(cells.map((c, i) => (i === last ? c : fit(c, this.widths![i]!))).join('  ').trimEnd())
+    this.print(
+      cells
+        .map((c, i) => (i === last ? c : fit(c, this.widths![i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
   }
 }

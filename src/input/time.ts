@@ -24,6 +24,7 @@ export function parseDuration(text: string, flag = '--timeout'): number {
 export function parseMoment(text: string, flag: string, now = Date.now()): Date {
   if (/^\d+(\.\d+)?(ms|s|m|h|d)/.test(text.trim())) return new Date(now - parseDuration(text, flag))
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00:00Z` : text)
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: "${text}" is neither a duration nor a date`, 'use 2h, 3d, or an ISO date such as 2026-11-24 or 2026-11-24T08:00:00Z')
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`${flag}: "${text}" is neither a duration nor a date`, 'use 2h, 3d, or an ISO date such as 2026-11-24 or 2026-11-24T08:00:00Z')
   return date
 }

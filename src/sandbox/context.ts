@@ -40,8 +40,15 @@ export function createContext(settings: Settings, seed: number): SandboxContext 
   const ids = idStream(seed)
   const workers = seededWorkers()
   const ctx: SandboxContext = {
-    settings, ids, tokens: new TokenStore(ids, settings.tokenTtlSeconds), workers, wm: new WmRequests(workers, seed), scheme: 'http',
-    clock: Date.now, corda: new CordaState(), jobs: new JobStore(() => ctx.clock()),
+    settings,
+    ids,
+    tokens: new TokenStore(ids, settings.tokenTtlSeconds),
+    workers,
+    wm: new WmRequests(workers, seed),
+    scheme: 'http',
+    clock: Date.now,
+    corda: new CordaState(),
+    jobs: new JobStore(() => ctx.clock()),
   }
   return ctx
 }

@@ -24,7 +24,10 @@ export class Random {
 
   /** Upper-case hex, as Corda prints checksums and short hashes. */
   hex(length: number): string {
-    return this.bytes(Math.ceil(length / 2)).toString('hex').slice(0, length).toUpperCase()
+    return this.bytes(Math.ceil(length / 2))
+      .toString('hex')
+      .slice(0, length)
+      .toUpperCase()
   }
 
   /** A version-4-shaped UUID. */

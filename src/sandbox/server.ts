@@ -20,36 +20,36 @@ import {workerManagerControls} from './workermanager/sandbox-routes.js'
 import {DEFAULT_SEEDED_REQUESTS, seedWorkerManager} from './workermanager/seed.js'
 
 export interface SandboxOptions {
-  port?: number            // 0 or undefined = a free port
-  host?: string            // default '127.0.0.1'
-  tls?: boolean            // HTTPS with a self-signed certificate generated at start
-  faults?: number          // 0..1: that fraction of service requests meet a fault (503, reset, slow, lost reply); default 0
-  seed?: number            // seeds the PRNG used for faults and any generated ids; default 1
-  username?: string        // default 'admin' (Corda Basic auth and the REGARDS user)
-  password?: string        // default 'admin'
-  tenant?: string          // default 'sandbox'
-  oauthClientId?: string   // default 'client'
+  port?: number // 0 or undefined = a free port
+  host?: string // default '127.0.0.1'
+  tls?: boolean // HTTPS with a self-signed certificate generated at start
+  faults?: number // 0..1: that fraction of service requests meet a fault (503, reset, slow, lost reply); default 0
+  seed?: number // seeds the PRNG used for faults and any generated ids; default 1
+  username?: string // default 'admin' (Corda Basic auth and the REGARDS user)
+  password?: string // default 'admin'
+  tenant?: string // default 'sandbox'
+  oauthClientId?: string // default 'client'
   oauthClientSecret?: string // default 'secret'
   tokenTtlSeconds?: number // default 3600
-  maxUploadBytes?: number  // Corda's corda.rest.maxContentLength; default 200,000,000
-  requireSigner?: boolean  // CPIs fail validation unless a code-signer certificate was imported; default false
-  clock?: () => number     // the time emulated async work follows; default Date.now (tests move their own)
-  requests?: number        // worker-manager requests received before start (seeded history); default 150
-  jobs?: number            // Job Service jobs seeded in partition `default` (deterministic from seed); default 40
+  maxUploadBytes?: number // Corda's corda.rest.maxContentLength; default 200,000,000
+  requireSigner?: boolean // CPIs fail validation unless a code-signer certificate was imported; default false
+  clock?: () => number // the time emulated async work follows; default Date.now (tests move their own)
+  requests?: number // worker-manager requests received before start (seeded history); default 150
+  jobs?: number // Job Service jobs seeded in partition `default` (deterministic from seed); default 40
   /** Corda API versions served (default all three, as 5.2); the others answer 404 like any unknown path. */
   cordaVersions?: CordaVersion[]
 }
 
 export interface SandboxServer {
-  url: string              // e.g. 'http://127.0.0.1:41234' (https:// with tls)
+  url: string // e.g. 'http://127.0.0.1:41234' (https:// with tls)
   port: number
-  caPem?: string           // with tls: the PEM of the certificate (self-signed, so it is its own CA) for --ca-cert
+  caPem?: string // with tls: the PEM of the certificate (self-signed, so it is its own CA) for --ca-cert
   log: RequestLog
   /** Injected failures, adjustable while running. */
   faults: Faults
   /** The emulated state and settings, for tests that arrange a situation directly. */
   context: SandboxContext
-  close(): Promise<void>   // stops accepting, destroys open sockets, resolves when closed
+  close(): Promise<void> // stops accepting, destroys open sockets, resolves when closed
 }
 
 /** Every service module registers its routes here; later issues add theirs to this list. */
@@ -62,14 +62,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
   const faults = new Faults(options.faults ?? 0, seed)
-  const ctx = createContext({
-    username: options.username ?? 'admin',
-    password: options.password ?? 'admin',
-    tenant: options.tenant ?? 'sandbox',
-    oauthClientId: options.oauthClientId ?? 'client',
-    oauthClientSecret: options.oauthClientSecret ?? 'secret',
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-  }, seed)
+  const ctx = createContext(
+    {
+      username: options.username ?? 'admin',
+      password: options.password ?? 'admin',
+      tenant: options.tenant ?? 'sandbox',
+      oauthClientId: options.oauthClientId ?? 'client',
+      oauthClientSecret: options.oauthClientSecret ?? 'secret',
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    },
+    seed,
+  )
   if (options.clock) ctx.clock = options.clock
   if (options.maxUploadBytes !== undefined) ctx.corda.settings.maxUploadBytes = options.maxUploadBytes
   if (options.requireSigner !== undefined) ctx.corda.settings.requireSigner = options.requireSigner
@@ -112,10 +115,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
     faults,
     context: ctx,
-    close: () => (closing ??= new Promise<void>(resolve => {
-      server.close(() => resolve())
-      for (const socket of sockets) socket.destroy()
-    })),
+    close: () =>
+      (closing ??= new Promise<void>(resolve => {
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      })),
   }
 }
 

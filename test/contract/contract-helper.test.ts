@@ -8,14 +8,7 @@ import path from 'node:path'
 
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {
-  contractFor,
-  type Exchange,
-  expectContract,
-  validateExchange,
-  validateRequest,
-  validateResponse,
-} from '../helpers/contract.js'
+import {contractFor, type Exchange, expectContract, validateExchange, validateRequest, validateResponse} from '../helpers/contract.js'
 
 /** An exchange with no query and no bodies, overridden per test. */
 function ex(method: string, path: string, status: number, more: Partial<Exchange> = {}): Exchange {
@@ -26,7 +19,10 @@ const json = 'application/json'
 
 /** Asserts at least one problem mentions every given fragment. */
 function expectProblem(problems: string[], ...fragments: string[]): void {
-  expect(problems.some(p => fragments.every(f => p.includes(f))), `expected a problem with ${fragments.join(' + ')}, got:\n${problems.join('\n')}`).toBe(true)
+  expect(
+    problems.some(p => fragments.every(f => p.includes(f))),
+    `expected a problem with ${fragments.join(' + ')}, got:\n${problems.join('\n')}`,
+  ).toBe(true)
 }
 
 describe('contractFor', () => {
@@ -75,7 +71,7 @@ describe('Corda', () => {
     ex('POST', '/api/v5_2/virtualnode', status, {requestContentType: json, requestBody, responseBody, responseContentType: json})
   const vnodeRequest = {x500Name: 'CN=Alice, O=Alice Corp, L=LDN, C=GB', cpiFileChecksum: 'BA4B24E6A0D0'}
 
-  it('uses the overlay: POST /virtualnode answers 202, not the spec\'s 200', () => {
+  it("uses the overlay: POST /virtualnode answers 202, not the spec's 200", () => {
     expect(validateExchange(createVnode(202, vnodeRequest, {requestId: '3B9A266F96E2'}))).toEqual([])
     expectProblem(validateResponse(createVnode(200, vnodeRequest, {requestId: '3B9A266F96E2'})), 'status 200 is not allowed', '202')
   })
@@ -102,7 +98,7 @@ describe('Corda', () => {
     expectProblem(validateResponse(createVnode(202, vnodeRequest, undefined)), 'response body is missing')
   })
 
-  it('accepts errors in Corda\'s {title, status, details} shape only', () => {
+  it("accepts errors in Corda's {title, status, details} shape only", () => {
     const conflict = (responseBody: unknown) => createVnode(409, vnodeRequest, responseBody)
     expect(validateResponse(conflict({title: 'Virtual node already exists', status: 409, details: {}}))).toEqual([])
     expect(validateResponse(conflict({title: 'x', status: 409, details: {cause: 'a', reason: 'b'}}))).toEqual([])
@@ -131,9 +127,10 @@ describe('Corda', () => {
   })
 
   it('reads Kotlin enums typed {type: object, enum} as strings', () => {
-    const status = (value: unknown) => ex('GET', '/api/v5_2/virtualnode/status/3B9A266F96E2', 200, {
-      responseBody: {requestId: '3B9A266F96E2', operation: 'CREATE', status: value, lastUpdatedTimestamp: '2024-05-01T10:00:00.123Z'},
-    })
+    const status = (value: unknown) =>
+      ex('GET', '/api/v5_2/virtualnode/status/3B9A266F96E2', 200, {
+        responseBody: {requestId: '3B9A266F96E2', operation: 'CREATE', status: value, lastUpdatedTimestamp: '2024-05-01T10:00:00.123Z'},
+      })
     expect(validateResponse(status('SUCCEEDED'))).toEqual([])
     expectProblem(validateResponse(status('DONE')), 'response body/status must be equal to one of the allowed values')
     expectProblem(validateResponse(status({})), 'response body/status must be string')
@@ -166,7 +163,13 @@ describe('Corda', () => {
     expectProblem(validateRequest(upload({upload: 'x'}, json)), "Content-Type 'application/json' is not accepted")
     const cert = ex('PUT', '/api/v5_2/certificate/cluster/code-signer', 204, {
       requestContentType: 'multipart/form-data; boundary=b',
-      requestBody: {alias: 'signer', certificate: [{filename: 'a.pem', size: 10}, {filename: 'b.pem', size: 12}]},
+      requestBody: {
+        alias: 'signer',
+        certificate: [
+          {filename: 'a.pem', size: 10},
+          {filename: 'b.pem', size: 12},
+        ],
+      },
     })
     expect(validateExchange(cert)).toEqual([])
   })
@@ -179,11 +182,25 @@ describe('Corda', () => {
 describe('REGARDS worker manager', () => {
   const base = '/api/v1/rs-worker-manager'
   const page = {
-    content: [{
-      content: {id: 1234, requestId: 'req-42', creationDate: '2025-01-10T08:15:30.123Z', contentType: 'lta-to-extract-request',
-        source: 'CNES', session: 'Mission1', status: 'ERROR', dispatchedWorkerType: 'zip-worker', error: 'boom'},
-      links: [{rel: 'self', href: `https://host${base}/requests/req-42`}, {rel: 'retry', href: `https://host${base}/requests/retry`}],
-    }],
+    content: [
+      {
+        content: {
+          id: 1234,
+          requestId: 'req-42',
+          creationDate: '2025-01-10T08:15:30.123Z',
+          contentType: 'lta-to-extract-request',
+          source: 'CNES',
+          session: 'Mission1',
+          status: 'ERROR',
+          dispatchedWorkerType: 'zip-worker',
+          error: 'boom',
+        },
+        links: [
+          {rel: 'self', href: `https://host${base}/requests/req-42`},
+          {rel: 'retry', href: `https://host${base}/requests/retry`},
+        ],
+      },
+    ],
     metadata: {size: 20, totalElements: 1, totalPages: 1, number: 0},
     links: [],
   }
@@ -196,7 +213,7 @@ describe('REGARDS worker manager', () => {
     expect(validateExchange(search({}))).toEqual([])
   })
 
-  it('rejects bad paging and the spec\'s bundled pageable object', () => {
+  it("rejects bad paging and the spec's bundled pageable object", () => {
     expectProblem(validateRequest(search({page: '-1'})), "query parameter 'page' must be >= 0")
     expectProblem(validateRequest(search({size: 'big'})), "query parameter 'size' must be integer")
     expectProblem(validateRequest(search({page: ['0', '1']})), "'page' is repeated")
@@ -212,12 +229,17 @@ describe('REGARDS worker manager', () => {
     expectProblem(validateResponse(search({}, {content: [{content: {status: 'DONE'}}]})), 'response body/content/0/content/status')
   })
 
-  it('accepts 401 in Spring\'s shape and other errors as {messages}', () => {
-    const spring = {timestamp: '2025-01-10T08:15:30.123+00:00', status: 401, error: 'Unauthorized',
-      message: '[REGARDS JWT FILTER] Missing authentication token', path: `${base}/requests`}
+  it("accepts 401 in Spring's shape and other errors as {messages}", () => {
+    const spring = {
+      timestamp: '2025-01-10T08:15:30.123+00:00',
+      status: 401,
+      error: 'Unauthorized',
+      message: '[REGARDS JWT FILTER] Missing authentication token',
+      path: `${base}/requests`,
+    }
     expect(validateResponse({...search({}), status: 401, responseBody: spring})).toEqual([])
     expectProblem(validateResponse({...search({}), status: 401, responseBody: {messages: ['no']}}), "must have required property 'timestamp'")
-    const notFound = ex('GET', `${base}/requests/req-999`, 404, {responseBody: {messages: ['Entity LightRequest with id : req-999 doesn\'t exist']}})
+    const notFound = ex('GET', `${base}/requests/req-999`, 404, {responseBody: {messages: ["Entity LightRequest with id : req-999 doesn't exist"]}})
     expect(validateExchange(notFound)).toEqual([])
     expectProblem(validateResponse({...notFound, responseBody: {message: 'nope'}}), "must have required property 'messages'")
     expectProblem(validateResponse({...notFound, status: 405, responseBody: {messages: []}}), 'status 405 is not allowed')
@@ -230,12 +252,16 @@ describe('REGARDS worker manager', () => {
     expectProblem(validateResponse(workers([{workerType: 'w', nbInstance: '3'}])), 'response body/0/nbInstance must be integer')
   })
 
-  it('knows the configuration import\'s extra answers', () => {
-    const importConf = (status: number, responseBody?: unknown) => ex('POST', `${base}/microservice/configuration`, status, {
-      requestContentType: 'multipart/form-data; boundary=b', requestBody: {file: {filename: 'conf.json', size: 300}}, responseBody,
-    })
-    const reports = [{moduleInformation: {id: 'workermanager', name: 'Worker Manager module', version: '2.4.0', author: 'REGARDS'},
-      importErrors: ['NotExistingWorkerError'], onlyErrors: false}]
+  it("knows the configuration import's extra answers", () => {
+    const importConf = (status: number, responseBody?: unknown) =>
+      ex('POST', `${base}/microservice/configuration`, status, {
+        requestContentType: 'multipart/form-data; boundary=b',
+        requestBody: {file: {filename: 'conf.json', size: 300}},
+        responseBody,
+      })
+    const reports = [
+      {moduleInformation: {id: 'workermanager', name: 'Worker Manager module', version: '2.4.0', author: 'REGARDS'}, importErrors: ['NotExistingWorkerError'], onlyErrors: false},
+    ]
     expect(validateExchange(importConf(201))).toEqual([])
     expect(validateExchange(importConf(206, reports))).toEqual([])
     expect(validateExchange(importConf(409, reports))).toEqual([])
@@ -250,8 +276,13 @@ describe('Job Service', () => {
   const base = '/job-service/v1'
   const newJob = {
     name: 'TestJob',
-    task: {taskClassifier: 'BatchWorker', taskApiVersion: 1, taskData: {batchType: 'AssetIdBatchPlugin'},
-      taskPipe: 'dataprocessing-batch-in', targetPipe: 'dataprocessing-example-out'},
+    task: {
+      taskClassifier: 'BatchWorker',
+      taskApiVersion: 1,
+      taskData: {batchType: 'AssetIdBatchPlugin'},
+      taskPipe: 'dataprocessing-batch-in',
+      targetPipe: 'dataprocessing-example-out',
+    },
     prerequisiteJobIds: ['job-a'],
     delay: 0,
     labels: {owner: 'bob'},
@@ -285,8 +316,7 @@ describe('Job Service', () => {
   it('validates #/parameters/ and path-level parameters', () => {
     expectProblem(validateRequest(put(201, newJob, undefined, 'bad*partition')), "path parameter 'partitionId' must match pattern")
     expectProblem(validateRequest(put(201, newJob, undefined, 'p'.repeat(41))), "path parameter 'partitionId' must match pattern")
-    const list = (query: Exchange['query'], status = 200, responseBody: unknown = []) =>
-      ex('GET', `${base}/partitions/default/jobs`, status, {query, responseBody})
+    const list = (query: Exchange['query'], status = 200, responseBody: unknown = []) => ex('GET', `${base}/partitions/default/jobs`, status, {query, responseBody})
     expect(validateExchange(list({statusType: 'NotFinished', limit: '25', offset: '0', sort: 'lastUpdateTime:asc', filter: 'status==Failed'}))).toEqual([])
     expectProblem(validateRequest(list({statusType: 'Failed'})), "query parameter 'statusType' must be equal to one of the allowed values")
     expectProblem(validateRequest(list({limit: 'all'})), "query parameter 'limit' must be integer")
@@ -296,11 +326,21 @@ describe('Job Service', () => {
   })
 
   it('validates job responses, including the literal-colon bulk paths', () => {
-    const job = {id: 'j1', name: 'TestJob', createTime: 1736496930123, lastUpdateTime: 1736497000456, status: 'Failed',
-      percentageComplete: 37.5, failures: [{failureId: 'TASK_FAILURE', failureTime: 1736496999000, failureSource: 'w', failureMessage: 'boom'}],
-      labels: {owner: 'bob'}}
+    const job = {
+      id: 'j1',
+      name: 'TestJob',
+      createTime: 1736496930123,
+      lastUpdateTime: 1736497000456,
+      status: 'Failed',
+      percentageComplete: 37.5,
+      failures: [{failureId: 'TASK_FAILURE', failureTime: 1736496999000, failureSource: 'w', failureMessage: 'boom'}],
+      labels: {owner: 'bob'},
+    }
     expect(validateResponse(ex('GET', `${base}/partitions/default/jobs/j1`, 200, {responseBody: job}))).toEqual([])
-    expectProblem(validateResponse(ex('GET', `${base}/partitions/default/jobs/j1`, 200, {responseBody: {...job, status: 'Running'}})), 'response body/status must be equal to one of the allowed values')
+    expectProblem(
+      validateResponse(ex('GET', `${base}/partitions/default/jobs/j1`, 200, {responseBody: {...job, status: 'Running'}})),
+      'response body/status must be equal to one of the allowed values',
+    )
     expect(validateResponse(ex('GET', `${base}/partitions/default/jobs/j1/status`, 200, {responseBody: 'Active'}))).toEqual([])
     expect(validateResponse(ex('GET', `${base}/partitions/default/jobs/j1/isActive`, 200, {responseBody: false}))).toEqual([])
     expect(validateExchange(ex('POST', `${base}/partitions/default/jobs:delete`, 200, {query: {filter: 'status==Failed'}, responseBody: {jobsDeleted: 3}}))).toEqual([])
@@ -358,10 +398,16 @@ describe('spec location and matching, with a stand-in specs directory', () => {
     // The real specs happen to list literals first; this tiny stand-in (not a copy) lists the template first.
     const dir = mkdtempSync(path.join(tmpdir(), 'contract-specs-'))
     const tiny = [
-      'swagger: "2.0"', 'basePath: /job-service/v1', 'paths:',
-      '  /things/{id}:', '    get:', '      parameters: [{name: id, in: path, required: true, type: integer}]',
+      'swagger: "2.0"',
+      'basePath: /job-service/v1',
+      'paths:',
+      '  /things/{id}:',
+      '    get:',
+      '      parameters: [{name: id, in: path, required: true, type: integer}]',
       '      responses: {200: {description: one, schema: {type: object}}}',
-      '  /things/count:', '    get:', '      responses: {200: {description: count, schema: {type: integer}}}',
+      '  /things/count:',
+      '    get:',
+      '      responses: {200: {description: count, schema: {type: integer}}}',
     ].join('\n')
     writeFileSync(path.join(dir, 'jobservice-swagger.yaml'), tiny)
     try {

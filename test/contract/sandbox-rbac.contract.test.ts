@@ -40,7 +40,16 @@ describe('contract: RBAC and configuration', () => {
 
     for (const v of VERSIONS) {
       const login = `user-${v}`
-      expect((await call('POST', '/user', {loginName: login, fullName: 'Joe Bloggs', enabled: true, initialPassword: 'secret-1', passwordExpiry: '2030-01-01T00:00:00Z', parentGroup: null}, v)).status).toBe(201)
+      expect(
+        (
+          await call(
+            'POST',
+            '/user',
+            {loginName: login, fullName: 'Joe Bloggs', enabled: true, initialPassword: 'secret-1', passwordExpiry: '2030-01-01T00:00:00Z', parentGroup: null},
+            v,
+          )
+        ).status,
+      ).toBe(201)
       await call('POST', '/user', {loginName: login.toUpperCase(), fullName: 'Joe', enabled: true, initialPassword: 'secret-1'}, v) // 409
       await call('POST', '/user', {loginName: 'a!', fullName: 'Bad$', enabled: false, initialPassword: 'abc', parentGroup: 'nope'}, v) // 400 Error #n
       await call('POST', '/user', {loginName: `sso-${v}`, fullName: 'Single Sign On', enabled: true}, v)
@@ -111,7 +120,10 @@ describe('contract: RBAC and configuration', () => {
     expect(await as('user-v5_2', 'changed-2', 'GET', '/config/corda.flow')).toBe(403)
     expect(await as('user-v5_2', 'changed-2', 'PUT', '/config', {section: 'corda.flow', version: 0, schemaVersion: SV, config: {}})).toBe(403)
     expect(await as('user-v5_2', 'wrong', 'GET', '/role')).toBe(401)
-    await call('POST', '/permission/bulk', {permissionsToCreate: [{permissionType: 'ALLOW', permissionString: 'POST:/api/v5_2/flow/.*'}], roleIds: [(await call('GET', '/user/user-v5_2')).body.roleAssociations[0].roleId]})
+    await call('POST', '/permission/bulk', {
+      permissionsToCreate: [{permissionType: 'ALLOW', permissionString: 'POST:/api/v5_2/flow/.*'}],
+      roleIds: [(await call('GET', '/user/user-v5_2')).body.roleAssociations[0].roleId],
+    })
     expect(await as('user-v5_2', 'changed-2', 'POST', `/flow/${h}`, {clientRequestId: 'c1', flowClassName: SANDBOX_FLOWS.echo, requestBody: {}})).toBe(403)
 
     const exchanges = sbx.server.log.entries()

@@ -23,7 +23,8 @@ afterAll(async () => {
 
 const call = (method: string, path: string, body?: unknown, auth = `Bearer ${token}`) =>
   fetch(server.url + WM + path, {
-    method, headers: {authorization: auth, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    method,
+    headers: {authorization: auth, ...(body === undefined ? {} : {'content-type': 'application/json'})},
     body: body === undefined ? undefined : JSON.stringify(body),
   }).then(async r => ({status: r.status, text: await r.text()}))
 
@@ -38,9 +39,12 @@ describe('contract: the worker-manager sandbox', () => {
     server.log.clear()
     const statuses: number[] = []
     const filter = {
-      source: 'C', session: '_', dispatchedWorkerType: 'worker',
+      source: 'C',
+      session: '_',
+      dispatchedWorkerType: 'worker',
       contentTypes: {mode: 'INCLUDE', values: ['lta-request'], matchMode: 'STARTS_WITH', ignoreCase: true},
-      statuses: {mode: 'EXCLUDE', values: ['RUNNING']}, ids: {mode: 'EXCLUDE', values: [1]},
+      statuses: {mode: 'EXCLUDE', values: ['RUNNING']},
+      ids: {mode: 'EXCLUDE', values: [1]},
       creationDate: {after: '2025-01-01T00:00:00Z', before: '2025-01-11T00:00:00.123456Z'},
     }
     const list = await call('POST', '/requests?page=0&size=5&sort=creationDate,DESC&sort=id,ASC', filter)
@@ -66,11 +70,25 @@ describe('contract: the worker-manager sandbox', () => {
     statuses.push(await upload(exported.text)) // 201
     const partial = JSON.parse(exported.text)
     partial.modules[0].resetBeforeImport = false
-    partial.modules[0].configuration.push({key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'x', contentTypeInputs: ['lta-request-x'], keepErrors: true}})
-    partial.modules[0].configuration.push({key: 'fr.cnes.regards.modules.workermanager.dto.WorkflowConfigDto', value: {workflowType: 'bad', keepErrors: true, steps: [{stepNumber: 1, workerType: 'nobody'}]}})
+    partial.modules[0].configuration.push({
+      key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto',
+      value: {workerType: 'x', contentTypeInputs: ['lta-request-x'], keepErrors: true},
+    })
+    partial.modules[0].configuration.push({
+      key: 'fr.cnes.regards.modules.workermanager.dto.WorkflowConfigDto',
+      value: {workflowType: 'bad', keepErrors: true, steps: [{stepNumber: 1, workerType: 'nobody'}]},
+    })
     statuses.push(await upload(JSON.stringify(partial))) // 206
-    const failing = {microservice: 'rs-worker-manager', modules: [{module: {id: 'workermanager', name: 'n', version: '1', author: 'a'}, resetBeforeImport: false,
-      configuration: [{key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'y', contentTypeInputs: ['lta-to-extract-request']}}]}]}
+    const failing = {
+      microservice: 'rs-worker-manager',
+      modules: [
+        {
+          module: {id: 'workermanager', name: 'n', version: '1', author: 'a'},
+          resetBeforeImport: false,
+          configuration: [{key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'y', contentTypeInputs: ['lta-to-extract-request']}}],
+        },
+      ],
+    }
     statuses.push(await upload(JSON.stringify(failing))) // 409
     statuses.push(await upload('{not json')) // 400
     expect(statuses).toEqual([200, 200, 200, 404, 500, 400, 200, 422, 200, 403, 401, 200, 200, 200, 201, 206, 409, 400])
@@ -81,7 +99,7 @@ describe('contract: the worker-manager sandbox', () => {
     expectContract(rest)
   })
 
-  it('settings: the list value is not the spec\'s `object` (a gap in the published spec, flagged)', async () => {
+  it("settings: the list value is not the spec's `object` (a gap in the published spec, flagged)", async () => {
     server.log.clear()
     await call('GET', '/settings?names=skipContentTypes')
     await call('PUT', '/settings/skipContentTypes', {name: 'skipContentTypes', value: ['ct1']})

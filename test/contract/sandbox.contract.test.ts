@@ -17,10 +17,9 @@ describe('contract: client requests and sandbox responses', () => {
   it('everything login and cluster status exchange with the services matches the specs', async () => {
     sbx.server.log.clear()
     const url = sbx.url
-    const login = await sbx.cli(
-      `login --context c --corda-url ${url} --username admin --wm-url ${url} --tenant sandbox --wm-username admin --jobs-url ${url} --password-stdin`,
-      {stdin: 'admin\n'},
-    )
+    const login = await sbx.cli(`login --context c --corda-url ${url} --username admin --wm-url ${url} --tenant sandbox --wm-username admin --jobs-url ${url} --password-stdin`, {
+      stdin: 'admin\n',
+    })
     expect(login.exitCode).toBe(0)
     expect((await sbx.cli('cluster status')).exitCode).toBe(0)
     const exchanges = sbx.requests()

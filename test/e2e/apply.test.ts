@@ -138,18 +138,23 @@ describe('apply the example deployment', () => {
   it('a new CPI version for Alice: needs-upgrade (exit 9) until --allow-upgrade, which upgrades it', async () => {
     const v2 = join(sbx.dir, 'deploy', 'files', 'demo-2.0.cpi')
     writeFileSync(v2, makeCpi({name: DEMO_CPI.name, version: '2.0', groupId: DEMO_CPI.groupId}))
-    const upgraded = deployment(sbx, 'upgraded', t => `${t.replace(`x500: ${ALICE}\ncpi: workerctl-demo@1.0`, `x500: ${ALICE}\ncpi: workerctl-demo@2.0`)}---
+    const upgraded = deployment(
+      sbx,
+      'upgraded',
+      t => `${t.replace(`x500: ${ALICE}\ncpi: workerctl-demo@1.0`, `x500: ${ALICE}\ncpi: workerctl-demo@2.0`)}---
 apiVersion: workerctl/v1
 kind: Cpi
 file: files/demo-2.0.cpi
-`)
+`,
+    )
     const first = await apply(sbx, ['-f', upgraded], 9)
     expect(byName(first.report)).toMatchObject({'Cpi workerctl-demo@2.0': 'created', [`VirtualNode ${ALICE}`]: 'needs-upgrade'})
     expect(first.report.objects.find(o => o.name === ALICE)!.changes).toEqual([{field: 'cpi', from: 'workerctl-demo@1.0', to: 'workerctl-demo@2.0'}])
     const second = await apply(sbx, ['-f', upgraded, '--allow-upgrade'])
     expect(byName(second.report)).toMatchObject({[`VirtualNode ${ALICE}`]: 'updated', [`VirtualNode ${BOB}`]: 'unchanged'})
-    const alice = (await sbx.json<Array<{holdingIdentity: {x500Name: string}; cpiIdentifier: {cpiVersion: string}}>>(['vnode', 'list']))
-      .find(n => n.holdingIdentity.x500Name.includes('Alice'))!
+    const alice = (await sbx.json<Array<{holdingIdentity: {x500Name: string}; cpiIdentifier: {cpiVersion: string}}>>(['vnode', 'list'])).find(n =>
+      n.holdingIdentity.x500Name.includes('Alice'),
+    )!
     expect(alice.cpiIdentifier.cpiVersion).toBe('2.0')
   })
 
@@ -159,15 +164,18 @@ file: files/demo-2.0.cpi
     expect(byName(first.report)).toMatchObject({'Job nightly-export': 'needs-recreate'})
     const second = await apply(sbx, ['-f', edited, '--allow-upgrade', '--recreate-jobs'])
     expect(byName(second.report)).toMatchObject({'Job nightly-export': 'updated'})
-    expect(mutations(second.sent).map(r => `${r.method} ${r.path}`).filter(l => l.includes('nightly-export'))).toEqual([
-      'DELETE /job-service/v1/partitions/default/jobs/nightly-export', 'PUT /job-service/v1/partitions/default/jobs/nightly-export',
-    ])
+    expect(
+      mutations(second.sent)
+        .map(r => `${r.method} ${r.path}`)
+        .filter(l => l.includes('nightly-export')),
+    ).toEqual(['DELETE /job-service/v1/partitions/default/jobs/nightly-export', 'PUT /job-service/v1/partitions/default/jobs/nightly-export'])
   })
 
   it('a CPI whose content changed without force: failed with the reason, its vnodes not tried; exit 8', async () => {
     writeFileSync(join(sbx.dir, 'deploy', 'files', 'other.cpi'), makeCpi({name: 'other-app', version: '1.0', groupId: 'g-1'}))
     writeFileSync(join(sbx.dir, 'deploy', 'files', 'other-changed.cpi'), makeCpi({name: 'other-app', version: '1.0', groupId: 'g-1', extraBytes: 'v2'}))
-    const doc = (cpi: string) => `apiVersion: workerctl/v1\nkind: Cpi\nfile: files/${cpi}\n---\napiVersion: workerctl/v1\nkind: VirtualNode\nx500: CN=Carol, O=Carol Co, L=Oslo, C=NO\ncpi: other-app\n`
+    const doc = (cpi: string) =>
+      `apiVersion: workerctl/v1\nkind: Cpi\nfile: files/${cpi}\n---\napiVersion: workerctl/v1\nkind: VirtualNode\nx500: CN=Carol, O=Carol Co, L=Oslo, C=NO\ncpi: other-app\n`
     writeFileSync(join(sbx.dir, 'deploy', 'other.yaml'), doc('other.cpi').split('---')[0]!)
     await apply(sbx, ['-f', join(sbx.dir, 'deploy', 'other.yaml')])
     writeFileSync(join(sbx.dir, 'deploy', 'other-changed.yaml'), doc('other-changed.cpi'))
@@ -218,7 +226,9 @@ describe('apply: bad files are refused whole, with every problem and its line, b
   }
 
   it('references neither in the file nor on the cluster: exit 2 listing each, with only reads sent', async () => {
-    const file = deployment(sbx, 'refs', t => t.replace('cpi: workerctl-demo@1.0', 'cpi: workerctl-demo@9.9').replace('roles: [FlowRunner-Alice]', 'roles: [FlowRunner-Alice, Auditors]'))
+    const file = deployment(sbx, 'refs', t =>
+      t.replace('cpi: workerctl-demo@1.0', 'cpi: workerctl-demo@9.9').replace('roles: [FlowRunner-Alice]', 'roles: [FlowRunner-Alice, Auditors]'),
+    )
     const mark = sbx.mark()
     const {exitCode, stderr} = await sbx.cli(['apply', '-f', file], {env})
     expect(exitCode).toBe(2)
@@ -230,10 +240,17 @@ describe('apply: bad files are refused whole, with every problem and its line, b
 
   it('reads the file from stdin with -f - (paths relative to the working directory)', async () => {
     const {stdout, exitCode, stderr} = await sbx.cli(['diff', '-f', '-', '-o', 'json'], {
-      env, stdin: 'apiVersion: workerctl/v1\nkind: ConfigSection\nsection: corda.flow\nvalues: {processing: {maxRetryAttempts: 7}}\n',
+      env,
+      stdin: 'apiVersion: workerctl/v1\nkind: ConfigSection\nsection: corda.flow\nvalues: {processing: {maxRetryAttempts: 7}}\n',
     })
     expect(exitCode, stderr).toBe(9)
-    expect((JSON.parse(stdout) as Report).objects[0]).toMatchObject({kind: 'ConfigSection', action: 'update', changes: [{field: 'processing', to: {maxRetryAttempts: 7}}], file: 'standard input', line: 2})
+    expect((JSON.parse(stdout) as Report).objects[0]).toMatchObject({
+      kind: 'ConfigSection',
+      action: 'update',
+      changes: [{field: 'processing', to: {maxRetryAttempts: 7}}],
+      file: 'standard input',
+      line: 2,
+    })
   })
 })
 
@@ -250,7 +267,8 @@ describe('apply killed half-way, then run again', () => {
     const file = deployment(sbx, 'deployment')
     // Stop it as soon as the first virtual node was asked for: CPIs done, nodes under way, roles and users not yet.
     const killed = await sbx.cli(['apply', '-f', file], {
-      env, onSpawn: child => {
+      env,
+      onSpawn: child => {
         const timer = setInterval(() => {
           if (sbx.requests().some(r => r.method === 'POST' && r.path.endsWith('/virtualnode'))) {
             clearInterval(timer)

@@ -59,8 +59,8 @@ const f = (name: string) => join(FIXTURES, name)
 
 const APIV = 'apiVersion: workerctl/v1'
 const FILES: Record<string, string | Buffer | null> = {
-  'dir': null, // a directory where a file is expected
-  'empty': '',
+  dir: null, // a directory where a file is expected
+  empty: '',
   'bad.yaml': 'a: [1, 2\nb: }\n',
   'bad.json': '{"modules": [',
   'array.json': '[1, 2, 3]',
@@ -140,21 +140,41 @@ const INPUT: InputCase[] = [
   {name: 'a missing argument', args: ['vnode', 'get'], error: /^Error: Missing 1 required arg: vnode: /m},
   // oclif notes that a multi-value flag swallows the arguments after it: only worth saying when one was given.
   {name: 'a missing argument, no multi-value flag given', args: ['user', 'create'], error: /Missing 1 required arg: login/, hint: /^Hint: run `workerctl user create --help`/m},
-  {name: 'an argument swallowed by a multi-value flag', args: ['user', 'create', '--role', 'r1', 'alice'], error: /Missing 1 required arg: login/, hint: /^Hint: --role allows multiple values/m},
+  {
+    name: 'an argument swallowed by a multi-value flag',
+    args: ['user', 'create', '--role', 'r1', 'alice'],
+    error: /Missing 1 required arg: login/,
+    hint: /^Hint: --role allows multiple values/m,
+  },
   {name: 'a missing required flag (CI)', args: ['job', 'create', 'j1'], error: /^Error: Missing required flag --file$/m},
   {name: 'a missing required flag among others (CI)', args: ['vnode', 'create', '--x500', 'CN=A, O=B, L=London, C=GB'], error: /Missing required flag --cpi/},
   {name: 'a flag with no value', args: ['job', 'list', '--status'], error: /--status expects a value/},
   {name: 'an output format that does not exist', args: ['vnode', 'list', '-o', 'xml'], error: /--output=xml to be one of: table, json, yaml/},
   {name: 'flags that exclude each other', args: ['vnode', 'list', '--json', '-o', 'yaml'], error: /^Error: --output=yaml cannot also be provided when using --json$/m},
   {name: 'a number flag given a word', args: ['job', 'list', '--limit', 'lots'], error: /^Error: Parsing --limit: Expected an integer but received: lots$/m},
-  {name: 'an option flag with a value not offered', args: ['cert', 'import', f('not-pem.pem'), '--usage', 'bogus', '--alias', 'a'], error: /--usage=bogus to be one of: code-signer/},
+  {
+    name: 'an option flag with a value not offered',
+    args: ['cert', 'import', f('not-pem.pem'), '--usage', 'bogus', '--alias', 'a'],
+    error: /--usage=bogus to be one of: code-signer/,
+  },
   {name: 'a context that does not exist', args: ['vnode', 'list', '--context', 'nosuch'], error: /context "nosuch" does not exist/, hint: /known contexts: sandbox/},
   {name: 'request retry without --yes in CI (counts first, changes nothing)', args: ['request', 'retry'], sends: 'reads', error: /^Error: missing --yes$/m, hint: /--yes/},
-  {name: 'job delete by filter without --yes in CI (counts first, changes nothing)', args: ['job', 'delete', '--status', 'Failed'], sends: 'reads', error: /^Error: missing --yes$/m},
+  {
+    name: 'job delete by filter without --yes in CI (counts first, changes nothing)',
+    args: ['job', 'delete', '--status', 'Failed'],
+    sends: 'reads',
+    error: /^Error: missing --yes$/m,
+  },
   {name: 'a bulk job delete with no filter at all', args: ['job', 'delete'], error: /needs a filter/},
   // The password is asked for once the user is known to be new: a lookup comes first.
   {name: 'user create without any password source in CI', args: ['user', 'create', 'carol'], sends: 'reads', error: /missing --password-stdin/, hint: /WORKERCTL_NEW_PASSWORD/},
-  {name: 'user create --password-stdin with nothing on stdin', args: ['user', 'create', 'carol', '--password-stdin'], stdin: '', sends: 'reads', error: /--password-stdin: nothing was read/},
+  {
+    name: 'user create --password-stdin with nothing on stdin',
+    args: ['user', 'create', 'carol', '--password-stdin'],
+    stdin: '',
+    sends: 'reads',
+    error: /--password-stdin: nothing was read/,
+  },
 
   // Malformed and wrong-typed YAML/JSON.
   {name: 'apply: a file that is not YAML', args: ['apply', '-f', f('bad.yaml')], error: /bad\.yaml:\d+: invalid YAML/},
@@ -165,8 +185,17 @@ const INPUT: InputCase[] = [
   {name: 'apply: an unset password variable', args: ['apply', '-f', f('apply-env.yaml')], error: /WORKERCTL_TEST_UNSET_PASSWORD .*is not set/},
   {name: 'apply: a CPI file that does not exist', args: ['apply', '-f', f('apply-cpi-missing.yaml')], error: /nowhere\.cpi: no such file/},
   {name: 'diff: the same bad file', args: ['diff', '-f', f('apply-job.yaml')], error: /task\.taskClassifier must be a string/},
-  {name: 'flow start --args that is not JSON', args: ['flow', 'start', 'Alice', 'com.example.Flow', '--args', '{message: hi}'], error: /^Error: --args is not valid JSON: /m, hint: /--args @file\.json/},
-  {name: 'flow start --args @file holding broken JSON', args: ['flow', 'start', 'Alice', 'com.example.Flow', '--args', `@${f('bad.json')}`], error: /--args @.*bad\.json is not valid JSON/},
+  {
+    name: 'flow start --args that is not JSON',
+    args: ['flow', 'start', 'Alice', 'com.example.Flow', '--args', '{message: hi}'],
+    error: /^Error: --args is not valid JSON: /m,
+    hint: /--args @file\.json/,
+  },
+  {
+    name: 'flow start --args @file holding broken JSON',
+    args: ['flow', 'start', 'Alice', 'com.example.Flow', '--args', `@${f('bad.json')}`],
+    error: /--args @.*bad\.json is not valid JSON/,
+  },
   {name: 'flow start --args @directory', args: ['flow', 'start', 'Alice', 'com.example.Flow', '--args', `@${f('dir')}`], error: /is a directory, not a JSON file/},
   {name: 'job create: a file that is not YAML', args: ['job', 'create', 'j1', '-f', f('bad.yaml')], error: /is not valid YAML or JSON/},
   {name: 'job create: a list, not a mapping', args: ['job', 'create', 'j1', '-f', f('job-list.yaml')], error: /the job definition must be a mapping/},
@@ -174,28 +203,57 @@ const INPUT: InputCase[] = [
   {name: 'job create: an unknown field', args: ['job', 'create', 'j1', '-f', f('job-unknown.yaml')], error: /unknown field "prerequisites"/},
   {name: 'cluster config set: a file that is not YAML', args: ['cluster', 'config', 'set', 'corda.flow', '-f', f('bad.yaml')], error: /is not valid YAML or JSON/},
   {name: 'cluster config set: a JSON array', args: ['cluster', 'config', 'set', 'corda.flow', '-f', f('array.json')], error: /must hold a mapping of configuration keys/},
-  {name: 'cluster config get: a section name with a space', args: ['cluster', 'config', 'get', 'corda flow'], error: /"corda flow" is not a configuration section name: they look like corda\.flow/},
-  {name: 'cluster config set: a section name that is no name', args: ['cluster', 'config', 'set', 'bad section!', '-f', f('flow-config.yaml')], error: /"bad section!" is not a configuration section name/},
+  {
+    name: 'cluster config get: a section name with a space',
+    args: ['cluster', 'config', 'get', 'corda flow'],
+    error: /"corda flow" is not a configuration section name: they look like corda\.flow/,
+  },
+  {
+    name: 'cluster config set: a section name that is no name',
+    args: ['cluster', 'config', 'set', 'bad section!', '-f', f('flow-config.yaml')],
+    error: /"bad section!" is not a configuration section name/,
+  },
   {name: 'cluster config set: garbage on stdin', args: ['cluster', 'config', 'set', 'corda.flow', '-f', '-'], stdin: '{"a": ', error: /not valid YAML or JSON/},
   {name: 'worker config import: broken JSON', args: ['worker', 'config', 'import', f('bad.json')], error: /is not valid YAML or JSON/},
-  {name: 'worker config import: JSON that is not a configuration', args: ['worker', 'config', 'import', f('wm-no-modules.json')], error: /not a microservice configuration \(no "modules" list\)/, hint: /config export/},
+  {
+    name: 'worker config import: JSON that is not a configuration',
+    args: ['worker', 'config', 'import', f('wm-no-modules.json')],
+    error: /not a microservice configuration \(no "modules" list\)/,
+    hint: /config export/,
+  },
 
   // Names, ids, filters and durations the services would refuse.
   {name: 'an X.500 name without O, L, C', args: ['vnode', 'create', '--x500', 'CN=Alice', '--cpi', 'demo@1.0'], error: /invalid X\.500 name "CN=Alice": O, L, C are required/},
-  {name: 'an X.500 name with a bad country', args: ['vnode', 'create', '--x500', 'CN=Alice, O=Alice Corp, L=London, C=UK1', '--cpi', 'demo@1.0'], error: /C must be a two-letter upper-case country code/},
-  {name: 'a client request id with bad characters', args: ['flow', 'start', 'Alice', 'com.example.Flow', '--id', 'order #42'], error: /--id "order #42" is not a valid client request id/},
+  {
+    name: 'an X.500 name with a bad country',
+    args: ['vnode', 'create', '--x500', 'CN=Alice, O=Alice Corp, L=London, C=UK1', '--cpi', 'demo@1.0'],
+    error: /C must be a two-letter upper-case country code/,
+  },
+  {
+    name: 'a client request id with bad characters',
+    args: ['flow', 'start', 'Alice', 'com.example.Flow', '--id', 'order #42'],
+    error: /--id "order #42" is not a valid client request id/,
+  },
   {name: 'a login name with bad characters', args: ['user', 'create', 'bad login!'], env: {WORKERCTL_NEW_PASSWORD: 'Str0ng-enough-pass'}, error: /invalid login name "bad login!"/},
   {name: 'a job id with a colon', args: ['job', 'get', 'a:b'], error: /job id "a:b" contains one of the characters the service refuses/},
   {name: 'a partition with a forbidden character', args: ['job', 'list', '--partition', 'p;1'], error: /partition "p;1" must be 1 to 40 characters/},
   {name: 'a job status that does not exist', args: ['job', 'list', '--status', 'Done'], error: /unknown job status "Done"/},
   {name: 'a request status that does not exist', args: ['request', 'list', '--status', 'STUCK'], error: /unknown request status "STUCK"/},
-  {name: 'a request status outside what retry may send', args: ['request', 'retry', '--status', 'SUCCESS', '--yes'], error: /only ERROR, NO_WORKER_AVAILABLE, INVALID_CONTENT requests can be retried or deleted; --status SUCCESS leaves none/},
+  {
+    name: 'a request status outside what retry may send',
+    args: ['request', 'retry', '--status', 'SUCCESS', '--yes'],
+    error: /only ERROR, NO_WORKER_AVAILABLE, INVALID_CONTENT requests can be retried or deleted; --status SUCCESS leaves none/,
+  },
   {name: 'an RSQL filter that does not parse', args: ['job', 'list', '--filter', 'status==Failed;('], error: /--filter "status==Failed;\(" is not valid RSQL/},
   {name: 'an RSQL filter on a key the service has not', args: ['job', 'count', '--filter', 'owner==bob'], error: /cannot filter on "owner"/},
   {name: 'an RSQL operator the service has not', args: ['job', 'cancel', '--filter', 'name=like=x', '--yes'], error: /unknown operator "=like="/},
   {name: 'a label that is not KEY=VALUE', args: ['job', 'list', '--label', 'team'], error: /--label "team" is not KEY=VALUE/},
   {name: 'a --timeout that is not a duration', args: ['vnode', 'list', '--timeout', 'soon'], error: /^Error: --timeout: "soon" is not a duration$/m, hint: /30s, 5m/},
-  {name: 'a --since that is neither a duration nor a date', args: ['request', 'list', '--since', 'yesterday-ish'], error: /--since: "yesterday-ish" is neither a duration nor a date/},
+  {
+    name: 'a --since that is neither a duration nor a date',
+    args: ['request', 'list', '--since', 'yesterday-ish'],
+    error: /--since: "yesterday-ish" is neither a duration nor a date/,
+  },
   {name: 'a --stuck that is not a duration', args: ['job', 'list', '--stuck', 'a while'], error: /--stuck: "a while" is not a duration/},
 
   // Files: missing, unreadable, empty, a directory.
@@ -220,8 +278,7 @@ const INPUT: InputCase[] = [
 ]
 
 /** Requests that change something: not GETs, not the token request, not the worker manager's search (a POST that reads). */
-const mutating = (log: LoggedRequest[]) =>
-  log.filter(r => r.method !== 'GET' && r.service !== 'auth' && !(r.method === 'POST' && r.path === `${WM}/requests`))
+const mutating = (log: LoggedRequest[]) => log.filter(r => r.method !== 'GET' && r.service !== 'auth' && !(r.method === 'POST' && r.path === `${WM}/requests`))
 
 describe('bad input: exit 2, one Error line, nothing sent', () => {
   const sandboxes: Sbx[] = []
@@ -237,19 +294,23 @@ describe('bad input: exit 2, one Error line, nothing sent', () => {
   })
 
   for (const c of INPUT) {
-    it.concurrent(c.name, async () => {
-      await withSandbox(async sbx => {
-        const mark = sbx.mark()
-        const options = {env: {CI: 'true', ...c.env}, stdin: c.stdin}
-        const result = c.notAsRoot && isRoot ? await cliAsNobody(sbx, c.args, options) : await sbx.cli(c.args, options)
-        const sent = sbx.since(mark)
-        expectFailure(result, 2, c.error, c.hint)
-        if (c.sends === 'reads') {
-          expect(sent.length, 'it counts what it would touch').toBeGreaterThan(0)
-          expect(mutating(sent).map(r => `${r.method} ${r.path}`)).toEqual([])
-        } else expect(sent.map(r => `${r.method} ${r.path}`)).toEqual([])
-      })
-    }, CASE_TIMEOUT)
+    it.concurrent(
+      c.name,
+      async () => {
+        await withSandbox(async sbx => {
+          const mark = sbx.mark()
+          const options = {env: {CI: 'true', ...c.env}, stdin: c.stdin}
+          const result = c.notAsRoot && isRoot ? await cliAsNobody(sbx, c.args, options) : await sbx.cli(c.args, options)
+          const sent = sbx.since(mark)
+          expectFailure(result, 2, c.error, c.hint)
+          if (c.sends === 'reads') {
+            expect(sent.length, 'it counts what it would touch').toBeGreaterThan(0)
+            expect(mutating(sent).map(r => `${r.method} ${r.path}`)).toEqual([])
+          } else expect(sent.map(r => `${r.method} ${r.path}`)).toEqual([])
+        })
+      },
+      CASE_TIMEOUT,
+    )
   }
 })
 
@@ -286,40 +347,237 @@ const VIEWER_PASSWORD = 'Viewer-passw0rd-1'
 
 const SERVER: ServerCase[] = [
   // Nothing listening, something that is not HTTP, the wrong scheme.
-  {name: 'Corda on a closed port', args: ['vnode', 'list'], exit: 6, env: () => corda(`http://127.0.0.1:${closedPort}`), error: /Corda: .*cannot connect: connection refused/, hint: /context show/},
-  {name: 'the Job Service on a closed port', args: ['job', 'list', '--timeout', '5s'], exit: 6, env: () => ({WORKERCTL_JOBS_URL: `http://127.0.0.1:${closedPort}`}), error: /Job Service: .*connection refused/},
-  {name: 'Corda on a port that does not speak HTTP', args: ['cpi', 'list'], exit: 6, env: () => corda(garbage.url), error: /the server does not speak HTTP/, hint: /check the port/},
-  {name: 'REGARDS (its token request) on a port that does not speak HTTP', args: ['worker', 'list'], exit: 6, env: () => wm(garbage.url, {WORKERCTL_WM_PASSWORD: 'admin'}), error: /REGARDS worker manager: POST .*oauth\/token: the server does not speak HTTP/},
-  {name: 'https:// to a plain HTTP server', args: ['vnode', 'list'], exit: 6, env: () => corda(plainSbx.url.replace('http:', 'https:')), error: /TLS failure: the server did not answer in TLS/, hint: /http:\/\//},
-  {name: 'http:// to a TLS server', args: ['job', 'list'], exit: 6, env: () => ({WORKERCTL_JOBS_URL: tlsSbx.url.replace('https:', 'http:')}), error: /closed without an answer/, hint: /https:\/\//},
+  {
+    name: 'Corda on a closed port',
+    args: ['vnode', 'list'],
+    exit: 6,
+    env: () => corda(`http://127.0.0.1:${closedPort}`),
+    error: /Corda: .*cannot connect: connection refused/,
+    hint: /context show/,
+  },
+  {
+    name: 'the Job Service on a closed port',
+    args: ['job', 'list', '--timeout', '5s'],
+    exit: 6,
+    env: () => ({WORKERCTL_JOBS_URL: `http://127.0.0.1:${closedPort}`}),
+    error: /Job Service: .*connection refused/,
+  },
+  {
+    name: 'Corda on a port that does not speak HTTP',
+    args: ['cpi', 'list'],
+    exit: 6,
+    env: () => corda(garbage.url),
+    error: /the server does not speak HTTP/,
+    hint: /check the port/,
+  },
+  {
+    name: 'REGARDS (its token request) on a port that does not speak HTTP',
+    args: ['worker', 'list'],
+    exit: 6,
+    env: () => wm(garbage.url, {WORKERCTL_WM_PASSWORD: 'admin'}),
+    error: /REGARDS worker manager: POST .*oauth\/token: the server does not speak HTTP/,
+  },
+  {
+    name: 'https:// to a plain HTTP server',
+    args: ['vnode', 'list'],
+    exit: 6,
+    env: () => corda(plainSbx.url.replace('http:', 'https:')),
+    error: /TLS failure: the server did not answer in TLS/,
+    hint: /http:\/\//,
+  },
+  {
+    name: 'http:// to a TLS server',
+    args: ['job', 'list'],
+    exit: 6,
+    env: () => ({WORKERCTL_JOBS_URL: tlsSbx.url.replace('https:', 'http:')}),
+    error: /closed without an answer/,
+    hint: /https:\/\//,
+  },
 
   // Credentials.
-  {name: 'a wrong Corda password', args: ['vnode', 'list', '-c', 'sandbox'], exit: 4, env: () => ({...plainSbx.env, WORKERCTL_CORDA_PASSWORD: 'wrong'}), error: /Corda: GET .*: 401 /, hint: /credentials/},
-  {name: 'a wrong REGARDS password', args: ['request', 'list', '-c', 'sandbox'], exit: 4, env: () => ({...plainSbx.env, WORKERCTL_WM_PASSWORD: 'wrong'}), error: /REGARDS worker manager: POST .*oauth\/token: 401 /},
-  {name: 'a Corda user without the permission (403)', args: ['vnode', 'list'], exit: 4, env: () => corda(plainSbx.url, {WORKERCTL_CORDA_USERNAME: 'viewer', WORKERCTL_CORDA_PASSWORD: VIEWER_PASSWORD}), error: /Corda: GET .*\/virtualnode: 403 /, hint: /lacks the permission/},
-  {name: 'a Corda context with no password anywhere', args: ['cpi', 'list', '-c', 'nopass'], exit: 4, error: /no Corda password for context "nopass"/, hint: /WORKERCTL_CORDA_PASSWORD/},
+  {
+    name: 'a wrong Corda password',
+    args: ['vnode', 'list', '-c', 'sandbox'],
+    exit: 4,
+    env: () => ({...plainSbx.env, WORKERCTL_CORDA_PASSWORD: 'wrong'}),
+    error: /Corda: GET .*: 401 /,
+    hint: /credentials/,
+  },
+  {
+    name: 'a wrong REGARDS password',
+    args: ['request', 'list', '-c', 'sandbox'],
+    exit: 4,
+    env: () => ({...plainSbx.env, WORKERCTL_WM_PASSWORD: 'wrong'}),
+    error: /REGARDS worker manager: POST .*oauth\/token: 401 /,
+  },
+  {
+    name: 'a Corda user without the permission (403)',
+    args: ['vnode', 'list'],
+    exit: 4,
+    env: () => corda(plainSbx.url, {WORKERCTL_CORDA_USERNAME: 'viewer', WORKERCTL_CORDA_PASSWORD: VIEWER_PASSWORD}),
+    error: /Corda: GET .*\/virtualnode: 403 /,
+    hint: /lacks the permission/,
+  },
+  {
+    name: 'a Corda context with no password anywhere',
+    args: ['cpi', 'list', '-c', 'nopass'],
+    exit: 4,
+    error: /no Corda password for context "nopass"/,
+    hint: /WORKERCTL_CORDA_PASSWORD/,
+  },
 
   // What a proxy or a broken server answers.
-  {name: 'Corda behind a proxy answering an nginx 502 page', args: ['vnode', 'list'], exit: 6, hostile: {service: 'corda', behaviour: nginxPage(502, 'Bad Gateway')}, error: /502 Bad Gateway \(an HTML page titled "502 Bad Gateway", probably from a proxy/, received: retried},
-  {name: 'REGARDS behind a proxy answering an nginx 502 page', args: ['worker', 'list'], exit: 6, hostile: {service: 'workerManager', behaviour: nginxPage(502, 'Bad Gateway')}, error: /REGARDS worker manager: GET .*: 502 Bad Gateway \(an HTML page/, received: retried},
-  {name: 'the Job Service behind a proxy answering an nginx 504 page', args: ['job', 'count'], exit: 6, hostile: {service: 'jobService', behaviour: nginxPage(504, 'Gateway Time-out')}, error: /504 Gateway Time-out/, received: retried},
-  {name: 'REGARDS whose gateway token endpoint answers a 502 page', args: ['request', 'list'], exit: 6, hostile: {service: 'workerManager', behaviour: json(200, {}), token: nginxPage(502, 'Bad Gateway')}, error: /oauth\/token: 502 Bad Gateway/},
-  {name: 'Corda answering 200 with a web server page', args: ['cpi', 'list'], exit: 6, hostile: {service: 'corda', behaviour: nginxPage(200, 'Welcome to nginx!')}, error: /expected JSON but got an HTML page titled "200 Welcome to nginx!"/, hint: /Corda URL right/},
-  {name: 'Corda answering truncated JSON', args: ['vnode', 'list'], exit: 6, hostile: {service: 'corda', behaviour: raw(200, 'application/json', '{"virtualNodes":[{"holdingIdentity":{"x500Name":"CN=Al')}, error: /the response is truncated or malformed JSON/},
-  {name: 'REGARDS answering truncated JSON', args: ['request', 'list'], exit: 6, hostile: {service: 'workerManager', behaviour: raw(200, 'application/json', '{"content":[{"content":{"id":1,')}, error: /REGARDS worker manager: .*truncated or malformed JSON/},
-  {name: 'the Job Service answering truncated JSON', args: ['job', 'get', 'j1'], exit: 6, hostile: {service: 'jobService', behaviour: raw(200, 'application/json', '{"id":"j1","status":')}, error: /Job Service: .*truncated or malformed JSON/},
-  {name: 'Corda answering an empty 200 where JSON is expected', args: ['vnode', 'list'], exit: 6, hostile: {service: 'corda', behaviour: raw(200, 'application/json', '')}, error: /an empty 200 response where JSON was expected/, hint: /Corda URL right/},
-  {name: 'the Job Service answering an empty 200 to a list', args: ['job', 'list'], exit: 6, hostile: {service: 'jobService', behaviour: raw(200, undefined, '')}, error: /Job Service: .*an empty 200 response where JSON was expected/},
-  {name: 'REGARDS answering an empty 200 to a request lookup', args: ['request', 'get', 'r-1'], exit: 6, hostile: {service: 'workerManager', behaviour: raw(200, 'application/json', '')}, error: /an empty 200 response/},
-  {name: 'Corda answering 503 to every call', args: ['cpi', 'list'], exit: 6, hostile: {service: 'corda', behaviour: json(503, {title: 'Service is not ready', status: 503, details: {}})}, error: /503 Service is not ready/, received: retried},
-  {name: 'the Job Service answering 503 to every call', args: ['job', 'list'], exit: 6, hostile: {service: 'jobService', behaviour: json(503, {message: 'Database unavailable'})}, error: /503 Database unavailable/, received: retried},
-  {name: 'REGARDS answering 503 to every search (a POST that reads, so retried)', args: ['request', 'list'], exit: 6, hostile: {service: 'workerManager', behaviour: raw(503, undefined, '')}, error: /503 Service Unavailable/, received: retried},
-  {name: 'Corda answering 500 (an unexpected error, not retried)', args: ['vnode', 'list'], exit: 1, hostile: {service: 'corda', behaviour: json(500, {title: 'Internal server error.', status: 500, details: {}})}, error: /Corda: GET .*: 500 Internal server error\./, received: once},
-  {name: 'the Job Service answering 500 with a plain-text body', args: ['job', 'status', 'j1'], exit: 1, hostile: {service: 'jobService', behaviour: raw(500, 'text/plain', 'java.lang.NullPointerException\n\tat com.hpe.caf.Foo(Foo.java:1)')}, error: /500 java\.lang\.NullPointerException/, received: once},
-  {name: 'Corda closing the connection without an answer', args: ['cpi', 'list'], exit: 6, hostile: {service: 'corda', behaviour: hangUp}, error: /closed without an answer/, received: retried},
-  {name: 'Corda stalling past --timeout (a context made with the CLI)', args: ['vnode', 'list', '-c', 'stalled', '--timeout', '2s'], exit: 6, env: () => ({WORKERCTL_CORDA_PASSWORD: 'admin'}), error: /Corda: GET .*: no answer before the command deadline/},
-  {name: 'REGARDS stalling past --timeout', args: ['worker', 'list', '--timeout', '2s'], exit: 6, hostile: {service: 'workerManager', behaviour: stall}, error: /REGARDS worker manager: GET .*: no answer before the command deadline/},
-  {name: 'the Job Service stalling past --timeout', args: ['job', 'get', 'j1', '--timeout', '2s'], exit: 6, hostile: {service: 'jobService', behaviour: stall}, error: /Job Service: GET .*: no answer before the command deadline/},
+  {
+    name: 'Corda behind a proxy answering an nginx 502 page',
+    args: ['vnode', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: nginxPage(502, 'Bad Gateway')},
+    error: /502 Bad Gateway \(an HTML page titled "502 Bad Gateway", probably from a proxy/,
+    received: retried,
+  },
+  {
+    name: 'REGARDS behind a proxy answering an nginx 502 page',
+    args: ['worker', 'list'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: nginxPage(502, 'Bad Gateway')},
+    error: /REGARDS worker manager: GET .*: 502 Bad Gateway \(an HTML page/,
+    received: retried,
+  },
+  {
+    name: 'the Job Service behind a proxy answering an nginx 504 page',
+    args: ['job', 'count'],
+    exit: 6,
+    hostile: {service: 'jobService', behaviour: nginxPage(504, 'Gateway Time-out')},
+    error: /504 Gateway Time-out/,
+    received: retried,
+  },
+  {
+    name: 'REGARDS whose gateway token endpoint answers a 502 page',
+    args: ['request', 'list'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: json(200, {}), token: nginxPage(502, 'Bad Gateway')},
+    error: /oauth\/token: 502 Bad Gateway/,
+  },
+  {
+    name: 'Corda answering 200 with a web server page',
+    args: ['cpi', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: nginxPage(200, 'Welcome to nginx!')},
+    error: /expected JSON but got an HTML page titled "200 Welcome to nginx!"/,
+    hint: /Corda URL right/,
+  },
+  {
+    name: 'Corda answering truncated JSON',
+    args: ['vnode', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: raw(200, 'application/json', '{"virtualNodes":[{"holdingIdentity":{"x500Name":"CN=Al')},
+    error: /the response is truncated or malformed JSON/,
+  },
+  {
+    name: 'REGARDS answering truncated JSON',
+    args: ['request', 'list'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: raw(200, 'application/json', '{"content":[{"content":{"id":1,')},
+    error: /REGARDS worker manager: .*truncated or malformed JSON/,
+  },
+  {
+    name: 'the Job Service answering truncated JSON',
+    args: ['job', 'get', 'j1'],
+    exit: 6,
+    hostile: {service: 'jobService', behaviour: raw(200, 'application/json', '{"id":"j1","status":')},
+    error: /Job Service: .*truncated or malformed JSON/,
+  },
+  {
+    name: 'Corda answering an empty 200 where JSON is expected',
+    args: ['vnode', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: raw(200, 'application/json', '')},
+    error: /an empty 200 response where JSON was expected/,
+    hint: /Corda URL right/,
+  },
+  {
+    name: 'the Job Service answering an empty 200 to a list',
+    args: ['job', 'list'],
+    exit: 6,
+    hostile: {service: 'jobService', behaviour: raw(200, undefined, '')},
+    error: /Job Service: .*an empty 200 response where JSON was expected/,
+  },
+  {
+    name: 'REGARDS answering an empty 200 to a request lookup',
+    args: ['request', 'get', 'r-1'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: raw(200, 'application/json', '')},
+    error: /an empty 200 response/,
+  },
+  {
+    name: 'Corda answering 503 to every call',
+    args: ['cpi', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: json(503, {title: 'Service is not ready', status: 503, details: {}})},
+    error: /503 Service is not ready/,
+    received: retried,
+  },
+  {
+    name: 'the Job Service answering 503 to every call',
+    args: ['job', 'list'],
+    exit: 6,
+    hostile: {service: 'jobService', behaviour: json(503, {message: 'Database unavailable'})},
+    error: /503 Database unavailable/,
+    received: retried,
+  },
+  {
+    name: 'REGARDS answering 503 to every search (a POST that reads, so retried)',
+    args: ['request', 'list'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: raw(503, undefined, '')},
+    error: /503 Service Unavailable/,
+    received: retried,
+  },
+  {
+    name: 'Corda answering 500 (an unexpected error, not retried)',
+    args: ['vnode', 'list'],
+    exit: 1,
+    hostile: {service: 'corda', behaviour: json(500, {title: 'Internal server error.', status: 500, details: {}})},
+    error: /Corda: GET .*: 500 Internal server error\./,
+    received: once,
+  },
+  {
+    name: 'the Job Service answering 500 with a plain-text body',
+    args: ['job', 'status', 'j1'],
+    exit: 1,
+    hostile: {service: 'jobService', behaviour: raw(500, 'text/plain', 'java.lang.NullPointerException\n\tat com.hpe.caf.Foo(Foo.java:1)')},
+    error: /500 java\.lang\.NullPointerException/,
+    received: once,
+  },
+  {
+    name: 'Corda closing the connection without an answer',
+    args: ['cpi', 'list'],
+    exit: 6,
+    hostile: {service: 'corda', behaviour: hangUp},
+    error: /closed without an answer/,
+    received: retried,
+  },
+  {
+    name: 'Corda stalling past --timeout (a context made with the CLI)',
+    args: ['vnode', 'list', '-c', 'stalled', '--timeout', '2s'],
+    exit: 6,
+    env: () => ({WORKERCTL_CORDA_PASSWORD: 'admin'}),
+    error: /Corda: GET .*: no answer before the command deadline/,
+  },
+  {
+    name: 'REGARDS stalling past --timeout',
+    args: ['worker', 'list', '--timeout', '2s'],
+    exit: 6,
+    hostile: {service: 'workerManager', behaviour: stall},
+    error: /REGARDS worker manager: GET .*: no answer before the command deadline/,
+  },
+  {
+    name: 'the Job Service stalling past --timeout',
+    args: ['job', 'get', 'j1', '--timeout', '2s'],
+    exit: 6,
+    hostile: {service: 'jobService', behaviour: stall},
+    error: /Job Service: GET .*: no answer before the command deadline/,
+  },
 ]
 
 function corda(url: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -384,22 +642,28 @@ describe('unreachable, hostile and refusing servers', () => {
   })
 
   SERVER.forEach((c, i) => {
-    it.concurrent(c.name, async () => {
-      await slot(async () => {
-        // The implicit context of WORKERCTL_* variables unless the case names a context (-c wins over the variable).
-        const env = {
-          ...home.env, CI: 'true', WORKERCTL_CONTEXT: 'environment',
-          ...(c.hostile ? hostileEnv(i, c.hostile.service, c.hostile.token !== undefined) : {}),
-          ...c.env?.(),
-        }
-        const result = await runCli(c.args, {env, timeoutMs: 60_000})
-        expectFailure(result, c.exit, c.error, c.hint)
-        if (c.received) {
-          const mine = hostile.received.filter(r => r.path.startsWith(`${prefixOf(i)}/`) && !r.path.endsWith('/swagger.json') && !TOKEN.test(r.path))
-          c.received(mine.length)
-        }
-      })
-    }, CASE_TIMEOUT)
+    it.concurrent(
+      c.name,
+      async () => {
+        await slot(async () => {
+          // The implicit context of WORKERCTL_* variables unless the case names a context (-c wins over the variable).
+          const env = {
+            ...home.env,
+            CI: 'true',
+            WORKERCTL_CONTEXT: 'environment',
+            ...(c.hostile ? hostileEnv(i, c.hostile.service, c.hostile.token !== undefined) : {}),
+            ...c.env?.(),
+          }
+          const result = await runCli(c.args, {env, timeoutMs: 60_000})
+          expectFailure(result, c.exit, c.error, c.hint)
+          if (c.received) {
+            const mine = hostile.received.filter(r => r.path.startsWith(`${prefixOf(i)}/`) && !r.path.endsWith('/swagger.json') && !TOKEN.test(r.path))
+            c.received(mine.length)
+          }
+        })
+      },
+      CASE_TIMEOUT,
+    )
   })
 
   it('the raw TCP server was really reached (so "does not speak HTTP" came from it)', () => {

@@ -8,14 +8,24 @@ afterAll(() => home.cleanup())
 
 describe('context commands', () => {
   it('creates, lists, shows, switches and deletes contexts without any secret in the file', async () => {
-    const created = await cli('context set staging --corda-url https://corda.staging:8888 --username admin --oauth-client web:s3cr3t-client --wm-url https://gw.staging --tenant p1 -o json')
+    const created = await cli(
+      'context set staging --corda-url https://corda.staging:8888 --username admin --oauth-client web:s3cr3t-client --wm-url https://gw.staging --tenant p1 -o json',
+    )
     expect(created.exitCode).toBe(0)
-    expect(JSON.parse(created.stdout)).toMatchObject({name: 'staging', result: 'created', corda: {url: 'https://corda.staging:8888', username: 'admin'}, workerManager: {oauthClient: 'web'}})
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      name: 'staging',
+      result: 'created',
+      corda: {url: 'https://corda.staging:8888', username: 'admin'},
+      workerManager: {oauthClient: 'web'},
+    })
     expect(readFileSync(home.env.WORKERCTL_CONFIG!, 'utf8')).not.toContain('s3cr3t-client')
 
     expect((await cli('context set local --jobs-url http://127.0.0.1:9411 --partition p2')).exitCode).toBe(0)
     const list = JSON.parse((await cli('context list -o json')).stdout)
-    expect(list.map((c: {name: string; current: boolean}) => [c.name, c.current])).toEqual([['staging', true], ['local', false]])
+    expect(list.map((c: {name: string; current: boolean}) => [c.name, c.current])).toEqual([
+      ['staging', true],
+      ['local', false],
+    ])
 
     expect((await cli('context use local')).exitCode).toBe(0)
     const shown = JSON.parse((await cli('context show -o json')).stdout)

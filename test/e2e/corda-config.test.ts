@@ -55,7 +55,11 @@ describe('cluster config get', () => {
     const seq = sbx.mark()
     const config = await sbx.json<unknown>(['cluster', 'config', 'get', 'corda.flow'])
     expect(config).toEqual({})
-    expect(since(seq).filter(r => r.path === '/api/v5_2/config/corda.flow').map(r => r.method)).toEqual(['GET'])
+    expect(
+      since(seq)
+        .filter(r => r.path === '/api/v5_2/config/corda.flow')
+        .map(r => r.method),
+    ).toEqual(['GET'])
   })
 
   it('--with-defaults prints the configuration in force', async () => {

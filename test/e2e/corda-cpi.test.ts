@@ -69,8 +69,12 @@ describe('cpi upload, list and status', () => {
     expect(created.exitCode, created.stderr).toBe(0)
     const first = JSON.parse(created.stdout) as UploadResult
     expect(first).toEqual({
-      cpiName: 'cpi-e2e-first', cpiVersion: '1.0', ...sums,
-      requestId: expect.any(String), status: 'OK', result: 'created',
+      cpiName: 'cpi-e2e-first',
+      cpiVersion: '1.0',
+      ...sums,
+      requestId: expect.any(String),
+      status: 'OK',
+      result: 'created',
     })
     expect(first.cpiFileChecksum).toMatch(/^[0-9A-F]{12}$/)
 
@@ -108,8 +112,12 @@ describe('cpi upload, list and status', () => {
     const forced = await sbx.cli(['cpi', 'upload', changed, '--force', '-o', 'json'])
     expect(forced.exitCode, forced.stderr).toBe(0)
     expect(JSON.parse(forced.stdout)).toEqual({
-      cpiName: spec.name, cpiVersion: spec.version, ...checksumsOf(changedBytes),
-      requestId: expect.any(String), status: 'OK', result: 'updated',
+      cpiName: spec.name,
+      cpiVersion: spec.version,
+      ...checksumsOf(changedBytes),
+      requestId: expect.any(String),
+      status: 'OK',
+      result: 'updated',
     })
     const posts = since(sbx, before).filter(r => r.method === 'POST')
     expect(posts.map(r => r.path)).toEqual([FORCE_POST])

@@ -213,7 +213,11 @@ describe('flow status, list and wait', () => {
     const before = mark()
     const retrying = await json<Flow[]>(['flow', 'list', node, '--status', 'RETRYING'])
     expect(retrying).toEqual([])
-    expect(since(before).filter(r => r.method === 'GET' && r.path === `/api/v5_2/flow/${node}`).map(r => r.query.status)).toEqual(['RETRYING'])
+    expect(
+      since(before)
+        .filter(r => r.method === 'GET' && r.path === `/api/v5_2/flow/${node}`)
+        .map(r => r.query.status),
+    ).toEqual(['RETRYING'])
     const refused = mark()
     const bad = await sbx.cli(['flow', 'list', node, '--status', 'PAUSED'])
     expect(bad.exitCode).toBe(2)

@@ -184,7 +184,10 @@ describe('user create', () => {
   })
 
   it('a password shorter than 5 characters exits 2 and sends nothing (env or stdin)', async () => {
-    for (const options of [{env: {WORKERCTL_NEW_PASSWORD: 'abcd'}, args: []}, {stdin: 'abcd\n', args: ['--password-stdin']}]) {
+    for (const options of [
+      {env: {WORKERCTL_NEW_PASSWORD: 'abcd'}, args: []},
+      {stdin: 'abcd\n', args: ['--password-stdin']},
+    ]) {
       const seq = sbx.mark()
       const {stdout, stderr, exitCode} = await cli(['user', 'create', 'shorty', ...options.args], options)
       expect(exitCode, stderr).toBe(2)
@@ -518,7 +521,12 @@ describe('templates grant what they say (enforced by the sandbox)', () => {
     expect(stdout).toBe('')
     expectOneError(stderr, /403/)
     // Refused on its first call (the lookup of the login); nothing was created.
-    expect(sbx.since(seq).filter(r => r.path.startsWith('/api/v5_2/user')).map(r => r.status)).toEqual([403])
+    expect(
+      sbx
+        .since(seq)
+        .filter(r => r.path.startsWith('/api/v5_2/user'))
+        .map(r => r.status),
+    ).toEqual([403])
     const check = await cli(['user', 'get', 'sneaky'])
     expect(check.exitCode).toBe(3)
   })
@@ -539,7 +547,10 @@ describe('secrets', () => {
       expect(log, `request log contains ${secret}`).not.toContain(secret)
     }
     // The password was sent all the same, and recorded redacted.
-    expect(sbx.requests().filter(r => r.method === 'POST' && r.path === '/api/v5_2/user' && (r.requestBody as {initialPassword?: string} | undefined)?.initialPassword === '[redacted]').length).toBeGreaterThan(0)
+    expect(
+      sbx.requests().filter(r => r.method === 'POST' && r.path === '/api/v5_2/user' && (r.requestBody as {initialPassword?: string} | undefined)?.initialPassword === '[redacted]')
+        .length,
+    ).toBeGreaterThan(0)
   })
 })
 
@@ -550,7 +561,12 @@ describe('Corda v1: user get', () => {
       const created = await v1.cli(['user', 'create', 'vera', '--full-name', 'Vera One', '-o', 'json'], {env: {WORKERCTL_NEW_PASSWORD: SECRET}})
       outputs.push(created.stdout, created.stderr)
       expect(created.exitCode, created.stderr).toBe(0)
-      expect(v1.requests().filter(r => r.method === 'POST').map(r => r.path)).toEqual(['/api/v1/user'])
+      expect(
+        v1
+          .requests()
+          .filter(r => r.method === 'POST')
+          .map(r => r.path),
+      ).toEqual(['/api/v1/user'])
 
       const seq = v1.mark()
       const {stdout, stderr, exitCode} = await v1.cli(['user', 'get', 'vera', '-o', 'json'])

@@ -93,7 +93,9 @@ describe('waits and bulk actions with 30% faults', () => {
     const vnode = await sbx.cli(['vnode', 'create', '--x500', 'CN=Alice, O=Alice Corp, L=London, C=GB', '--cpi', DEMO_CPI.name, '-o', 'json'], {timeoutMs: 120_000})
     expect(vnode.exitCode, vnode.stderr).toBe(0)
     const hash = (JSON.parse(vnode.stdout) as {holdingIdentity: {shortHash: string}}).holdingIdentity.shortHash
-    const flow = await sbx.cli(['flow', 'start', hash, 'com.r3.sandbox.EchoFlow', '--args', '{"message":"through the storm"}', '--id', 'storm-1', '-o', 'json'], {timeoutMs: 120_000})
+    const flow = await sbx.cli(['flow', 'start', hash, 'com.r3.sandbox.EchoFlow', '--args', '{"message":"through the storm"}', '--id', 'storm-1', '-o', 'json'], {
+      timeoutMs: 120_000,
+    })
     expect(flow.exitCode, flow.stderr).toBe(0)
     expect(JSON.parse(flow.stdout)).toMatchObject({clientRequestId: 'storm-1', flowStatus: 'COMPLETED'})
     sbx.server.faults.set(0)
@@ -139,7 +141,10 @@ describe('Ctrl-C leaves the config and the credentials intact', () => {
 
   it('mid-upload: exit 130, nothing half-written', async () => {
     const big = join(sbx.dir, 'big.cpi')
-    writeFileSync(big, makeZip({'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\r\nCorda-CPI-Name: big\r\nCorda-CPI-Version: 1.0\r\n\r\n', 'payload.bin': Buffer.alloc(40 << 20, 7)}, true))
+    writeFileSync(
+      big,
+      makeZip({'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\r\nCorda-CPI-Name: big\r\nCorda-CPI-Version: 1.0\r\n\r\n', 'payload.bin': Buffer.alloc(40 << 20, 7)}, true),
+    )
     // Every answer late: the upload is still being sent when the interrupt comes (after the first GET /cpi).
     sbx.server.faults.set(1, ['slow'])
     const killed = await sbx.cli(['cpi', 'upload', big], {onSpawn: interrupt(() => sbx.requests().some(r => r.path === '/api/v5_2/cpi' && r.method === 'GET'))})

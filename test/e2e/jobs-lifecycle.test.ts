@@ -63,7 +63,7 @@ describe('job wait', () => {
     expectOneError(stderr, /Cancelled/)
   })
 
-  it('exit 7 at --timeout, naming how to resume; polls no faster than the service\'s Cache-Control max-age', async () => {
+  it("exit 7 at --timeout, naming how to resume; polls no faster than the service's Cache-Control max-age", async () => {
     await create('w-long', {task: task({durationSeconds: 3600})})
     const mark = sbx.mark()
     const {exitCode, stderr} = await sbx.cli(['job', 'wait', 'w-long', '--timeout', '4s'])
@@ -141,7 +141,7 @@ describe('job retry', () => {
 })
 
 describe('job pause, resume, cancel and delete', () => {
-  it('pause and resume an Active job; the service\'s 400 reasons shown plainly (exit 2)', async () => {
+  it("pause and resume an Active job; the service's 400 reasons shown plainly (exit 2)", async () => {
     await create('p-1', {task: task({durationSeconds: 3600})})
     await new Promise(r => setTimeout(r, 500))
     expect(await sbx.json<Created>(['job', 'pause', 'p-1'])).toMatchObject({status: 'Paused', result: 'updated'})
@@ -222,7 +222,7 @@ describe('bulk cancel and delete', () => {
     expect(mutations(sbx.since(mark))).toEqual([])
   })
 
-  it('cancel --yes: one bulk call with the filter and the colon unencoded; reports the service\'s count', async () => {
+  it("cancel --yes: one bulk call with the filter and the colon unencoded; reports the service's count", async () => {
     const mark = sbx.mark()
     const report = await sbx.json<BulkReport>(['job', 'cancel', '--label', 'batch=b 1', '--yes'])
     expect(report.jobsCanceled).toBe(4)

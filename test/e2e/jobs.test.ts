@@ -35,8 +35,8 @@ describe('job list and count (seeded history and awkward labels)', () => {
     // Now: a long job running, and labels with quotes, spaces and RSQL characters in their values.
     for (const [id, def] of Object.entries({
       'now-running': {task: task({durationSeconds: 3600}), labels: {team: 'data ops'}},
-      'quoted': {task: task({durationSeconds: 0.1}), labels: {note: 'it\'s "quoted", (really);'}},
-      'starry': {task: task({durationSeconds: 0.1}), labels: {note: 'a==b,c'}},
+      quoted: {task: task({durationSeconds: 0.1}), labels: {note: 'it\'s "quoted", (really);'}},
+      starry: {task: task({durationSeconds: 0.1}), labels: {note: 'a==b,c'}},
     })) {
       const {exitCode, stderr} = await sbx.cli(['job', 'create', id, '-f', jobFile(sbx, id, def), '--no-wait'])
       expect(exitCode, stderr).toBe(0)
@@ -65,7 +65,10 @@ describe('job list and count (seeded history and awkward labels)', () => {
   })
 
   it('--label matches values with quotes, spaces and RSQL characters exactly (escaped, not split)', async () => {
-    for (const [value, id] of [['it\'s "quoted", (really);', 'quoted'], ['a==b,c', 'starry']] as const) {
+    for (const [value, id] of [
+      ['it\'s "quoted", (really);', 'quoted'],
+      ['a==b,c', 'starry'],
+    ] as const) {
       const mark = sbx.mark()
       const rows = await sbx.json<Job[]>(['job', 'list', '--label', `note=${value}`])
       expect(rows.map(j => j.id)).toEqual([id])
@@ -80,7 +83,7 @@ describe('job list and count (seeded history and awkward labels)', () => {
     expect(spaced.map(j => j.id).sort()).toEqual(['now-running', 'old-done', 'old-paused', 'old-waiting'])
   })
 
-  it('--prefix is the service\'s jobIdStartsWith; --filter is ANDed with the rest', async () => {
+  it("--prefix is the service's jobIdStartsWith; --filter is ANDed with the rest", async () => {
     const mark = sbx.mark()
     const rows = await sbx.json<Job[]>(['job', 'list', '--prefix', 'old-', '--filter', 'status!=Completed', '--label', 'team=data ops'])
     expect(rows.map(j => j.id).sort()).toEqual(['old-paused', 'old-waiting'])
@@ -127,7 +130,7 @@ describe('job list and count (seeded history and awkward labels)', () => {
     }
   })
 
-  it('an RSQL filter the service refuses: exit 2 with the service\'s own message', async () => {
+  it("an RSQL filter the service refuses: exit 2 with the service's own message", async () => {
     const {exitCode, stderr} = await sbx.cli(['job', 'list', '--filter', 'colour==red'])
     expect(exitCode).toBe(2)
     expectOneError(stderr, /colour/)
@@ -146,10 +149,21 @@ describe('job create, get and status', () => {
 
   it('creates from YAML, waits until Completed, and keeps the labels; get and status agree', async () => {
     const file = join(sbx.dir, 'job.yaml')
-    writeFileSync(file, [
-      'name: Nightly export', 'labels:', '  owner: bob', 'task:', '  taskClassifier: DemoWorker', '  taskApiVersion: 1',
-      '  taskData: {durationSeconds: 0.5}', '  taskPipe: demo-in', '  targetPipe: demo-out', '',
-    ].join('\n'))
+    writeFileSync(
+      file,
+      [
+        'name: Nightly export',
+        'labels:',
+        '  owner: bob',
+        'task:',
+        '  taskClassifier: DemoWorker',
+        '  taskApiVersion: 1',
+        '  taskData: {durationSeconds: 0.5}',
+        '  taskPipe: demo-in',
+        '  targetPipe: demo-out',
+        '',
+      ].join('\n'),
+    )
     const mark = sbx.mark()
     const {stdout, exitCode, stderr} = await sbx.cli(['job', 'create', 'nightly-1', '-f', file, '-o', 'json'])
     expect(exitCode, stderr).toBe(0)

@@ -90,8 +90,12 @@ describe('login and cluster status', () => {
     const home = tempHome()
     try {
       const env = {
-        ...home.env, WORKERCTL_CORDA_URL: sbx.url, WORKERCTL_CORDA_USERNAME: 'admin', WORKERCTL_CORDA_PASSWORD: PASSWORD,
-        WORKERCTL_JOBS_URL: sbx.url, WORKERCTL_JOBS_PARTITION: 'default',
+        ...home.env,
+        WORKERCTL_CORDA_URL: sbx.url,
+        WORKERCTL_CORDA_USERNAME: 'admin',
+        WORKERCTL_CORDA_PASSWORD: PASSWORD,
+        WORKERCTL_JOBS_URL: sbx.url,
+        WORKERCTL_JOBS_PARTITION: 'default',
       }
       const {stdout, exitCode} = await runCli('cluster status -o json', {env})
       expect(exitCode).toBe(0)

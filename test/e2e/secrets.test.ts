@@ -40,8 +40,27 @@ describe('secrets never leave the credential store', () => {
 
   it('runs the whole scenario, then finds no secret anywhere but in the store', async () => {
     const url = sbx.url
-    await run(['login', '--context', 'hygiene', '--corda-url', url, '--username', 'admin', '--wm-url', url, '--tenant', 'sandbox',
-      '--wm-username', 'admin', '--jobs-url', url, '--password-stdin'], {stdin: `${ADMIN_PASSWORD}\n`})
+    await run(
+      [
+        'login',
+        '--context',
+        'hygiene',
+        '--corda-url',
+        url,
+        '--username',
+        'admin',
+        '--wm-url',
+        url,
+        '--tenant',
+        'sandbox',
+        '--wm-username',
+        'admin',
+        '--jobs-url',
+        url,
+        '--password-stdin',
+      ],
+      {stdin: `${ADMIN_PASSWORD}\n`},
+    )
     await run(['cluster', 'status'])
 
     const demo = await writeDemoFiles(join(sbx.dir, 'demo'))
@@ -80,14 +99,24 @@ describe('secrets never leave the credential store', () => {
     expect(store).toContain(ADMIN_PASSWORD)
     const tokens = [...store.matchAll(/[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/g)].map(m => m[0])
     expect(tokens.length, 'the REGARDS session token is cached in the store').toBeGreaterThan(0)
-    const secrets = [ADMIN_PASSWORD, USER_PASSWORD, USER_PASSWORD_2, DEMO_PASSWORD, ...WRONG_PASSWORDS, ...tokens,
-      Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64'), Buffer.from(`hygiene-user:${USER_PASSWORD}`).toString('base64')]
+    const secrets = [
+      ADMIN_PASSWORD,
+      USER_PASSWORD,
+      USER_PASSWORD_2,
+      DEMO_PASSWORD,
+      ...WRONG_PASSWORDS,
+      ...tokens,
+      Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64'),
+      Buffer.from(`hygiene-user:${USER_PASSWORD}`).toString('base64'),
+    ]
 
     const places: Array<[string, string]> = [
-      ['the commands\' output', transcript.join('\n')],
-      ['the sandbox\'s request log', JSON.stringify(sbx.requests())],
+      ["the commands' output", transcript.join('\n')],
+      ["the sandbox's request log", JSON.stringify(sbx.requests())],
       ['the exported worker config', readFileSync(join(sbx.dir, 'workers.json'), 'utf8')],
-      ...filesUnder(configDir()).filter(f => !f.endsWith('credentials.json')).map(f => [relative(sbx.dir, f), readFileSync(f, 'utf8')] as [string, string]),
+      ...filesUnder(configDir())
+        .filter(f => !f.endsWith('credentials.json'))
+        .map(f => [relative(sbx.dir, f), readFileSync(f, 'utf8')] as [string, string]),
     ]
     expect(places.length).toBeGreaterThan(4)
     expect(transcript.join('\n')).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/api\/v5_2\/cpi/) // --verbose did trace

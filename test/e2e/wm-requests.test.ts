@@ -143,7 +143,12 @@ describe('request list, get and summary (seeded history, frozen clock)', () => {
     expect(await sbx.json<LightRequest[]>(['request', 'list'])).toHaveLength(50)
     const mark = sbx.mark()
     const seven = await sbx.json<LightRequest[]>(['request', 'list', '--limit', '7', '--sort', 'id,ASC'])
-    expect(seven.map(r => r.id)).toEqual([...all].sort((a, b) => a.id - b.id).slice(0, 7).map(r => r.id))
+    expect(seven.map(r => r.id)).toEqual(
+      [...all]
+        .sort((a, b) => a.id - b.id)
+        .slice(0, 7)
+        .map(r => r.id),
+    )
     const [call] = searches(sbx.since(mark))
     expect(call!.query.size).toBe('7')
   })
@@ -206,7 +211,10 @@ describe('request list, get and summary (seeded history, frozen clock)', () => {
       const c = cause('ERROR', contentType)!
       expect(c.count).toBe(count)
       expect(c.sampled).toBe(count)
-      const expected = countBy(all.filter(r => r.status === 'ERROR' && r.contentType === contentType), r => errorShape(r.error))
+      const expected = countBy(
+        all.filter(r => r.status === 'ERROR' && r.contentType === contentType),
+        r => errorShape(r.error),
+      )
       const top = Math.max(...Object.values(expected))
       expect(c.errors![0]!.count).toBe(top)
       for (const e of c.errors!) expect(expected[e.error]).toBe(e.count)
@@ -293,7 +301,9 @@ describe('request retry and delete', () => {
     const s = await sbx.json<Summary>(['request', 'summary', '--session', session])
     expect(s.total).toBe(4)
     expect(s.byStatus).toEqual([{status: 'NO_WORKER_AVAILABLE', count: 4, contentTypes: [{contentType: 'lta-extracted-request', count: 4}]}])
-    expect(s.causes).toEqual([{status: 'NO_WORKER_AVAILABLE', contentType: 'lta-extracted-request', count: 4, cause: expect.stringMatching(/lta-sip-generator-worker is mapped but sent no heartbeat/)}])
+    expect(s.causes).toEqual([
+      {status: 'NO_WORKER_AVAILABLE', contentType: 'lta-extracted-request', count: 4, cause: expect.stringMatching(/lta-sip-generator-worker is mapped but sent no heartbeat/)},
+    ])
 
     let mark = sbx.mark()
     const delayed = await sbx.json<Outcome>(['request', 'retry', '--session', session, '--yes'])
@@ -383,7 +393,7 @@ describe('request retry and delete', () => {
   })
 
   it('delete --yes: only blocked statuses as INCLUDE, creationDate.before set; reports deleted; rows gone', async () => {
-    const target = (await sbx.json<LightRequest[]>(['request', 'list', '--content-type', 'legacy-archive-request', '--all']))
+    const target = await sbx.json<LightRequest[]>(['request', 'list', '--content-type', 'legacy-archive-request', '--all'])
     expect(target.length).toBeGreaterThan(0)
     const mark = sbx.mark()
     const outcome = await sbx.json<Outcome>(['request', 'delete', '--content-type', 'legacy-archive-request', '--yes'])

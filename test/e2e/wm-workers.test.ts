@@ -44,7 +44,10 @@ describe('worker list, worker check and worker config', () => {
 
   it('worker list: the alive types and their instance counts; a stopped type disappears and comes back', async () => {
     const mark = sbx.mark()
-    expect(await sbx.json<Alive[]>(['worker', 'list'])).toEqual([{workerType: ZIP, nbInstance: 2}, {workerType: SIP, nbInstance: 1}])
+    expect(await sbx.json<Alive[]>(['worker', 'list'])).toEqual([
+      {workerType: ZIP, nbInstance: 2},
+      {workerType: SIP, nbInstance: 1},
+    ])
     expect(wmCalls(sbx.since(mark)).map(r => `${r.method} ${r.path}`)).toEqual([`GET ${WM}/workers`])
 
     const {stdout, exitCode} = await sbx.cli(['worker', 'list', '--no-color'])
@@ -57,7 +60,10 @@ describe('worker list, worker check and worker config', () => {
     await stopWorker(sbx, SIP)
     expect(await sbx.json<Alive[]>(['worker', 'list'])).toEqual([{workerType: ZIP, nbInstance: 2}])
     await startWorker(sbx, SIP)
-    expect(await sbx.json<Alive[]>(['worker', 'list'])).toEqual([{workerType: ZIP, nbInstance: 2}, {workerType: SIP, nbInstance: 1}])
+    expect(await sbx.json<Alive[]>(['worker', 'list'])).toEqual([
+      {workerType: ZIP, nbInstance: 2},
+      {workerType: SIP, nbInstance: 1},
+    ])
   })
 
   it('worker list --content-type: only the workers configured for it', async () => {
@@ -124,7 +130,7 @@ describe('worker list, worker check and worker config', () => {
     expect(text.stdout).toMatch(/Imported/)
   }, 180_000)
 
-  it('worker config import with errors next to a valid part: exit 8 with the service\'s reasons; the valid part stays', async () => {
+  it("worker config import with errors next to a valid part: exit 8 with the service's reasons; the valid part stays", async () => {
     const original = await sbx.json<Configuration>(['worker', 'config', 'export'])
     const bad: Configuration = structuredClone(original)
     bad.modules[0]!.configuration.push(

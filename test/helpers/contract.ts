@@ -62,7 +62,7 @@ export function contractFor(p: string): ContractName | undefined {
 // Loading the specs
 
 /** Spec documents are untyped JSON/YAML; this alias keeps the walking code readable. */
- 
+
 type Json = Record<string, any>
 
 type Family = 'corda' | 'workermanager' | 'jobservice'
@@ -235,7 +235,10 @@ function deref(spec: Spec, node: Json, pointer: string): [Json, string] {
   for (let hops = 0; typeof current?.$ref === 'string' && hops < 20; hops++) {
     const ref = current.$ref
     if (!ref.startsWith('#/')) throw new Error(`${spec.file}: only local $refs are supported, got ${ref}`)
-    const parts = ref.slice(2).split('/').map(p => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+    const parts = ref
+      .slice(2)
+      .split('/')
+      .map(p => p.replaceAll('~1', '/').replaceAll('~0', '~'))
     current = parts.reduce<Json>((n, p) => n?.[p], spec.doc)
     if (current === undefined) throw new Error(`${spec.file}: unresolvable $ref ${ref}`)
     at = pointerOf(...parts)
@@ -296,8 +299,23 @@ function toParams(spec: Spec, param: Json, at: string): Param[] {
   return [{name: param.name, in: param.in, required, schema: refTo(spec, `${at}/schema`), shape}]
 }
 
-const SWAGGER_SCHEMA_KEYS = ['type', 'format', 'enum', 'pattern', 'items', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'multipleOf']
+const SWAGGER_SCHEMA_KEYS = [
+  'type',
+  'format',
+  'enum',
+  'pattern',
+  'items',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'multipleOf',
+]
 
 function swaggerParamSchema(param: Json): Json {
   const schema: Json = {}
@@ -432,10 +450,7 @@ function validate(schema: Json, value: unknown, where: string): string[] {
 
 function describeErrors(where: string, errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map(e => {
-    const detail =
-      e.keyword === 'additionalProperties' ? ` ('${e.params.additionalProperty}')`
-      : e.keyword === 'enum' ? ` ${JSON.stringify(e.params.allowedValues)}`
-      : ''
+    const detail = e.keyword === 'additionalProperties' ? ` ('${e.params.additionalProperty}')` : e.keyword === 'enum' ? ` ${JSON.stringify(e.params.allowedValues)}` : ''
     return `${where}${e.instancePath} ${e.message}${detail}`
   })
 }
@@ -480,7 +495,11 @@ function checkValues(spec: Spec, where: string, param: Param, values: unknown[])
     const separator = param.collectionFormat ? SEPARATORS[param.collectionFormat] : undefined
     const items = separator && strings.length === 1 ? strings[0]!.split(separator) : strings
     const itemType = typeOf(deref(spec, param.shape.items ?? {}, '')[0])
-    return validate(param.schema, items.map(v => coerce(v, itemType)), where)
+    return validate(
+      param.schema,
+      items.map(v => coerce(v, itemType)),
+      where,
+    )
   }
   if (strings.length > 1) return [`${where} is repeated but is not an array`]
   return validate(param.schema, coerce(strings[0]!, typeOf(param.shape)), where)
@@ -559,8 +578,7 @@ type BodyRule = (body: unknown, status: number) => string[]
 
 const anyBody: BodyRule = () => []
 
-const noBody: BodyRule = (body, status) =>
-  isEmptyBody(body) ? [] : [`a ${status} response must have no body, got ${preview(body)}`]
+const noBody: BodyRule = (body, status) => (isEmptyBody(body) ? [] : [`a ${status} response must have no body, got ${preview(body)}`])
 
 function schemaBody(schema: Json): BodyRule {
   return body => (isEmptyBody(body) ? ['response body is missing'] : validate(schema, body, 'response body'))
@@ -570,8 +588,7 @@ function schemaBody(schema: Json): BodyRule {
  * Corda endpoints typed `string` answer raw text (PRODUCT.md §8). When that text happens to be JSON (the
  * GroupPolicy of `/mgm/{h}/info`) the request log has parsed it, so a JSON object or array is raw text too.
  */
-const rawTextBody: BodyRule = body =>
-  typeof body === 'string' || (typeof body === 'object' && body !== null) ? [] : [`expected raw text, got ${preview(body)}`]
+const rawTextBody: BodyRule = body => (typeof body === 'string' || (typeof body === 'object' && body !== null) ? [] : [`expected raw text, got ${preview(body)}`])
 
 /** An error shape (inline schema) whose `status`/`code` field, when present, must repeat the HTTP status. */
 function errorBody(shape: string, schema: Json, statusField?: string): BodyRule {
@@ -583,28 +600,36 @@ function errorBody(shape: string, schema: Json, statusField?: string): BodyRule 
   }
 }
 
-const cordaError = errorBody('Corda', {
-  type: 'object',
-  required: ['title', 'status', 'details'],
-  additionalProperties: false,
-  properties: {
-    title: {type: 'string'},
-    status: {type: 'integer'},
-    details: {type: 'object', additionalProperties: {type: 'string'}},
+const cordaError = errorBody(
+  'Corda',
+  {
+    type: 'object',
+    required: ['title', 'status', 'details'],
+    additionalProperties: false,
+    properties: {
+      title: {type: 'string'},
+      status: {type: 'integer'},
+      details: {type: 'object', additionalProperties: {type: 'string'}},
+    },
   },
-}, 'status')
+  'status',
+)
 
-const springError = errorBody('Spring', {
-  type: 'object',
-  required: ['timestamp', 'status', 'error', 'message', 'path'],
-  properties: {
-    timestamp: {type: 'string'},
-    status: {type: 'integer'},
-    error: {type: 'string'},
-    message: {type: 'string'},
-    path: {type: 'string'},
+const springError = errorBody(
+  'Spring',
+  {
+    type: 'object',
+    required: ['timestamp', 'status', 'error', 'message', 'path'],
+    properties: {
+      timestamp: {type: 'string'},
+      status: {type: 'integer'},
+      error: {type: 'string'},
+      message: {type: 'string'},
+      path: {type: 'string'},
+    },
   },
-}, 'status')
+  'status',
+)
 
 const regardsError = errorBody('REGARDS', {
   type: 'object',
@@ -613,12 +638,16 @@ const regardsError = errorBody('REGARDS', {
   properties: {messages: {type: 'array', items: {type: 'string'}}},
 })
 
-const jobServiceError = errorBody('Job Service', {
-  type: 'object',
-  required: ['message'],
-  additionalProperties: false,
-  properties: {message: {type: 'string'}, code: {type: 'integer'}},
-}, 'code')
+const jobServiceError = errorBody(
+  'Job Service',
+  {
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: {message: {type: 'string'}, code: {type: 'integer'}},
+  },
+  'code',
+)
 
 function eitherBody(...rules: BodyRule[]): BodyRule {
   return (body, status) => {
@@ -628,7 +657,9 @@ function eitherBody(...rules: BodyRule[]): BodyRule {
 }
 
 function successCodes(op: Operation): number[] {
-  return Object.keys(op.node.responses ?? {}).filter(code => /^2\d\d$/.test(code)).map(Number)
+  return Object.keys(op.node.responses ?? {})
+    .filter(code => /^2\d\d$/.test(code))
+    .map(Number)
 }
 
 /** The spec's schema for one response code: a `$ref` Ajv can compile, and the resolved schema; undefined if none. */
@@ -693,7 +724,9 @@ function responseRules(spec: Spec, op: Operation): Map<number, BodyRule> {
   }
   // Job Service: the spec's error codes, plus PUT 403 (job exists with another definition) and 400 on list/count
   // for bad filters or sort (PRODUCT.md §8).
-  const errors = Object.keys(op.node.responses ?? {}).map(Number).filter(code => code >= 400)
+  const errors = Object.keys(op.node.responses ?? {})
+    .map(Number)
+    .filter(code => code >= 400)
   if (op.node.operationId === 'createOrUpdateJob') errors.push(403)
   if (op.node.operationId === 'getJobs' || op.node.operationId === 'getJobsCount') errors.push(400)
   for (const code of errors) rules.set(code, jobServiceError)
@@ -716,11 +749,7 @@ export function validateRequest(ex: Exchange): string[] {
   const located = locate(ex)
   if (typeof located === 'string') return [label(ex) + located]
   const query = located.op.params.filter(p => p.in === 'query')
-  const problems = [
-    ...checkPathParams(located),
-    ...checkFields(located.spec, 'query parameter', query, ex.query ?? {}),
-    ...checkRequestBody(located, ex),
-  ]
+  const problems = [...checkPathParams(located), ...checkFields(located.spec, 'query parameter', query, ex.query ?? {}), ...checkRequestBody(located, ex)]
   return [...new Set(problems)].map(p => label(ex) + p)
 }
 

@@ -16,17 +16,23 @@ export interface ReceivedRequest {
 export type Behaviour = (req: IncomingMessage, res: ServerResponse) => void
 
 /** Any status with a raw body and content type, as given (a Content-Length matching the body, so it is complete). */
-export const raw = (status: number, contentType: string | undefined, body: string): Behaviour => (_req, res) => {
-  const headers: Record<string, string | number> = {'content-length': Buffer.byteLength(body)}
-  if (contentType) headers['content-type'] = contentType
-  res.writeHead(status, headers).end(body)
-}
+export const raw =
+  (status: number, contentType: string | undefined, body: string): Behaviour =>
+  (_req, res) => {
+    const headers: Record<string, string | number> = {'content-length': Buffer.byteLength(body)}
+    if (contentType) headers['content-type'] = contentType
+    res.writeHead(status, headers).end(body)
+  }
 
 export const json = (status: number, body: unknown): Behaviour => raw(status, 'application/json', JSON.stringify(body))
 
 /** The page nginx serves when its upstream is down. */
 export const nginxPage = (status: number, reason: string): Behaviour =>
-  raw(status, 'text/html', `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n`)
+  raw(
+    status,
+    'text/html',
+    `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n`,
+  )
 
 /** Never answers: the client's own deadline has to end it. */
 export const stall: Behaviour = () => {}

@@ -7,8 +7,13 @@ import type {Sbx} from './sandbox.js'
 export const JOBS = '/job-service/v1/partitions/default'
 
 /** A DemoWorker task (taskData: durationSeconds, fail, failTimes, message). */
-export const task = (taskData: Record<string, unknown> = {durationSeconds: 0.2}) =>
-  ({taskClassifier: 'DemoWorker', taskApiVersion: 1, taskData, taskPipe: 'demo-in', targetPipe: 'demo-out'})
+export const task = (taskData: Record<string, unknown> = {durationSeconds: 0.2}) => ({
+  taskClassifier: 'DemoWorker',
+  taskApiVersion: 1,
+  taskData,
+  taskPipe: 'demo-in',
+  targetPipe: 'demo-out',
+})
 
 /** Writes a JSON definition into the test's private directory; its path. */
 export function jobFile(sbx: Sbx, name: string, definition: unknown): string {

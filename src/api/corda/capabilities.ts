@@ -70,7 +70,5 @@ export function keyResource(version: CordaApiVersion): '/key' | '/keys' {
 
 /** v1 gets a user with `GET /user?loginname=`; later versions with `GET /user/{loginName}`. */
 export function userLookup(version: CordaApiVersion, loginName: string): {resource: string; query?: Record<string, string>} {
-  return hasCapability(version, 'user.getByPath')
-    ? {resource: `/user/${encodeURIComponent(loginName)}`}
-    : {resource: '/user', query: {loginname: loginName}}
+  return hasCapability(version, 'user.getByPath') ? {resource: `/user/${encodeURIComponent(loginName)}`} : {resource: '/user', query: {loginname: loginName}}
 }

@@ -30,7 +30,10 @@ export class CordaClient implements CordaApi {
   readonly permissions: Permissions = new Permissions(this)
   readonly config: ClusterConfig = new ClusterConfig(this)
 
-  constructor(readonly http: HttpTransport, private readonly options: CordaClientOptions) {
+  constructor(
+    readonly http: HttpTransport,
+    private readonly options: CordaClientOptions,
+  ) {
     this.version = options.apiVersion === 'auto' ? options.cachedVersion : options.apiVersion
   }
 
@@ -49,7 +52,11 @@ export class CordaClient implements CordaApi {
       return version
     }
     throw new ApiError({
-      service: 'corda', kind: 'http', status: 404, method: 'GET', url: `${this.http.url}/api/v1/swagger.json`,
+      service: 'corda',
+      kind: 'http',
+      status: 404,
+      method: 'GET',
+      url: `${this.http.url}/api/v1/swagger.json`,
       title: 'no Corda REST API found (swagger.json of v5_2, v5_1 and v1 all answered 404)',
       hint: 'the URL should be the REST worker itself, e.g. https://host:8888',
     })

@@ -26,8 +26,10 @@ const MAX_MANIFEST = 1 << 20
 
 const openZip = (path: string) =>
   // yauzl is loaded only by the commands that read a CPI.
-  import('yauzl').then(({default: zipLib}) => new Promise<yauzl.ZipFile>((resolve, reject) =>
-    zipLib.open(path, {lazyEntries: true, autoClose: false}, (err, zip) => (err ? reject(err) : resolve(zip)))))
+  import('yauzl').then(
+    ({default: zipLib}) =>
+      new Promise<yauzl.ZipFile>((resolve, reject) => zipLib.open(path, {lazyEntries: true, autoClose: false}, (err, zip) => (err ? reject(err) : resolve(zip)))),
+  )
 
 const openEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
   new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))))

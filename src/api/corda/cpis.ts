@@ -20,8 +20,7 @@ export interface CpiFile {
 }
 
 /** The status GET right after the POST may answer 400 "No such requestId=…" (reference §6). */
-export const isNoSuchRequestId = (error: unknown): boolean =>
-  error instanceof ApiError && error.status === 400 && error.title.startsWith('No such requestId=')
+export const isNoSuchRequestId = (error: unknown): boolean => error instanceof ApiError && error.status === 400 && error.title.startsWith('No such requestId=')
 
 /** No uploaded CPI answers to the reference: exit 3 like any not-found. */
 export class CpiNotFoundError extends NotFoundError {

@@ -2,9 +2,7 @@
 import {ApiError} from '../errors.js'
 import {poll, type WaitOptions} from '../wait.js'
 import {hasCapability, requireCapability} from './capabilities.js'
-import type {
-  CordaApi, FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters,
-} from './types.js'
+import type {CordaApi, FlowResultResponse, FlowStatus, FlowStatusResponse, FlowStatusResponses, StartableFlowsResponse, StartFlowParameters} from './types.js'
 
 /** A flow start's answer; `reused` when the clientRequestId had already started a flow (409) and this is its status. */
 export type StartedFlow = FlowStatusResponse & {reused?: boolean}
@@ -17,7 +15,10 @@ export class Flows {
   /** POST /flow/{h} → 202 FlowStatusResponse; a 409 (the id was used) returns that flow's status marked `reused`. */
   async start(shortHash: string, params: StartFlowParameters): Promise<StartedFlow> {
     const res = await this.api.http.request<FlowStatusResponse>({
-      method: 'POST', path: await this.api.path(`/flow/${seg(shortHash)}`), json: params, accept: [409],
+      method: 'POST',
+      path: await this.api.path(`/flow/${seg(shortHash)}`),
+      json: params,
+      accept: [409],
       idempotent: true, // the clientRequestId makes a repeat harmless: 409 → that flow's status
     })
     if (res.status === 409) return {...(await this.status(shortHash, params.clientRequestId)), reused: true}

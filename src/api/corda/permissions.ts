@@ -1,9 +1,7 @@
 // RBAC permissions (reference/corda-rest.md §8). Corda never answers 409 for them: every create makes a new one, so
 // equal ones are found by value first.
 import {UsageError} from '../../errors.js'
-import type {
-  BulkCreatePermissionsRequestType, BulkCreatePermissionsResponseType, CordaApi, CreatePermissionType, PermissionResponseType, PermissionType,
-} from './types.js'
+import type {BulkCreatePermissionsRequestType, BulkCreatePermissionsResponseType, CordaApi, CreatePermissionType, PermissionResponseType, PermissionType} from './types.js'
 
 const seg = encodeURIComponent
 
@@ -21,8 +19,12 @@ const sameNode = (a?: string | null, b?: string | null) => norm(a)?.toUpperCase(
 
 /** Equal by value: type, string, virtual node and group visibility. */
 export function samePermission(a: CreatePermissionType | PermissionResponseType, b: CreatePermissionType | PermissionResponseType): boolean {
-  return a.permissionType === b.permissionType && a.permissionString === b.permissionString &&
-    sameNode(a.virtualNode, b.virtualNode) && norm(a.groupVisibility) === norm(b.groupVisibility)
+  return (
+    a.permissionType === b.permissionType &&
+    a.permissionString === b.permissionString &&
+    sameNode(a.virtualNode, b.virtualNode) &&
+    norm(a.groupVisibility) === norm(b.groupVisibility)
+  )
 }
 
 export interface PermissionQuery {
@@ -66,7 +68,9 @@ export class Permissions {
   /** An existing permission equal to `wanted`, found through the prefix query. */
   async find(wanted: CreatePermissionType): Promise<PermissionResponseType | undefined> {
     const candidates = await this.list({
-      permissionType: wanted.permissionType, permissionStringPrefix: wanted.permissionString, virtualNode: norm(wanted.virtualNode) ?? undefined,
+      permissionType: wanted.permissionType,
+      permissionStringPrefix: wanted.permissionString,
+      virtualNode: norm(wanted.virtualNode) ?? undefined,
     })
     return candidates.find(p => samePermission(p, wanted))
   }

@@ -15,8 +15,12 @@ const USAGE = '[-._a-zA-Z0-9]{1,255}'
 const ALIAS = '[-._a-zA-Z0-9]{1,255}'
 
 const api = (method: string, path: string) => `${method}:/api/${VERSION}${path}`
-const allow = (permissionString: string, virtualNode?: string): CreatePermissionType =>
-  ({permissionType: 'ALLOW', permissionString, groupVisibility: null, virtualNode: virtualNode ?? null})
+const allow = (permissionString: string, virtualNode?: string): CreatePermissionType => ({
+  permissionType: 'ALLOW',
+  permissionString,
+  groupVisibility: null,
+  virtualNode: virtualNode ?? null,
+})
 
 export interface RoleTemplate {
   description: string

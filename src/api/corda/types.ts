@@ -332,7 +332,22 @@ export interface UpdateConfigResponse {
 
 /** The configuration sections of a 5.2 cluster (reference/corda-rest.md §10); the API has no call that lists them. */
 export const CONFIG_SECTIONS = [
-  'corda.boot', 'corda.crypto', 'corda.db', 'corda.externalMessaging', 'corda.flow', 'corda.ledger.utxo', 'corda.membership',
-  'corda.messaging', 'corda.p2p.gateway', 'corda.p2p.linkManager', 'corda.rbac', 'corda.reconciliation', 'corda.rest',
-  'corda.sandbox', 'corda.secrets', 'corda.security', 'corda.stateManager', 'corda.vnode.datasource',
+  'corda.boot',
+  'corda.crypto',
+  'corda.db',
+  'corda.externalMessaging',
+  'corda.flow',
+  'corda.ledger.utxo',
+  'corda.membership',
+  'corda.messaging',
+  'corda.p2p.gateway',
+  'corda.p2p.linkManager',
+  'corda.rbac',
+  'corda.reconciliation',
+  'corda.rest',
+  'corda.sandbox',
+  'corda.secrets',
+  'corda.security',
+  'corda.stateManager',
+  'corda.vnode.datasource',
 ] as const

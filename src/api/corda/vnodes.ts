@@ -4,8 +4,15 @@ import {ApiError, isStatus} from '../errors.js'
 import {poll, type WaitOptions} from '../wait.js'
 import {requireCapability} from './capabilities.js'
 import type {
-  AsyncOperationStatus, CordaApi, AsyncResponse, ChangeVirtualNodeStateResponse, CreateVirtualNodeRequest,
-  UpdateVirtualNodeDbRequest, VirtualNodeInfo, VirtualNodes as VirtualNodesResponse, VirtualNodeState,
+  AsyncOperationStatus,
+  CordaApi,
+  AsyncResponse,
+  ChangeVirtualNodeStateResponse,
+  CreateVirtualNodeRequest,
+  UpdateVirtualNodeDbRequest,
+  VirtualNodeInfo,
+  VirtualNodes as VirtualNodesResponse,
+  VirtualNodeState,
 } from './types.js'
 import {canonicalX500, parseX500, tryCanonicalX500, type X500Name} from './x500.js'
 
@@ -32,8 +39,7 @@ export class AmbiguousVnodeError extends UsageError {
 export const inMaintenance = (info: VirtualNodeInfo) => info.flowStartOperationalStatus === 'INACTIVE'
 
 /** `FAILED at Validation: <errorReason>` */
-export const operationReason = (s: AsyncOperationStatus): string =>
-  `${s.status}${s.processingStage ? ` at ${s.processingStage}` : ''}${s.errorReason ? `: ${s.errorReason}` : ''}`
+export const operationReason = (s: AsyncOperationStatus): string => `${s.status}${s.processingStage ? ` at ${s.processingStage}` : ''}${s.errorReason ? `: ${s.errorReason}` : ''}`
 
 const SHORT_HASH = /^[0-9a-fA-F]{12}$/
 const seg = encodeURIComponent

@@ -74,7 +74,9 @@ const escapeValue = (value: string) => value.replace(/([\\,+"<>;=])/g, '\\$1')
 
 /** `CN=…, OU=…, O=…, L=…, ST=…, C=…`, the attributes present, in Corda's order. */
 export function canonicalX500(name: X500Name): string {
-  return X500_ORDER.filter(a => name[a] !== undefined).map(a => `${a}=${escapeValue(name[a]!)}`).join(', ')
+  return X500_ORDER.filter(a => name[a] !== undefined)
+    .map(a => `${a}=${escapeValue(name[a]!)}`)
+    .join(', ')
 }
 
 /** The canonical form of a name if it parses, else undefined. */

@@ -13,7 +13,10 @@ export const JOB_SERVICE_PATH = '/job-service/v1'
 export const correlationHeaders = (): Record<string, string> => ({'CAF-Correlation-Id': randomUUID()})
 
 export class JobServiceClient {
-  constructor(readonly http: HttpTransport, readonly partition: string) {}
+  constructor(
+    readonly http: HttpTransport,
+    readonly partition: string,
+  ) {}
 
   ping(): Promise<PingResponse> {
     return this.http.get<PingResponse>(`${JOB_SERVICE_PATH}/ping`)
@@ -83,7 +86,8 @@ export class JobServiceClient {
   async waitFor(id: string, options: WaitOptions<JobStatus> = {}): Promise<Job> {
     let asked: number | undefined
     const status = await poll({
-      initialMs: 500, maxMs: 10_000,
+      initialMs: 500,
+      maxMs: 10_000,
       ...options,
       what: `job ${id}`,
       resumeId: id,

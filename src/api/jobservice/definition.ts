@@ -9,5 +9,8 @@ export const DEFINITION_LABEL = 'workerctl:definition'
 /** 16 hex of the SHA-256 of the definition without apply's own label. */
 export function definitionHash(definition: NewJob): string {
   const {[DEFINITION_LABEL]: _, ...labels} = definition.labels ?? {}
-  return createHash('sha256').update(canonicalJson({...definition, labels})).digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(canonicalJson({...definition, labels}))
+    .digest('hex')
+    .slice(0, 16)
 }

@@ -70,17 +70,19 @@ export function checkNewJob(job: unknown): NewJob {
   }
   if (j.labels !== undefined) {
     if (typeof j.labels !== 'object' || j.labels === null || Array.isArray(j.labels)) problems.push('"labels" must be a mapping')
-    else for (const [k, v] of Object.entries(j.labels)) {
-      if (!LABEL_KEY.test(k)) problems.push(`label name "${k}" may only hold letters, digits, - _ and :`)
-      if (typeof v !== 'string') problems.push(`label "${k}" must be a string`)
-    }
+    else
+      for (const [k, v] of Object.entries(j.labels)) {
+        if (!LABEL_KEY.test(k)) problems.push(`label name "${k}" may only hold letters, digits, - _ and :`)
+        if (typeof v !== 'string') problems.push(`label "${k}" must be a string`)
+      }
   }
   if (j.prerequisiteJobIds !== undefined) {
     if (!Array.isArray(j.prerequisiteJobIds) || j.prerequisiteJobIds.some(p => typeof p !== 'string')) problems.push('"prerequisiteJobIds" must be a list of job ids')
-    else for (const p of j.prerequisiteJobIds as string[]) {
-      const id = p.split(',')[0]!.trim()
-      if (id !== '' && (id.length > 48 || FORBIDDEN.test(id))) problems.push(`prerequisite "${p}" is not a valid job id`)
-    }
+    else
+      for (const p of j.prerequisiteJobIds as string[]) {
+        const id = p.split(',')[0]!.trim()
+        if (id !== '' && (id.length > 48 || FORBIDDEN.test(id))) problems.push(`prerequisite "${p}" is not a valid job id`)
+      }
   }
   if (j.delay !== undefined && (!Number.isInteger(j.delay) || (j.delay as number) < 0)) problems.push('"delay" must be a whole number of seconds ≥ 0')
   for (const field of ['name', 'description', 'externalData'] as const) if (j[field] !== undefined && typeof j[field] !== 'string') problems.push(`"${field}" must be a string`)

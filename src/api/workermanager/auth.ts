@@ -36,7 +36,10 @@ export class RegardsOAuth implements Auth {
   /** One grant at a time: concurrent calls (a summary's parallel counts) share it. */
   private pending?: Promise<CachedToken>
 
-  constructor(private readonly http: HttpTransport, private readonly options: RegardsOAuthOptions) {}
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly options: RegardsOAuthOptions,
+  ) {}
 
   async headers(): Promise<Record<string, string>> {
     return {Authorization: `Bearer ${await this.accessToken()}`}
@@ -70,7 +73,11 @@ export class RegardsOAuth implements Auth {
     const {password, username, tenant, clientId, clientSecret} = this.options
     if (!password) {
       throw new ApiError({
-        service: 'workerManager', kind: 'http', status: 401, method: 'POST', url: `${this.http.url}${TOKEN_PATH}`,
+        service: 'workerManager',
+        kind: 'http',
+        status: 401,
+        method: 'POST',
+        url: `${this.http.url}${TOKEN_PATH}`,
         title: 'no password to obtain a REGARDS token with',
         hint: 'run `workerctl login`, or set WORKERCTL_WM_PASSWORD (or WORKERCTL_WM_TOKEN)',
       })
@@ -87,7 +94,11 @@ export class RegardsOAuth implements Auth {
       // Spring answers a bad password with 400 invalid_grant: to the operator that is a failed login (exit 4).
       if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
         throw new ApiError({
-          service: 'workerManager', kind: 'http', status: 401, method: error.method, url: error.url,
+          service: 'workerManager',
+          kind: 'http',
+          status: 401,
+          method: error.method,
+          url: error.url,
           title: `token request refused: ${error.title}`,
           hint: `check the REGARDS user, password, tenant "${tenant}" and OAuth client "${clientId}"`,
         })
@@ -95,7 +106,13 @@ export class RegardsOAuth implements Auth {
       throw error
     }
     if (!body || typeof body.access_token !== 'string') {
-      throw new ApiError({service: 'workerManager', kind: 'protocol', method: 'POST', url: `${this.http.url}${TOKEN_PATH}`, title: 'the token endpoint answered without an access_token'})
+      throw new ApiError({
+        service: 'workerManager',
+        kind: 'protocol',
+        method: 'POST',
+        url: `${this.http.url}${TOKEN_PATH}`,
+        title: 'the token endpoint answered without an access_token',
+      })
     }
     const token = {accessToken: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 300) * 1000}
     await this.options.cache?.save(token)

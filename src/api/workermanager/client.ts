@@ -15,7 +15,10 @@ export class WorkerManagerClient implements WorkerManagerApi {
   readonly settings: Settings = new Settings(this)
   readonly configuration: Configuration = new Configuration(this)
 
-  constructor(readonly http: HttpTransport, servicePath = DEFAULT_SERVICE_PATH) {
+  constructor(
+    readonly http: HttpTransport,
+    servicePath = DEFAULT_SERVICE_PATH,
+  ) {
     this.prefix = servicePath.replace(/\/+$/, '')
   }
 

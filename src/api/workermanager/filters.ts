@@ -47,7 +47,9 @@ export function blockedStatuses(asked?: RequestStatus[]): BlockedStatus[] {
   if (!asked?.length) return [...BLOCKED_STATUSES]
   const kept = BLOCKED_STATUSES.filter(s => asked.includes(s))
   if (kept.length === 0) {
-    throw new UsageError(`only ${BLOCKED_STATUSES.join(', ')} requests can be retried or deleted; --status ${asked.join(', ')} leaves none (DISPATCHED and RUNNING requests cannot be moved through the API)`)
+    throw new UsageError(
+      `only ${BLOCKED_STATUSES.join(', ')} requests can be retried or deleted; --status ${asked.join(', ')} leaves none (DISPATCHED and RUNNING requests cannot be moved through the API)`,
+    )
   }
   return kept
 }
@@ -70,7 +72,11 @@ export function batches<T>(values: T[], size = 1000): T[][] {
  * its first line, with UUIDs, long hex ids, ISO times and numbers masked.
  */
 export function errorShape(text: string | null | undefined): string {
-  const first = (text ?? '').split(/\r?\n/).find(line => line.trim() !== '')?.trim() ?? '(no error text)'
+  const first =
+    (text ?? '')
+      .split(/\r?\n/)
+      .find(line => line.trim() !== '')
+      ?.trim() ?? '(no error text)'
   return first
     .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')

@@ -22,7 +22,8 @@ export class Requests {
   /** One page of POST /requests; paging goes as separate `page`, `size`, `sort` parameters (PRODUCT.md §8). */
   async page(filter: SearchRequestParameters, paging: PageRequest = {}): Promise<RequestPage> {
     const res = await this.api.http.post<PagedModelEntityModelLightRequest>(this.api.path('/requests'), {
-      json: filter, idempotent: true,
+      json: filter,
+      idempotent: true,
       query: {page: paging.page ?? 0, size: paging.size ?? 20, sort: paging.sort},
     })
     return {

@@ -19,8 +19,13 @@ export type JobFilterFlags = {status?: string[]; label?: string[]; prefix?: stri
 export async function jobFilter(flags: JobFilterFlags): Promise<ReturnType<typeof jobQuery>> {
   if (flags.filter?.trim()) await checkRsqlFilter(flags.filter.trim())
   return jobQuery({
-    statuses: flags.status?.flatMap(s => s.split(',')).filter(Boolean).map(parseJobStatus),
-    labels: parseLabels(flags.label), prefix: flags.prefix, rsql: flags.filter,
+    statuses: flags.status
+      ?.flatMap(s => s.split(','))
+      .filter(Boolean)
+      .map(parseJobStatus),
+    labels: parseLabels(flags.label),
+    prefix: flags.prefix,
+    rsql: flags.filter,
   })
 }
 

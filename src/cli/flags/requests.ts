@@ -17,11 +17,27 @@ export const requestFilterFlags = {
 /** `request retry` and `request delete` may name requests by database id besides the filters. */
 export const dbIdFlag = Flags.integer({multiple: true, description: 'numeric database id (repeatable; not the business request id); sent in batches of 1000'})
 
-export function requestFilter(flags: {status?: string[]; 'content-type'?: string[]; source?: string; session?: string; 'worker-type'?: string; since?: string; until?: string}): RequestFilter {
+export function requestFilter(flags: {
+  status?: string[]
+  'content-type'?: string[]
+  source?: string
+  session?: string
+  'worker-type'?: string
+  since?: string
+  until?: string
+}): RequestFilter {
   const filter: RequestFilter = {
-    statuses: flags.status?.flatMap(s => s.split(',')).filter(Boolean).map(parseStatus),
-    contentTypes: flags['content-type']?.flatMap(s => s.split(',')).map(s => s.trim()).filter(Boolean),
-    source: flags.source, session: flags.session, workerType: flags['worker-type'],
+    statuses: flags.status
+      ?.flatMap(s => s.split(','))
+      .filter(Boolean)
+      .map(parseStatus),
+    contentTypes: flags['content-type']
+      ?.flatMap(s => s.split(','))
+      .map(s => s.trim())
+      .filter(Boolean),
+    source: flags.source,
+    session: flags.session,
+    workerType: flags['worker-type'],
     since: flags.since === undefined ? undefined : parseMoment(flags.since, '--since'),
     until: flags.until === undefined ? undefined : parseMoment(flags.until, '--until'),
   }

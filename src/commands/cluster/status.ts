@@ -9,11 +9,7 @@ export default class ClusterStatus extends ServiceCommand {
   static override summary = 'Check every service of the context: reachable, TLS, authenticated, API version, latency'
   static override description = `Exit codes: 0 when every configured service is healthy, 9 when any is not, 6 when none can be reached. With --wait, polls until all are healthy (exit 7 if --timeout runs out first).`
 
-  static override examples = [
-    '<%= config.bin %> cluster status',
-    '<%= config.bin %> cluster status -c prod -o json',
-    '<%= config.bin %> cluster status --wait --timeout 5m',
-  ]
+  static override examples = ['<%= config.bin %> cluster status', '<%= config.bin %> cluster status -c prod -o json', '<%= config.bin %> cluster status --wait --timeout 5m']
 
   static override flags = {
     wait: Flags.boolean({description: 'poll until every service is healthy or --timeout'}),
@@ -26,9 +22,21 @@ export default class ClusterStatus extends ServiceCommand {
     if (!report) {
       try {
         report = await poll({
-          fetch: check, done: allHealthy, deadline: this.deadline, signal: this.abort.signal, initialMs: 1000, factor: 2, maxMs: 5000,
+          fetch: check,
+          done: allHealthy,
+          deadline: this.deadline,
+          signal: this.abort.signal,
+          initialMs: 1000,
+          factor: 2,
+          maxMs: 5000,
           onStatus: r => {
-            if (!allHealthy(r) && process.stderr.isTTY) this.out.note(`waiting for ${r.filter(h => !h.healthy).map(h => h.service).join(', ')}…`)
+            if (!allHealthy(r) && process.stderr.isTTY)
+              this.out.note(
+                `waiting for ${r
+                  .filter(h => !h.healthy)
+                  .map(h => h.service)
+                  .join(', ')}…`,
+              )
           },
         })
       } catch (error) {

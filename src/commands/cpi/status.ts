@@ -23,15 +23,27 @@ export default class CpiStatus extends ServiceCommand {
     const corda = await this.corda()
     try {
       const status = flags.wait
-        ? await this.settle(followUpload(corda, args.requestId, {
-          deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`CPI upload ${args.requestId}: ${s}`),
-        }, reason => ({status: reason, cpiFileChecksum: ''})), {view: cpiStatusView, resume: id => `workerctl cpi status ${id} --wait`})
+        ? await this.settle(
+            followUpload(
+              corda,
+              args.requestId,
+              {
+                deadline: this.deadline,
+                signal: this.abort.signal,
+                onStatus: s => this.progress.status(`CPI upload ${args.requestId}: ${s}`),
+              },
+              reason => ({status: reason, cpiFileChecksum: ''}),
+            ),
+            {view: cpiStatusView, resume: id => `workerctl cpi status ${id} --wait`},
+          )
         : await corda.cpis.status(args.requestId)
       await this.output(status, cpiStatusView)
     } catch (error) {
       if (isNoSuchRequestId(error)) {
-        throw new NotFoundError(`the cluster knows no CPI upload ${args.requestId} (yet)`,
-          'right after an upload it may take a few seconds (`--wait` waits for it); the cluster forgets ids when it restarts')
+        throw new NotFoundError(
+          `the cluster knows no CPI upload ${args.requestId} (yet)`,
+          'right after an upload it may take a few seconds (`--wait` waits for it); the cluster forgets ids when it restarts',
+        )
       }
       throw error
     }

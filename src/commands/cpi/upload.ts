@@ -29,11 +29,17 @@ JSON: {cpiName, cpiVersion, cpiFileChecksum, cpiFileFullChecksum, requestId, sta
     const corda = await this.corda()
     const started = Date.now()
     const label = `Uploading ${args.file}`
-    const uploaded = await this.settle(deployCpi(corda, args.file, {
-      force: flags.force, wait: flags.wait, deadline: this.deadline, signal: this.abort.signal,
-      onUploadProgress: (sent, total) => this.progress.bytes(label, sent, total, started),
-      onStatus: status => this.progress.status(`Validating ${args.file}: ${status}`),
-    }), {view: cpiUploadView, resume: id => `workerctl cpi status ${id} --wait`})
+    const uploaded = await this.settle(
+      deployCpi(corda, args.file, {
+        force: flags.force,
+        wait: flags.wait,
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onUploadProgress: (sent, total) => this.progress.bytes(label, sent, total, started),
+        onStatus: status => this.progress.status(`Validating ${args.file}: ${status}`),
+      }),
+      {view: cpiUploadView, resume: id => `workerctl cpi status ${id} --wait`},
+    )
     await this.output(uploaded, cpiUploadView)
     if (uploaded.result === 'submitted') this.out.note(`Follow it with: workerctl cpi status ${uploaded.requestId} --wait`)
   }

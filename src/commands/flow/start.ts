@@ -46,9 +46,14 @@ export default class FlowStart extends ServiceCommand {
     if (reused) this.out.note(`Flow id ${clientRequestId} was already used on ${hash}: showing that flow, not starting another.`)
     else if (!flags.id) this.out.note(`Started flow ${clientRequestId} on ${hash}.`)
     if (!flags.wait) return this.output(status, flowView)
-    const done = await this.settle(corda.flows.waitForFlow(hash, clientRequestId, {
-      deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Flow ${clientRequestId}: ${s.flowStatus}`),
-    }), {view: flowView, resume: id => `workerctl flow wait ${hash} ${id}`})
+    const done = await this.settle(
+      corda.flows.waitForFlow(hash, clientRequestId, {
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onStatus: s => this.progress.status(`Flow ${clientRequestId}: ${s.flowStatus}`),
+      }),
+      {view: flowView, resume: id => `workerctl flow wait ${hash} ${id}`},
+    )
     await this.output(done, flowView)
   }
 }
@@ -58,7 +63,13 @@ async function explainStartError(error: unknown, classes: () => Promise<string[]
   if (!(error instanceof ApiError) || error.kind !== 'http') return error
   if (error.status === 405) return error.withHint(`the virtual node is in maintenance: \`workerctl vnode activate ${hash}\` lets flows start again`)
   if (error.status === 400 && /startable/i.test(error.title)) {
-    const listed = typeof error.details?.startableFlows === 'string' ? error.details.startableFlows.split(',').map(s => s.trim()).filter(Boolean) : undefined
+    const listed =
+      typeof error.details?.startableFlows === 'string'
+        ? error.details.startableFlows
+            .split(',')
+            .map(s => s.trim())
+            .filter(Boolean)
+        : undefined
     const names = listed ?? (await classes().catch(() => []))
     return error.withHint(names.length > 0 ? `startable flow classes: ${names.join(', ')}` : `see \`workerctl flow classes ${hash}\``)
   }

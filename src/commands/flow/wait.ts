@@ -16,9 +16,14 @@ export default class FlowWait extends ServiceCommand {
     const {args} = await this.parse(FlowWait)
     const corda = await this.corda()
     const hash = await corda.vnodes.shortHash(args.vnode)
-    const done = await this.settle(corda.flows.waitForFlow(hash, args.id, {
-      deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Flow ${args.id}: ${s.flowStatus}`),
-    }), {view: flowView, resume: id => `workerctl flow wait ${hash} ${id}`})
+    const done = await this.settle(
+      corda.flows.waitForFlow(hash, args.id, {
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onStatus: s => this.progress.status(`Flow ${args.id}: ${s.flowStatus}`),
+      }),
+      {view: flowView, resume: id => `workerctl flow wait ${hash} ${id}`},
+    )
     await this.output(done, flowView)
   }
 }

@@ -15,10 +15,7 @@ export default class JobCreate extends JobCommand {
 
 JSON: the Job plus result.`
 
-  static override examples = [
-    '<%= config.bin %> job create ingest-2026-11-25 -f job.yaml',
-    'cat job.json | <%= config.bin %> job create nightly-export -f - --no-wait',
-  ]
+  static override examples = ['<%= config.bin %> job create ingest-2026-11-25 -f job.yaml', 'cat job.json | <%= config.bin %> job create nightly-export -f - --no-wait']
 
   static override args = {id: Args.string({required: true, description: 'job id (1-48 characters, none of . , : ; * ? ! | ( ))'})}
   static override flags = {
@@ -38,15 +35,23 @@ JSON: the Job plus result.`
       result = await js.create(args.id, job)
     } catch (error) {
       if (error instanceof ApiError && error.status === 403) {
-        throw new ConflictError(`job ${args.id} already exists in partition ${js.partition} with another definition`, `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`)
+        throw new ConflictError(
+          `job ${args.id} already exists in partition ${js.partition} with another definition`,
+          `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`,
+        )
       }
       throw error
     }
     await keepDefinition(this.context.name, js.partition, args.id, job)
     if (!flags.wait) return this.output({...(await js.get(args.id)), result}, jobView)
-    const done = await this.settle(js.waitFor(args.id, {
-      deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Job ${args.id}: ${s}`),
-    }), {view: jobView, resume: id => `workerctl job wait ${id}${flags.partition ? ` -p ${flags.partition}` : ''}`})
+    const done = await this.settle(
+      js.waitFor(args.id, {
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onStatus: s => this.progress.status(`Job ${args.id}: ${s}`),
+      }),
+      {view: jobView, resume: id => `workerctl job wait ${id}${flags.partition ? ` -p ${flags.partition}` : ''}`},
+    )
     await this.output({...done, result}, jobView)
   }
 }

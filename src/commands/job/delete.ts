@@ -9,10 +9,7 @@ export default class JobDelete extends JobCommand {
   static override summary = 'Delete a job, or every job matching a filter (in any status, running ones included)'
   static override description = `Shows what it will remove and asks first (--yes skips, --dry-run only shows). Without an id a filter is required: the service would otherwise delete the whole partition. The prompt says how many of them are still running.`
 
-  static override examples = [
-    '<%= config.bin %> job delete ingest-2026-11-25 --yes',
-    '<%= config.bin %> job delete --status Failed --label batch=2026-11-24 --dry-run',
-  ]
+  static override examples = ['<%= config.bin %> job delete ingest-2026-11-25 --yes', '<%= config.bin %> job delete --status Failed --label batch=2026-11-24 --dry-run']
 
   static override args = {id: Args.string({description: 'job id (omit to delete by filter)'})}
   static override flags = {...partitionFlag, ...jobFilterFlags, yes: yesFlag(), 'dry-run': dryRunFlag('show; send nothing'), timeout: timeoutFlag('10m')}

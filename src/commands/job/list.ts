@@ -34,7 +34,7 @@ export default class JobList extends JobCommand {
     const sort = flags.sort ? (flags.sort.includes(':') ? flags.sort : `${flags.sort}:asc`) : flags.all ? 'jobId:asc' : stuckMs ? 'lastUpdateTime:asc' : 'createTime:desc'
     const js = await this.jobs(flags.partition)
     const limit = flags.all ? Infinity : flags.limit
-    const statusType = stuckMs === undefined ? undefined : 'NotFinished' as const
+    const statusType = stuckMs === undefined ? undefined : ('NotFinished' as const)
     async function* rows(): AsyncGenerator<Job> {
       let n = 0
       const before = stuckMs === undefined ? undefined : Date.now() - stuckMs

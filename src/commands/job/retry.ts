@@ -36,17 +36,22 @@ export default class JobRetry extends JobCommand {
     const js = await this.jobs(flags.partition)
     const definition: NewJob | undefined = flags.file ? checkNewJob(await readDataFile(flags.file)) : await keptDefinition(this.context.name, js.partition, args.id)
     if (!definition) {
-      throw new UsageError(`no definition of job ${args.id} is kept on this machine for context ${this.context.name}, partition ${js.partition}`,
-        'the service cannot give it back: pass the definition with -f FILE')
+      throw new UsageError(
+        `no definition of job ${args.id} is kept on this machine for context ${this.context.name}, partition ${js.partition}`,
+        'the service cannot give it back: pass the definition with -f FILE',
+      )
     }
     const old = await js.get(args.id).catch(error => {
       if (error instanceof ApiError && error.status === 404) return undefined
       throw error
     })
     if (old && old.status !== 'Failed' && old.status !== 'Cancelled') {
-      throw new ConflictError(`job ${args.id} is ${old.status}: only Failed or Cancelled jobs are re-run`, old.status === 'Completed' ? 'it completed: nothing to re-run' : `wait for it (\`workerctl job wait ${args.id}\`) or cancel it first`)
+      throw new ConflictError(
+        `job ${args.id} is ${old.status}: only Failed or Cancelled jobs are re-run`,
+        old.status === 'Completed' ? 'it completed: nothing to re-run' : `wait for it (\`workerctl job wait ${args.id}\`) or cancel it first`,
+      )
     }
-    await this.warnAboutDependents(args.id, js.partition, (q) => js.list(q))
+    await this.warnAboutDependents(args.id, js.partition, q => js.list(q))
     const id = flags['new-id'] ?? args.id
     if (!flags['new-id'] && old) await js.delete(args.id)
     let result
@@ -58,9 +63,14 @@ export default class JobRetry extends JobCommand {
     }
     await keepDefinition(this.context.name, js.partition, id, definition)
     if (!flags.wait) return this.output({...(await js.get(id)), result}, jobView)
-    const done = await this.settle(js.waitFor(id, {
-      deadline: this.deadline, signal: this.abort.signal, onStatus: s => this.progress.status(`Job ${id}: ${s}`),
-    }), {view: jobView, resume: jobId => `workerctl job wait ${jobId}${flags.partition ? ` -p ${flags.partition}` : ''}`})
+    const done = await this.settle(
+      js.waitFor(id, {
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onStatus: s => this.progress.status(`Job ${id}: ${s}`),
+      }),
+      {view: jobView, resume: jobId => `workerctl job wait ${jobId}${flags.partition ? ` -p ${flags.partition}` : ''}`},
+    )
     await this.output({...done, result}, jobView)
   }
 

@@ -31,9 +31,16 @@ JSON: the PermissionResponseType plus result and roles.`
     const known = flags.role?.length ? await corda.roles.list() : []
     const roles = await Promise.all((flags.role ?? []).map(r => corda.roles.resolve(r, known)))
     const virtualNode = flags.vnode === undefined ? null : await corda.vnodes.shortHash(flags.vnode)
-    const permission = await ensurePermission(corda, {
-      permissionType: flags.type, permissionString: flags.string, virtualNode, groupVisibility: flags['group-visibility'] ?? null,
-    }, roles)
+    const permission = await ensurePermission(
+      corda,
+      {
+        permissionType: flags.type,
+        permissionString: flags.string,
+        virtualNode,
+        groupVisibility: flags['group-visibility'] ?? null,
+      },
+      roles,
+    )
     await this.output(permission, permissionView)
   }
 }

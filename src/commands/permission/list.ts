@@ -4,10 +4,7 @@ import {permissionTable} from '../../format/rbac.js'
 
 export default class PermissionList extends ServiceCommand {
   static override summary = 'List permissions of one type'
-  static override examples = [
-    '<%= config.bin %> permission list --type ALLOW',
-    '<%= config.bin %> permission list --type ALLOW --prefix StartFlow --vnode Alice -o json',
-  ]
+  static override examples = ['<%= config.bin %> permission list --type ALLOW', '<%= config.bin %> permission list --type ALLOW --prefix StartFlow --vnode Alice -o json']
 
   static override flags = {
     type: Flags.option({options: ['ALLOW', 'DENY'] as const, required: true, description: 'ALLOW or DENY'})(),

@@ -7,9 +7,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {ensurePrivateDir} from '../../config/files.js'
 import {sandboxDir} from '../../config/paths.js'
 import {ConflictError, Exit, UsageError, WorkerctlError} from '../../errors.js'
-import {
-  caPath, configureSandboxContext, fetchHealth, logPath, processAlive, readState, removeState, SANDBOX_CONTEXT, type SandboxState, writeState,
-} from '../../sandbox/control.js'
+import {caPath, configureSandboxContext, fetchHealth, logPath, processAlive, readState, removeState, SANDBOX_CONTEXT, type SandboxState, writeState} from '../../sandbox/control.js'
 
 /** Set in the environment of the background child: it serves and records its state; the parent does the rest. */
 const DETACHED_ENV = 'WORKERCTL_SANDBOX_DETACHED'
@@ -53,7 +51,8 @@ export default class SandboxStart extends BaseCommand {
       }
     }
 
-    if (flags.foreground || process.env[DETACHED_ENV]) return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed, requireSigner: flags['require-signer'], requests: flags.requests})
+    if (flags.foreground || process.env[DETACHED_ENV])
+      return this.serve({port: flags.port, tls: flags.tls, faults, seed: flags.seed, requireSigner: flags['require-signer'], requests: flags.requests})
     await this.startInBackground()
   }
 
@@ -67,8 +66,16 @@ export default class SandboxStart extends BaseCommand {
       await writeFile(ca, server.caPem, {mode: 0o644})
     }
     const state: SandboxState = {
-      pid: process.pid, url: server.url, port: server.port, tls: opts.tls, caPath: ca, startedAt: new Date().toISOString(),
-      faults: opts.faults, seed: opts.seed, requireSigner: opts.requireSigner, logPath: process.env[DETACHED_ENV] ? logPath() : undefined,
+      pid: process.pid,
+      url: server.url,
+      port: server.port,
+      tls: opts.tls,
+      caPath: ca,
+      startedAt: new Date().toISOString(),
+      faults: opts.faults,
+      seed: opts.seed,
+      requireSigner: opts.requireSigner,
+      logPath: process.env[DETACHED_ENV] ? logPath() : undefined,
     }
     await writeState(state)
     if (!process.env[DETACHED_ENV]) {
@@ -111,12 +118,16 @@ export default class SandboxStart extends BaseCommand {
   }
 
   private async report(state: SandboxState, result: 'started' | 'already running'): Promise<void> {
-    await this.output({...state, context: SANDBOX_CONTEXT, result}, {
-      text: (s, p) => [
-        `${p.ok(`Sandbox ${s.result}`)} at ${s.url} (pid ${s.pid})${s.tls ? `, TLS CA in ${s.caPath}` : ''}${s.faults ? `, faults ${s.faults}` : ''}${s.requireSigner ? ', CPIs need a trusted code-signer' : ''}`,
-        `Context "${SANDBOX_CONTEXT}" is current: user admin/admin, tenant sandbox, partition default.`,
-        p.dim('Try: workerctl cluster status    Stop: workerctl sandbox stop'),
-      ].join('\n'),
-    })
+    await this.output(
+      {...state, context: SANDBOX_CONTEXT, result},
+      {
+        text: (s, p) =>
+          [
+            `${p.ok(`Sandbox ${s.result}`)} at ${s.url} (pid ${s.pid})${s.tls ? `, TLS CA in ${s.caPath}` : ''}${s.faults ? `, faults ${s.faults}` : ''}${s.requireSigner ? ', CPIs need a trusted code-signer' : ''}`,
+            `Context "${SANDBOX_CONTEXT}" is current: user admin/admin, tenant sandbox, partition default.`,
+            p.dim('Try: workerctl cluster status    Stop: workerctl sandbox stop'),
+          ].join('\n'),
+      },
+    )
   }
 }

@@ -15,8 +15,11 @@ export default class SandboxStatus extends BaseCommand {
       await this.output({running: false}, {text: () => 'The sandbox is not running. Start it with `workerctl sandbox start`.'})
       return this.setExitCode(Exit.NOT_FOUND)
     }
-    await this.output({running: true, ...state, requests: health.requests}, {
-      text: s => `Running at ${s.url} (pid ${s.pid}) since ${s.startedAt}; ${s.requests} request(s) served${s.tls ? `; CA ${s.caPath}` : ''}.`,
-    })
+    await this.output(
+      {running: true, ...state, requests: health.requests},
+      {
+        text: s => `Running at ${s.url} (pid ${s.pid}) since ${s.startedAt}; ${s.requests} request(s) served${s.tls ? `; CA ${s.caPath}` : ''}.`,
+      },
+    )
   }
 }

@@ -41,9 +41,17 @@ JSON: the UserResponseType plus result.`
       checkPassword(text)
       return text
     }
-    const user = await ensureUser(corda, {
-      loginName: args.login, fullName: flags['full-name'] ?? args.login, enabled: !flags.disabled, initialPassword: password, passwordExpiry,
-    }, roles)
+    const user = await ensureUser(
+      corda,
+      {
+        loginName: args.login,
+        fullName: flags['full-name'] ?? args.login,
+        enabled: !flags.disabled,
+        initialPassword: password,
+        passwordExpiry,
+      },
+      roles,
+    )
     await this.output(user, userView)
   }
 }

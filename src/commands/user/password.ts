@@ -8,10 +8,7 @@ export default class UserPassword extends ServiceCommand {
   static override summary = "Change a user's password (Corda 5.2)"
   static override description = `Your own login changes your own password (and the one stored for this context); another login needs the right to change other users' passwords. The password comes from a prompt (typed twice), --password-stdin or WORKERCTL_NEW_PASSWORD, never from a flag value. JSON: the UserResponseType plus result.`
 
-  static override examples = [
-    '<%= config.bin %> user password alice',
-    'echo "$NEW_PASSWORD" | <%= config.bin %> user password ci-deployer --password-stdin',
-  ]
+  static override examples = ['<%= config.bin %> user password alice', 'echo "$NEW_PASSWORD" | <%= config.bin %> user password ci-deployer --password-stdin']
 
   static override args = {login: loginArg}
   static override flags = {'password-stdin': passwordStdinFlag}

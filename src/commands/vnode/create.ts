@@ -29,10 +29,15 @@ JSON: the VirtualNodeInfo plus requestId and result (created, unchanged; with --
     parseX500(flags.x500) // before any request: a bad name is exit 2 with nothing sent
     const corda = await this.corda()
     const cpi = await corda.cpis.resolve(flags.cpi)
-    const created = await this.settle(ensureVnode(corda, flags.x500, cpi, {
-      wait: flags.wait, deadline: this.deadline, signal: this.abort.signal,
-      onStatus: s => this.progress.status(`Creating virtual node ${s.requestId}: ${s.status}`),
-    }), {view: operationView, resume: id => `workerctl vnode status ${id} --wait`})
+    const created = await this.settle(
+      ensureVnode(corda, flags.x500, cpi, {
+        wait: flags.wait,
+        deadline: this.deadline,
+        signal: this.abort.signal,
+        onStatus: s => this.progress.status(`Creating virtual node ${s.requestId}: ${s.status}`),
+      }),
+      {view: operationView, resume: id => `workerctl vnode status ${id} --wait`},
+    )
     await this.output(created, vnodeCreateView)
     if (created.result === 'submitted') this.out.note(`Follow it with: workerctl vnode status ${created.requestId} --wait`)
   }

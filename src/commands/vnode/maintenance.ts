@@ -29,9 +29,7 @@ export default class VnodeMaintenance extends ServiceCommand {
     if (inMaintenance(node)) return this.output({...node, result: 'unchanged'}, vnodeChangeView)
     const flows = await corda.flows.inFlight(hash)
     const what = `${hash} (${node.holdingIdentity.x500Name})`
-    this.out.note(flows.length === 0
-      ? `${what} has no running flows.`
-      : `Maintenance will KILL ${flows.length} running flow(s) of ${what}:\n${flowSample(flows)}`)
+    this.out.note(flows.length === 0 ? `${what} has no running flows.` : `Maintenance will KILL ${flows.length} running flow(s) of ${what}:\n${flowSample(flows)}`)
     if (flags['dry-run']) return
     await this.confirm(`Put ${what} in maintenance?`, flags.yes, () => new ConflictError('cancelled; nothing was changed'))
     await corda.vnodes.setState(hash, 'MAINTENANCE')

@@ -7,7 +7,8 @@ const checkTable = columns<WorkerCheck>({
   KIND: c => c.kind,
   NAME: c => c.name,
   STATUS: (c, p) => (c.alive ? p.ok('alive') : p.bad('dead')),
-  DETAIL: c => (c.kind === 'worker' ? `${c.instances} instance(s); inputs ${c.contentTypes.join(', ')}` : c.deadSteps?.length ? `dead steps ${c.deadSteps.join(', ')}` : 'every step alive'),
+  DETAIL: c =>
+    c.kind === 'worker' ? `${c.instances} instance(s); inputs ${c.contentTypes.join(', ')}` : c.deadSteps?.length ? `dead steps ${c.deadSteps.join(', ')}` : 'every step alive',
 })
 
 export default class WorkerCheckCommand extends ServiceCommand {

@@ -16,21 +16,38 @@ const MAX_CERT_UPLOAD = 1_000_000
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 
 export function registerCertificates(router: Router, ctx: SandboxContext): void {
-  for (const [base, versions] of [['/certificate', ['v5_2', 'v5_1']], ['/certificates', ['v1']]] as const) {
+  for (const [base, versions] of [
+    ['/certificate', ['v5_2', 'v5_1']],
+    ['/certificates', ['v1']],
+  ] as const) {
     cordaRoute(router, ctx, 'PUT', `${base}/cluster/{usage}`, req => importCertificate(ctx, req), {raw: true, versions})
-    cordaRoute(router, ctx, 'GET', `${base}/cluster/{usage}`, req => {
-      const usage = req.params.usage!
-      if (!isUsage(usage)) return badUsage(usage)
-      return {status: 200, body: [...(ctx.corda.certificates.get(usage)?.keys() ?? [])]}
-    }, {versions})
-    cordaRoute(router, ctx, 'GET', `${base}/cluster/{usage}/{alias}`, req => {
-      const usage = req.params.usage!
-      if (!isUsage(usage)) return badUsage(usage)
-      const pem = ctx.corda.certificates.get(usage)?.get(req.params.alias!)
-      if (pem === undefined) return cordaError(404, `Certificate with alias ${req.params.alias} not found.`)
-      // A `string` endpoint: raw text labelled JSON.
-      return {status: 200, body: pem, contentType: 'application/json'}
-    }, {versions})
+    cordaRoute(
+      router,
+      ctx,
+      'GET',
+      `${base}/cluster/{usage}`,
+      req => {
+        const usage = req.params.usage!
+        if (!isUsage(usage)) return badUsage(usage)
+        return {status: 200, body: [...(ctx.corda.certificates.get(usage)?.keys() ?? [])]}
+      },
+      {versions},
+    )
+    cordaRoute(
+      router,
+      ctx,
+      'GET',
+      `${base}/cluster/{usage}/{alias}`,
+      req => {
+        const usage = req.params.usage!
+        if (!isUsage(usage)) return badUsage(usage)
+        const pem = ctx.corda.certificates.get(usage)?.get(req.params.alias!)
+        if (pem === undefined) return cordaError(404, `Certificate with alias ${req.params.alias} not found.`)
+        // A `string` endpoint: raw text labelled JSON.
+        return {status: 200, body: pem, contentType: 'application/json'}
+      },
+      {versions},
+    )
   }
 }
 
@@ -53,7 +70,8 @@ async function importCertificate(ctx: SandboxContext, req: SandboxRequest): Prom
   const reply = (response: SandboxResponse): SandboxResponse => ({...response, loggedRequestBody})
   if (!isUsage(usage)) return reply(badUsage(usage))
   const alias = received.fields.alias
-  if (alias === undefined || alias.trim() === '') return reply(cordaError(400, 'Missing parameter "alias".', {cause: 'MissingParameter', reason: 'multipart field "alias" is required'}))
+  if (alias === undefined || alias.trim() === '')
+    return reply(cordaError(400, 'Missing parameter "alias".', {cause: 'MissingParameter', reason: 'multipart field "alias" is required'}))
   const parts = received.files.filter(f => f.field === 'certificate')
   if (parts.length === 0) return reply(cordaError(400, 'Missing parameter "certificate".', {cause: 'MissingParameter', reason: 'multipart file "certificate" is required'}))
   const chain: string[] = []

@@ -11,8 +11,11 @@ import {PLATFORM_VERSION} from './versions.js'
 
 function getResponse(ctx: SandboxContext, stored: ConfigSection) {
   return {
-    section: stored.section, sourceConfig: stored.source, configWithDefaults: JSON.stringify(effectiveConfig(ctx, stored.section)),
-    schemaVersion: stored.schemaVersion, version: stored.version,
+    section: stored.section,
+    sourceConfig: stored.source,
+    configWithDefaults: JSON.stringify(effectiveConfig(ctx, stored.section)),
+    schemaVersion: stored.schemaVersion,
+    version: stored.version,
   }
 }
 
@@ -43,9 +46,11 @@ function update(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
 
   // `config` is JSON or a string holding it (corda-rest.md §3); the escaped JSON is what errors quote.
   const escaped = typeof fields.config === 'string' ? fields.config : JSON.stringify(fields.config)
-  const invalid = (reason: string) => cordaError(400, `Configuration "${escaped}" could not be validated. Valid JSON or HOCON expected.`, {
-    cause: VALIDATION_EXCEPTION, reason,
-  })
+  const invalid = (reason: string) =>
+    cordaError(400, `Configuration "${escaped}" could not be validated. Valid JSON or HOCON expected.`, {
+      cause: VALIDATION_EXCEPTION,
+      reason,
+    })
   let config: unknown = fields.config
   if (typeof config === 'string') {
     try {
@@ -66,8 +71,12 @@ function update(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
   const stored = ctx.corda.configs.get(section)
   const current = stored?.version ?? -1
   if (version !== current) {
-    return cordaError(409, `${WRONG_VERSION_EXCEPTION}: The request specified a version of ${version}, but the current version in the database is ${current}. ` +
-      'These versions must match to update the cluster configuration.', {schemaVersion: `${schemaVersion.major}.${schemaVersion.minor}`, config: escaped})
+    return cordaError(
+      409,
+      `${WRONG_VERSION_EXCEPTION}: The request specified a version of ${version}, but the current version in the database is ${current}. ` +
+        'These versions must match to update the cluster configuration.',
+      {schemaVersion: `${schemaVersion.major}.${schemaVersion.minor}`, config: escaped},
+    )
   }
   const next: ConfigSection = {section, source: JSON.stringify(config), version: current + 1, schemaVersion}
   ctx.corda.configs.set(section, next)

@@ -3,10 +3,7 @@
 // stored. The endpoints are config-routes.ts.
 import type {SandboxContext} from '../context.js'
 
-type Leaf =
-  | {type: 'integer'; default: number; min?: number; max?: number}
-  | {type: 'string'; default: string; enum?: readonly string[]}
-  | {type: 'boolean'; default: boolean}
+type Leaf = {type: 'integer'; default: number; min?: number; max?: number} | {type: 'string'; default: string; enum?: readonly string[]} | {type: 'boolean'; default: boolean}
 type Node = Leaf | {type: 'object'; properties: Record<string, Node>}
 type Schema = Record<string, Node>
 
@@ -30,8 +27,11 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   'corda.flow': {
     processing: obj({
-      maxRetryAttempts: int(5), maxRetryWindowDuration: int(300_000), maxFlowSleepDuration: int(60_000),
-      cleanupTime: int(600_000), poolSize: int(8, 1),
+      maxRetryAttempts: int(5),
+      maxRetryWindowDuration: int(300_000),
+      maxFlowSleepDuration: int(60_000),
+      cleanupTime: int(600_000),
+      poolSize: int(8, 1),
     }),
     session: obj({messageResendWindow: int(120_000), heartbeatTimeout: int(1_800_000), missingCounterpartyTimeoutWindow: int(300_000), cleanupTime: int(600_000)}),
   },
@@ -39,8 +39,12 @@ export const SCHEMAS: Record<string, Schema> = {
     maxAllowedMessageSize: int(972_800, 1),
     publisher: obj({closeTimeout: int(600), transactional: bool(true)}),
     subscription: obj({
-      pollTimeout: int(500), processorTimeout: int(15_000), threadStopTimeout: int(10_000),
-      processorRetries: int(3), subscribeRetries: int(3), commitRetries: int(3),
+      pollTimeout: int(500),
+      processorTimeout: int(15_000),
+      threadStopTimeout: int(10_000),
+      processorRetries: int(3),
+      subscribeRetries: int(3),
+      commitRetries: int(3),
     }),
   },
   'corda.security': {
@@ -56,8 +60,13 @@ export const SCHEMAS: Record<string, Schema> = {
     maxRequestSize: int(500_000_000, 1),
     sslConfig: obj({tlsType: str('ONE_WAY', ['ONE_WAY', 'MUTUAL']), revocationCheck: obj({mode: str('SOFT_FAIL', ['SOFT_FAIL', 'HARD_FAIL', 'OFF'])})}),
     connectionConfig: obj({
-      maxClientConnections: int(100, 1), acquireTimeout: int(10), connectionIdleTimeout: int(60), responseTimeout: int(1000),
-      retryDelay: int(1000), initialReconnectionDelay: int(1), maxReconnectionDelay: int(16),
+      maxClientConnections: int(100, 1),
+      acquireTimeout: int(10),
+      connectionIdleTimeout: int(60),
+      responseTimeout: int(1000),
+      retryDelay: int(1000),
+      initialReconnectionDelay: int(1),
+      maxReconnectionDelay: int(16),
     }),
   },
   // Known, but not stored on a new sandbox: GET answers 404 until a PUT with version -1 creates them.

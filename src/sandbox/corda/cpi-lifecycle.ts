@@ -57,13 +57,20 @@ export function judge(ctx: SandboxContext, id: string, at: number, contents: Cpi
   const existing = earlier.at(-1)?.cpi
   if (force) {
     if (!existing) return invalid(STAGE.upsert, VALIDATION_EXCEPTION, 'No instance of same CPI with previous version found')
-    if (existing.groupId !== groupId) return invalid(STAGE.groupId, VALIDATION_EXCEPTION, `CPI ${name} ${version} has group id ${existing.groupId}; a forced upload cannot change it to ${groupId}.`)
+    if (existing.groupId !== groupId)
+      return invalid(STAGE.groupId, VALIDATION_EXCEPTION, `CPI ${name} ${version} has group id ${existing.groupId}; a forced upload cannot change it to ${groupId}.`)
   } else if (existing) {
     return invalid(STAGE.upsert, DUPLICATE_EXCEPTION, `CPI ${name}, ${version}, ${SANDBOX_SIGNER} already exists.`, 409)
   }
   const cpi: CpiRecord = {
-    name, version, signerSummaryHash: SANDBOX_SIGNER, groupId, groupPolicy: contents.groupPolicy,
-    fullChecksum: sha256, checksum: sha256.slice(0, 12), timestamp: iso(at),
+    name,
+    version,
+    signerSummaryHash: SANDBOX_SIGNER,
+    groupId,
+    groupPolicy: contents.groupPolicy,
+    fullChecksum: sha256,
+    checksum: sha256.slice(0, 12),
+    timestamp: iso(at),
   }
   return {id, at, cpi}
 }

@@ -67,8 +67,13 @@ function lookup(ctx: SandboxContext, req: SandboxRequest): {flow: Flow} | {respo
 /** `flowError` is left out when there is none: the spec types it as a non-nullable reference. */
 function statusResponse(f: Flow) {
   return {
-    holdingIdentityShortHash: f.holdingIdentityShortHash, clientRequestId: f.clientRequestId, flowId: f.flowId,
-    flowStatus: f.flowStatus, flowResult: f.flowResult, ...(f.flowError ? {flowError: f.flowError} : {}), timestamp: iso(f.updated),
+    holdingIdentityShortHash: f.holdingIdentityShortHash,
+    clientRequestId: f.clientRequestId,
+    flowId: f.flowId,
+    flowStatus: f.flowStatus,
+    flowResult: f.flowResult,
+    ...(f.flowError ? {flowError: f.flowError} : {}),
+    timestamp: iso(f.updated),
   }
 }
 
@@ -82,8 +87,13 @@ function resultResponse(f: Flow) {
     }
   }
   return {
-    holdingIdentityShortHash: f.holdingIdentityShortHash, clientRequestId: f.clientRequestId, flowId: f.flowId,
-    flowStatus: f.flowStatus, json, ...(f.flowError ? {flowError: f.flowError} : {}), timestamp: iso(f.updated),
+    holdingIdentityShortHash: f.holdingIdentityShortHash,
+    clientRequestId: f.clientRequestId,
+    flowId: f.flowId,
+    flowStatus: f.flowStatus,
+    json,
+    ...(f.flowError ? {flowError: f.flowError} : {}),
+    timestamp: iso(f.updated),
   }
 }
 
@@ -102,12 +112,20 @@ function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxRe
   const flows = ctx.corda.flowsOf(vnode.shortHash)
   if (flows.has(clientRequestId)) return cordaError(409, 'A flow has already been started with for the requested holdingId and clientRequestId')
   if (!FLOW_CLASSES.includes(flowClassName)) {
-    return cordaError(400, `The flow that was requested (${flowClassName}) is not in the list of startable flows for this holding identity.`, {startableFlows: FLOW_CLASSES.join(',')})
+    return cordaError(400, `The flow that was requested (${flowClassName}) is not in the list of startable flows for this holding identity.`, {
+      startableFlows: FLOW_CLASSES.join(','),
+    })
   }
 
   const flow: Flow = {
-    holdingIdentityShortHash: vnode.shortHash, clientRequestId, flowClassName, flowId: null,
-    flowStatus: 'START_REQUESTED', flowResult: null, flowError: null, updated: now,
+    holdingIdentityShortHash: vnode.shortHash,
+    clientRequestId,
+    flowClassName,
+    flowId: null,
+    flowStatus: 'START_REQUESTED',
+    flowResult: null,
+    flowError: null,
+    updated: now,
   }
   flows.set(clientRequestId, flow)
   runFlow(ctx, flow, fields.requestBody, now)

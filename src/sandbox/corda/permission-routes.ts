@@ -22,8 +22,10 @@ function newPermission(ctx: SandboxContext, body: unknown, parameter: string): {
   const {fields} = read
   const type = fields.permissionType
   if (type !== 'ALLOW' && type !== 'DENY') {
-    const reason = type === undefined || type === null ? 'Missing required field permissionType' :
-      `Cannot deserialize value of type \`PermissionType\` from String ${JSON.stringify(type)}: not one of the values accepted for Enum class: [ALLOW, DENY]`
+    const reason =
+      type === undefined || type === null
+        ? 'Missing required field permissionType'
+        : `Cannot deserialize value of type \`PermissionType\` from String ${JSON.stringify(type)}: not one of the values accepted for Enum class: [ALLOW, DENY]`
     return {error: parseError(parameter, reason, type === undefined || type === null ? 'MissingKotlinParameterException' : 'InvalidFormatException')}
   }
   const groupVisibility = optionalString(fields, 'groupVisibility', parameter)
@@ -45,8 +47,14 @@ function newPermission(ctx: SandboxContext, body: unknown, parameter: string): {
   }
   return {
     permission: {
-      id: ctx.ids.uuid(), permissionType: type, permissionString, groupVisibility: groupVisibility.value, virtualNode: virtualNode.value,
-      version: 0, updated: ctx.clock(), regex,
+      id: ctx.ids.uuid(),
+      permissionType: type,
+      permissionString,
+      groupVisibility: groupVisibility.value,
+      virtualNode: virtualNode.value,
+      version: 0,
+      updated: ctx.clock(),
+      regex,
     },
   }
 }
@@ -101,10 +109,13 @@ function queryPermissions(ctx: SandboxContext, req: SandboxRequest): SandboxResp
   const group = queryValue(req, 'groupvisibility')
   const vnode = queryValue(req, 'virtualnode')
   const prefix = queryValue(req, 'permissionstringprefix')
-  const found = [...ctx.corda.permissions.values()].filter(p => p.permissionType === type &&
-    (group === undefined || p.groupVisibility === group) &&
-    (vnode === undefined || p.virtualNode?.toUpperCase() === vnode.toUpperCase()) &&
-    (prefix === undefined || p.permissionString.startsWith(prefix)))
+  const found = [...ctx.corda.permissions.values()].filter(
+    p =>
+      p.permissionType === type &&
+      (group === undefined || p.groupVisibility === group) &&
+      (vnode === undefined || p.virtualNode?.toUpperCase() === vnode.toUpperCase()) &&
+      (prefix === undefined || p.permissionString.startsWith(prefix)),
+  )
   return {status: 200, body: found.slice(0, limit).map(permissionResponse)}
 }
 

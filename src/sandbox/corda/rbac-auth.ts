@@ -117,14 +117,35 @@ export function compile(permissionString: string): RegExp {
 export function seedRbac(ctx: SandboxContext): void {
   const now = ctx.clock()
   const permission: RbacPermission = {
-    id: builtInId('admin permission'), permissionType: 'ALLOW', permissionString: '.*', groupVisibility: null, virtualNode: null,
-    version: 0, updated: now, regex: compile('.*'),
+    id: builtInId('admin permission'),
+    permissionType: 'ALLOW',
+    permissionString: '.*',
+    groupVisibility: null,
+    virtualNode: null,
+    version: 0,
+    updated: now,
+    regex: compile('.*'),
   }
-  const role: RbacRole = {id: builtInId('admin role'), roleName: ADMIN_ROLE_NAME, groupVisibility: null, version: 0, updated: now, permissions: [{permissionId: permission.id, created: now}]}
+  const role: RbacRole = {
+    id: builtInId('admin role'),
+    roleName: ADMIN_ROLE_NAME,
+    groupVisibility: null,
+    version: 0,
+    updated: now,
+    permissions: [{permissionId: permission.id, created: now}],
+  }
   const {username, password} = ctx.settings
   const admin: RbacUser = {
-    id: ADMIN_USER_ID, loginName: username, fullName: 'Default Admin', enabled: true, password: hashPassword(password), passwordExpiry: null,
-    parentGroup: null, version: 0, updated: now, roles: [{roleId: role.id, created: now}],
+    id: ADMIN_USER_ID,
+    loginName: username,
+    fullName: 'Default Admin',
+    enabled: true,
+    password: hashPassword(password),
+    passwordExpiry: null,
+    parentGroup: null,
+    version: 0,
+    updated: now,
+    roles: [{roleId: role.id, created: now}],
   }
   ctx.corda.permissions.set(permission.id, permission)
   ctx.corda.roles.set(role.id, role)

@@ -5,23 +5,40 @@ import {iso} from './store.js'
 
 export function userResponse(u: RbacUser) {
   return {
-    id: u.id, version: u.version, updateTimestamp: iso(u.updated), fullName: u.fullName, loginName: u.loginName, enabled: u.enabled,
-    ssoAuth: u.password === null, passwordExpiry: u.passwordExpiry, parentGroup: u.parentGroup, properties: [],
+    id: u.id,
+    version: u.version,
+    updateTimestamp: iso(u.updated),
+    fullName: u.fullName,
+    loginName: u.loginName,
+    enabled: u.enabled,
+    ssoAuth: u.password === null,
+    passwordExpiry: u.passwordExpiry,
+    parentGroup: u.parentGroup,
+    properties: [],
     roleAssociations: u.roles.map(r => ({roleId: r.roleId, createTimestamp: iso(r.created)})),
   }
 }
 
 export function roleResponse(r: RbacRole) {
   return {
-    id: r.id, version: r.version, updateTimestamp: iso(r.updated), roleName: r.roleName, groupVisibility: r.groupVisibility,
+    id: r.id,
+    version: r.version,
+    updateTimestamp: iso(r.updated),
+    roleName: r.roleName,
+    groupVisibility: r.groupVisibility,
     permissions: r.permissions.map(p => ({id: p.permissionId, createdTimestamp: iso(p.created)})),
   }
 }
 
 export function permissionResponse(p: RbacPermission) {
   return {
-    id: p.id, version: p.version, updateTimestamp: iso(p.updated), permissionType: p.permissionType, permissionString: p.permissionString,
-    groupVisibility: p.groupVisibility, virtualNode: p.virtualNode,
+    id: p.id,
+    version: p.version,
+    updateTimestamp: iso(p.updated),
+    permissionType: p.permissionType,
+    permissionString: p.permissionString,
+    groupVisibility: p.groupVisibility,
+    virtualNode: p.virtualNode,
   }
 }
 

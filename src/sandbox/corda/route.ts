@@ -46,7 +46,10 @@ export function cordaRoute(router: Router, ctx: SandboxContext, method: string, 
   const served = ctx.corda.settings.versions
   for (const version of (options.versions ?? CORDA_VERSIONS).filter(v => served.includes(v))) {
     router.add(method, `${CORDA_API}/${version}${path}`, req => (guard && authorizeBody(ctx, method, path, req)) || handler(req, version), {
-      raw: options.raw, parseJson: options.parseJson, guard, lowercaseRedirect: true,
+      raw: options.raw,
+      parseJson: options.parseJson,
+      guard,
+      lowercaseRedirect: true,
     })
   }
 }

@@ -15,10 +15,17 @@ import {registerVirtualNodes} from './vnode-routes.js'
 
 export function registerCorda(router: Router, ctx: SandboxContext): void {
   // Our own minimal document: the CLI only needs it to answer (version detection). Never the real spec.
-  cordaRoute(router, ctx, 'GET', '/swagger.json', (_req, version) => ({
-    status: 200,
-    body: {openapi: '3.0.1', info: {title: 'workerctl sandbox — Corda REST API', version: '5.2.1'}, servers: [{url: `${CORDA_API}/${version}`}], paths: {}},
-  }), {auth: false})
+  cordaRoute(
+    router,
+    ctx,
+    'GET',
+    '/swagger.json',
+    (_req, version) => ({
+      status: 200,
+      body: {openapi: '3.0.1', info: {title: 'workerctl sandbox — Corda REST API', version: '5.2.1'}, servers: [{url: `${CORDA_API}/${version}`}], paths: {}},
+    }),
+    {auth: false},
+  )
 
   cordaRoute(router, ctx, 'POST', '/hello', req => {
     const addressee = queryValue(req, 'addressee')

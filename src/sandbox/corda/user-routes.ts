@@ -66,8 +66,16 @@ function createUser(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
   if (findUser(ctx, loginName)) return cordaError(409, `User '${loginName}' already exists.`)
   const now = ctx.clock()
   const user: RbacUser = {
-    id: ctx.ids.uuid(), loginName, fullName, enabled: fields.enabled, password: initialPassword === null ? null : hashPassword(initialPassword),
-    passwordExpiry: expiry === null ? null : instant(Date.parse(expiry)), parentGroup, version: 0, updated: now, roles: [],
+    id: ctx.ids.uuid(),
+    loginName,
+    fullName,
+    enabled: fields.enabled,
+    password: initialPassword === null ? null : hashPassword(initialPassword),
+    passwordExpiry: expiry === null ? null : instant(Date.parse(expiry)),
+    parentGroup,
+    version: 0,
+    updated: now,
+    roles: [],
   }
   ctx.corda.users.set(loginName.toLowerCase(), user)
   return {status: 201, body: userResponse(user)}
@@ -111,8 +119,16 @@ function permissionSummary(ctx: SandboxContext, login: string): SandboxResponse 
   return {
     status: 200,
     body: {
-      loginName: user.loginName, enabled: user.enabled, lastUpdateTimestamp: iso(last),
-      permissions: permissions.map(p => ({id: p.id, groupVisibility: p.groupVisibility, virtualNode: p.virtualNode, permissionString: p.permissionString, permissionType: p.permissionType})),
+      loginName: user.loginName,
+      enabled: user.enabled,
+      lastUpdateTimestamp: iso(last),
+      permissions: permissions.map(p => ({
+        id: p.id,
+        groupVisibility: p.groupVisibility,
+        virtualNode: p.virtualNode,
+        permissionString: p.permissionString,
+        permissionType: p.permissionType,
+      })),
     },
   }
 }
@@ -159,13 +175,20 @@ function otherUserPassword(ctx: SandboxContext, req: SandboxRequest): SandboxRes
 export function registerUserRoutes(router: Router, ctx: SandboxContext): void {
   cordaRoute(router, ctx, 'POST', '/user', req => createUser(ctx, req))
   cordaRoute(router, ctx, 'GET', '/user/{loginname}', req => getUser(ctx, req.params.loginname!), {versions: ['v5_2', 'v5_1']})
-  cordaRoute(router, ctx, 'GET', '/user', req => {
-    const login = queryValue(req, 'loginname')
-    if (login === undefined) return cordaError(400, 'Missing query parameter "loginname".')
-    const res = getUser(ctx, login)
-    // Deprecated in 5.1 in favour of GET /user/{loginname}: kept on v1, with the warning header of deprecated calls.
-    return res.status === 200 ? {...res, headers: {warning: '299 - GET /user?loginname= is deprecated; use GET /user/{loginname} (API v5_1 and later).'}} : res
-  }, {versions: ['v1']})
+  cordaRoute(
+    router,
+    ctx,
+    'GET',
+    '/user',
+    req => {
+      const login = queryValue(req, 'loginname')
+      if (login === undefined) return cordaError(400, 'Missing query parameter "loginname".')
+      const res = getUser(ctx, login)
+      // Deprecated in 5.1 in favour of GET /user/{loginname}: kept on v1, with the warning header of deprecated calls.
+      return res.status === 200 ? {...res, headers: {warning: '299 - GET /user?loginname= is deprecated; use GET /user/{loginname} (API v5_1 and later).'}} : res
+    },
+    {versions: ['v1']},
+  )
   cordaRoute(router, ctx, 'PUT', '/user/{loginname}/role/{roleid}', req => changeUserRole(ctx, req, true))
   cordaRoute(router, ctx, 'DELETE', '/user/{loginname}/role/{roleid}', req => changeUserRole(ctx, req, false))
   cordaRoute(router, ctx, 'GET', '/user/{loginname}/permissionsummary', req => permissionSummary(ctx, req.params.loginname!))

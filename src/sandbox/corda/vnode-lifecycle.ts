@@ -16,8 +16,12 @@ export function findVNode(ctx: SandboxContext, shortHash: string): VNode | undef
 export function createVNode(ctx: SandboxContext, vnode: VNode, now: number): void {
   ctx.corda.vnodes.set(vnode.shortHash, vnode)
   const op: VNodeOperation = {
-    requestId: vnode.shortHash, operation: 'CREATE_VIRTUAL_NODE', resourceId: vnode.shortHash, status: 'ACCEPTED',
-    lastUpdated: now, visibleAt: now + CORDA_DELAYS.vnodeStatusUnknown,
+    requestId: vnode.shortHash,
+    operation: 'CREATE_VIRTUAL_NODE',
+    resourceId: vnode.shortHash,
+    status: 'ACCEPTED',
+    lastUpdated: now,
+    visibleAt: now + CORDA_DELAYS.vnodeStatusUnknown,
   }
   ctx.corda.operations.set(vnode.shortHash, op)
   ctx.corda.schedule(now + CORDA_DELAYS.vnodeCreateInProgress, () => Object.assign(op, {status: 'IN_PROGRESS', lastUpdated: now + CORDA_DELAYS.vnodeCreateInProgress}))

@@ -44,8 +44,7 @@ export function registerVirtualNodes(router: Router, ctx: SandboxContext): void 
     settle()
     return changeState(ctx, req.params.virtualnodeshortid!, req.params.newstate!)
   })
-  cordaRoute(router, ctx, 'PUT', '/virtualnode/{virtualnodeshortid}/cpi/{targetcpifilechecksum}', (req, version) =>
-    upgrade(ctx, req, version, settle()))
+  cordaRoute(router, ctx, 'PUT', '/virtualnode/{virtualnodeshortid}/cpi/{targetcpifilechecksum}', (req, version) => upgrade(ctx, req, version, settle()))
   registerByod(router, ctx, settle)
 }
 
@@ -59,20 +58,34 @@ function registerByod(router: Router, ctx: SandboxContext, settle: () => number)
   const versions = ['v5_2'] as const
   cordaRoute(router, ctx, 'GET', '/virtualnode/create/db/crypto', () => sql('crypto', ['crypto_signing_key', 'crypto_wrapping_key']), {versions})
   cordaRoute(router, ctx, 'GET', '/virtualnode/create/db/uniqueness', () => sql('uniqueness', ['uniqueness_state_details', 'uniqueness_tx_details']), {versions})
-  cordaRoute(router, ctx, 'GET', '/virtualnode/create/db/vault/{cpichecksum}', req => {
-    settle()
-    const cpi = ctx.corda.cpiByChecksum(req.params.cpichecksum!)
-    if (!cpi) return cordaError(404, `CPI with file checksum ${req.params.cpichecksum} was not found.`)
-    return sql('vault', ['vault_states', `${cpi.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${cpi.version.replace(/[^A-Za-z0-9]+/g, '_')}`])
-  }, {versions})
-  cordaRoute(router, ctx, 'GET', '/virtualnode/{virtualnodeshortid}/db/vault/{newcpichecksum}', req => {
-    settle()
-    const vnode = findVNode(ctx, req.params.virtualnodeshortid!)
-    if (!vnode) return vnodeNotFound(req.params.virtualnodeshortid!)
-    const cpi = ctx.corda.cpiByChecksum(req.params.newcpichecksum!)
-    if (!cpi) return cordaError(404, `CPI with file checksum ${req.params.newcpichecksum} was not found.`)
-    return sql('vault', [`${cpi.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${cpi.version.replace(/[^A-Za-z0-9]+/g, '_')}`])
-  }, {versions})
+  cordaRoute(
+    router,
+    ctx,
+    'GET',
+    '/virtualnode/create/db/vault/{cpichecksum}',
+    req => {
+      settle()
+      const cpi = ctx.corda.cpiByChecksum(req.params.cpichecksum!)
+      if (!cpi) return cordaError(404, `CPI with file checksum ${req.params.cpichecksum} was not found.`)
+      return sql('vault', ['vault_states', `${cpi.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${cpi.version.replace(/[^A-Za-z0-9]+/g, '_')}`])
+    },
+    {versions},
+  )
+  cordaRoute(
+    router,
+    ctx,
+    'GET',
+    '/virtualnode/{virtualnodeshortid}/db/vault/{newcpichecksum}',
+    req => {
+      settle()
+      const vnode = findVNode(ctx, req.params.virtualnodeshortid!)
+      if (!vnode) return vnodeNotFound(req.params.virtualnodeshortid!)
+      const cpi = ctx.corda.cpiByChecksum(req.params.newcpichecksum!)
+      if (!cpi) return cordaError(404, `CPI with file checksum ${req.params.newcpichecksum} was not found.`)
+      return sql('vault', [`${cpi.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${cpi.version.replace(/[^A-Za-z0-9]+/g, '_')}`])
+    },
+    {versions},
+  )
   cordaRoute(router, ctx, 'PUT', '/virtualnode/{virtualnodeshortid}/db', req => updateDb(ctx, req, settle()), {versions})
 }
 
@@ -89,8 +102,12 @@ function updateDb(ctx: SandboxContext, req: SandboxRequest, now: number): Sandbo
   const requestId = ctx.ids.uuid()
   runOperation(ctx, vnode, requestId, 'CHANGE_VIRTUAL_NODE_DB', now, () => {
     const key: Record<(typeof CONNECTIONS)[number], keyof VNode['connections']> = {
-      vaultDdlConnection: 'vaultDdl', vaultDmlConnection: 'vaultDml', cryptoDdlConnection: 'cryptoDdl',
-      cryptoDmlConnection: 'cryptoDml', uniquenessDdlConnection: 'uniquenessDdl', uniquenessDmlConnection: 'uniquenessDml',
+      vaultDdlConnection: 'vaultDdl',
+      vaultDmlConnection: 'vaultDml',
+      cryptoDdlConnection: 'cryptoDdl',
+      cryptoDmlConnection: 'cryptoDml',
+      uniquenessDdlConnection: 'uniquenessDdl',
+      uniquenessDmlConnection: 'uniquenessDml',
     }
     for (const k of given) vnode.connections[key[k]] = ctx.ids.uuid()
   })
@@ -123,8 +140,13 @@ export function vnodeInfo(v: VNode) {
 
 function operationStatus(op: VNodeOperation) {
   return {
-    requestId: op.requestId, operation: op.operation, status: op.status, lastUpdatedTimestamp: iso(op.lastUpdated),
-    processingStage: null, errorReason: null, resourceId: op.resourceId,
+    requestId: op.requestId,
+    operation: op.operation,
+    status: op.status,
+    lastUpdatedTimestamp: iso(op.lastUpdated),
+    processingStage: null,
+    errorReason: null,
+    resourceId: op.resourceId,
   }
 }
 
@@ -147,7 +169,10 @@ function create(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxR
 
   const byod = (key: (typeof CONNECTIONS)[number]) => typeof fields[key] === 'string' && fields[key] !== ''
   const vnode: VNode = {
-    x500Name: x500.value, groupId: cpi.groupId, shortHash, fullHash,
+    x500Name: x500.value,
+    groupId: cpi.groupId,
+    shortHash,
+    fullHash,
     cpi: {name: cpi.name, version: cpi.version, signerSummaryHash: cpi.signerSummaryHash, checksum: cpi.checksum},
     state: 'ACTIVE',
     connections: {
@@ -201,6 +226,11 @@ function upgrade(ctx: SandboxContext, req: SandboxRequest, version: CordaVersion
     vnode.cpi = {name: cpi.name, version: cpi.version, signerSummaryHash: cpi.signerSummaryHash, checksum: cpi.checksum}
   })
   // v1 (5.0 semantics) answers 200 with a deprecation warning; v5_1+ 202.
-  if (version === 'v1') return {status: 200, body: {requestId}, headers: {warning: '299 - This endpoint is deprecated, use /api/v5_1/virtualnode/{virtualNodeShortId}/cpi/{targetCpiFileChecksum} instead.'}}
+  if (version === 'v1')
+    return {
+      status: 200,
+      body: {requestId},
+      headers: {warning: '299 - This endpoint is deprecated, use /api/v5_1/virtualnode/{virtualNodeShortId}/cpi/{targetCpiFileChecksum} instead.'},
+    }
   return {status: 202, body: {requestId}}
 }

@@ -22,5 +22,10 @@ export function canonicalX500(name: string): {ok: true; value: string} | {ok: fa
   }
   for (const key of ['O', 'L', 'C']) if (!attributes.has(key)) return {ok: false, reason: `attribute ${key} is required`}
   if (!/^[A-Z]{2}$/.test(attributes.get('C')!)) return {ok: false, reason: 'C must be a two-letter ISO 3166 country code'}
-  return {ok: true, value: X500_KEYS.filter(k => attributes.has(k)).map(k => `${k}=${attributes.get(k)}`).join(', ')}
+  return {
+    ok: true,
+    value: X500_KEYS.filter(k => attributes.has(k))
+      .map(k => `${k}=${attributes.get(k)}`)
+      .join(', '),
+  }
 }

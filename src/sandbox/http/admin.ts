@@ -31,7 +31,10 @@ function faultControls(router: Router, faults: Faults): void {
   router.add('GET', `${ADMIN_BASE}/faults`, () => ({status: 200, body: faults.settings}))
   router.add('POST', `${ADMIN_BASE}/faults`, req => {
     const rate = Number(first(req.query.rate))
-    const kinds = (first(req.query.kinds) ?? FAULT_KINDS.join(',')).split(',').map(k => k.trim()).filter(Boolean) as Fault[]
+    const kinds = (first(req.query.kinds) ?? FAULT_KINDS.join(','))
+      .split(',')
+      .map(k => k.trim())
+      .filter(Boolean) as Fault[]
     try {
       faults.set(rate, kinds)
     } catch (error) {

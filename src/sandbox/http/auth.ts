@@ -28,7 +28,10 @@ export type TokenCheck = {ok: true; token: IssuedToken} | {ok: false; reason: 'u
 export class TokenStore {
   private readonly tokens = new Map<string, IssuedToken>()
 
-  constructor(private readonly ids: Random, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly ids: Random,
+    private readonly ttlSeconds: number,
+  ) {}
 
   issue(username: string, tenant: string, role: string, now = Date.now()): IssuedToken {
     this.forgetExpired(now)
@@ -36,8 +39,11 @@ export class TokenStore {
     const exp = iat + this.ttlSeconds
     // Opaque, but shaped like the JWT REGARDS issues; `iat` keeps tokens of different runs apart.
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
-    const token = [part({alg: 'HS512', typ: 'JWT'}), part({sub: username, tenant, role, email: username, iat, exp, jti: this.ids.uuid()}),
-      this.ids.bytes(48).toString('base64url')].join('.')
+    const token = [
+      part({alg: 'HS512', typ: 'JWT'}),
+      part({sub: username, tenant, role, email: username, iat, exp, jti: this.ids.uuid()}),
+      this.ids.bytes(48).toString('base64url'),
+    ].join('.')
     const issued = {token, username, tenant, role, expiresAt: now + this.ttlSeconds * 1000}
     this.tokens.set(token, issued)
     return issued

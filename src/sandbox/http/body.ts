@@ -6,7 +6,10 @@ import type {Query} from './router.js'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export class BodyTooLarge extends Error {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`request body of ${size} bytes exceeds ${limit}`)
   }
 }

@@ -10,7 +10,7 @@
 import {faultStream, type Random} from '../random.js'
 
 export const FAULT_KINDS = ['unavailable', 'reset', 'slow', 'lostReply'] as const
-export type Fault = typeof FAULT_KINDS[number]
+export type Fault = (typeof FAULT_KINDS)[number]
 
 export class Faults {
   private readonly random: Random

@@ -68,33 +68,35 @@ export async function receiveMultipart(req: IncomingMessage, options: MultipartO
     files.push(file)
     const chunks: Buffer[] = []
     const out = options.spool === 'file' ? createWriteStream((file.path = join(tmpdir(), `workerctl-sandbox-${randomUUID()}.part`))) : undefined
-    pending.push(new Promise<void>((resolve, reject) => {
-      stream.on('data', (chunk: Buffer) => {
-        file.size += chunk.length
-        count(chunk.length)
-        if (overflow) return // keep draining, store nothing
-        hash.update(chunk)
-        if (out) {
-          if (!out.write(chunk)) {
-            stream.pause()
-            out.once('drain', () => stream.resume())
+    pending.push(
+      new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => {
+          file.size += chunk.length
+          count(chunk.length)
+          if (overflow) return // keep draining, store nothing
+          hash.update(chunk)
+          if (out) {
+            if (!out.write(chunk)) {
+              stream.pause()
+              out.once('drain', () => stream.resume())
+            }
+          } else {
+            chunks.push(chunk)
           }
-        } else {
-          chunks.push(chunk)
-        }
-      })
-      stream.on('error', reject)
-      stream.on('end', () => {
-        file.sha256 = hash.digest('hex').toUpperCase()
-        if (!out) {
-          file.buffer = Buffer.concat(chunks)
-          resolve()
-          return
-        }
-        out.on('error', reject)
-        out.end(() => resolve())
-      })
-    }))
+        })
+        stream.on('error', reject)
+        stream.on('end', () => {
+          file.sha256 = hash.digest('hex').toUpperCase()
+          if (!out) {
+            file.buffer = Buffer.concat(chunks)
+            resolve()
+            return
+          }
+          out.on('error', reject)
+          out.end(() => resolve())
+        })
+      }),
+    )
   })
 
   try {

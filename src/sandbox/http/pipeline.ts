@@ -44,8 +44,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   const service = serviceOf(path)
   if (service === 'sandbox') {
     const match = p.admin.match(method, path)
-    const response = match.kind === 'route' ? await match.route.handler(emptyRequest(method, path, match.params, search, req)) :
-      frameworkError(service, match.kind === 'wrongMethod' ? {kind: 'methodNotAllowed', method, allowed: match.allowed} : {kind: 'notFound', method, path})
+    const response =
+      match.kind === 'route'
+        ? await match.route.handler(emptyRequest(method, path, match.params, search, req))
+        : frameworkError(service, match.kind === 'wrongMethod' ? {kind: 'methodNotAllowed', method, allowed: match.allowed} : {kind: 'notFound', method, path})
     send(res, response)
     return
   }
@@ -56,9 +58,17 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   // Logged when the exchange ends, whichever way: answered, reset by a fault, or abandoned by the client.
   res.once('close', () => {
     p.log.append({
-      time, service, method, path, query: redactPassword(query), headers: flatHeaders(req.headers, true),
-      requestContentType: req.headers['content-type'], requestBody,
-      status: sent.status, responseContentType: sent.contentType, responseBody: sent.body,
+      time,
+      service,
+      method,
+      path,
+      query: redactPassword(query),
+      headers: flatHeaders(req.headers, true),
+      requestContentType: req.headers['content-type'],
+      requestBody,
+      status: sent.status,
+      responseContentType: sent.contentType,
+      responseBody: sent.body,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     })
   })
@@ -166,9 +176,8 @@ function resetSocket(socket: Socket): void {
 }
 
 function report(p: Pipeline, req: IncomingMessage, error: unknown): void {
-  const detail = error instanceof Error ? error.stack ?? error.message : String(error)
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
   const line = `sandbox: ${req.method} ${req.url} failed: ${detail}`
   if (p.onError) p.onError(line)
   else process.stderr.write(`${line}\n`)
 }
-

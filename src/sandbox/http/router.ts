@@ -57,11 +57,7 @@ export interface Route extends RouteOptions {
 /** A static segment, or a `{name}` parameter taking the whole segment. */
 type Segment = {literal: string; param?: undefined} | {param: string; literal?: undefined}
 
-export type Match =
-  | {kind: 'route'; route: Route; params: Record<string, string>}
-  | {kind: 'redirect'; location: string}
-  | {kind: 'wrongMethod'; allowed: string[]}
-  | {kind: 'none'}
+export type Match = {kind: 'route'; route: Route; params: Record<string, string>} | {kind: 'redirect'; location: string} | {kind: 'wrongMethod'; allowed: string[]} | {kind: 'none'}
 
 export class Router {
   /** By segment count, most specific first (static segments beat parameters, leftmost first). */

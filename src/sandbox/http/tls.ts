@@ -18,7 +18,13 @@ export async function selfSignedCertificate(days = 30): Promise<Certificate> {
       {name: 'basicConstraints', cA: true, critical: true},
       {name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true},
       {name: 'extKeyUsage', serverAuth: true},
-      {name: 'subjectAltName', altNames: [{type: 2, value: 'localhost'}, {type: 7, ip: '127.0.0.1'}]},
+      {
+        name: 'subjectAltName',
+        altNames: [
+          {type: 2, value: 'localhost'},
+          {type: 7, ip: '127.0.0.1'},
+        ],
+      },
     ],
   })
   return {key: pems.private, cert: pems.cert}

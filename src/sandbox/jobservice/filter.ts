@@ -11,11 +11,16 @@ export class JobQueryError extends Error {}
 /** §5 table; missing or any other value means all statuses. */
 export function statusTypeSet(statusType: string | undefined): ReadonlySet<JobStatus> | undefined {
   switch (statusType) {
-    case 'NotCompleted': return new Set(['Active', 'Paused', 'Waiting', 'Cancelled', 'Failed'])
-    case 'Completed': return new Set(['Completed'])
-    case 'Inactive': return new Set(['Completed', 'Cancelled', 'Failed'])
-    case 'NotFinished': return new Set(['Active', 'Paused', 'Waiting'])
-    default: return undefined
+    case 'NotCompleted':
+      return new Set(['Active', 'Paused', 'Waiting', 'Cancelled', 'Failed'])
+    case 'Completed':
+      return new Set(['Completed'])
+    case 'Inactive':
+      return new Set(['Completed', 'Cancelled', 'Failed'])
+    case 'NotFinished':
+      return new Set(['Active', 'Paused', 'Waiting'])
+    default:
+      return undefined
   }
 }
 
@@ -93,17 +98,30 @@ function comparison(operator: string, first: string | number, operands: Array<st
       }
       return v => (cmp(v, first) === 0) !== negate
     }
-    case '=gt=': case '>': return v => cmp(v, first) > 0
-    case '=ge=': case '>=': return v => cmp(v, first) >= 0
-    case '=lt=': case '<': return v => cmp(v, first) < 0
-    case '=le=': case '<=': return v => cmp(v, first) <= 0
-    case '=in=': return v => operands.some(o => cmp(v, o) === 0)
-    default: return v => !operands.some(o => cmp(v, o) === 0) // =out=
+    case '=gt=':
+    case '>':
+      return v => cmp(v, first) > 0
+    case '=ge=':
+    case '>=':
+      return v => cmp(v, first) >= 0
+    case '=lt=':
+    case '<':
+      return v => cmp(v, first) < 0
+    case '=le=':
+    case '<=':
+      return v => cmp(v, first) <= 0
+    case '=in=':
+      return v => operands.some(o => cmp(v, o) === 0)
+    default:
+      return v => !operands.some(o => cmp(v, o) === 0) // =out=
   }
 }
 
 function likeRegex(pattern: string): RegExp {
-  const body = pattern.split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+  const body = pattern
+    .split('*')
+    .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
   return new RegExp(`^${body}$`, 's')
 }
 
@@ -172,7 +190,10 @@ export function selection(s: Selection): JobPredicate {
   const statuses = statusTypeSet(s.statusType)
   if (statuses) tests.push(job => statuses.has(job.status))
   if (s.labelExist !== undefined && s.labelExist !== '') {
-    const names = s.labelExist.split(',').map(n => n.trim()).filter(n => n !== '')
+    const names = s.labelExist
+      .split(',')
+      .map(n => n.trim())
+      .filter(n => n !== '')
     if (names.length > 0) tests.push(job => names.some(n => Object.hasOwn(job.labels, n)))
   }
   const filter = parseFilter(s.filter)

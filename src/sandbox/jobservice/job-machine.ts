@@ -119,10 +119,14 @@ export class JobMachine {
       if (run.failAtMs !== undefined) {
         job.status = 'Failed'
         job.percentageComplete = percent(run.failAtMs, run.durationMs)
-        job.failures = [{
-          failureId: 'TASK_FAILURE', failureTime: finishAt, failureSource: `${job.classifier.toLowerCase()}-worker`,
-          failureMessage: `java.lang.RuntimeException: ${run.message}`,
-        }]
+        job.failures = [
+          {
+            failureId: 'TASK_FAILURE',
+            failureTime: finishAt,
+            failureSource: `${job.classifier.toLowerCase()}-worker`,
+            failureMessage: `java.lang.RuntimeException: ${run.message}`,
+          },
+        ]
         job.root = {id: job.id, failures: job.failures}
       } else {
         job.status = 'Completed'

@@ -47,10 +47,23 @@ export class JobStore {
     }
     const now = this.clock()
     const job: StoredJob = {
-      id, ...(def.name !== undefined ? {name: def.name} : {}), ...(def.description !== undefined ? {description: def.description} : {}),
+      id,
+      ...(def.name !== undefined ? {name: def.name} : {}),
+      ...(def.description !== undefined ? {description: def.description} : {}),
       ...(def.externalData !== undefined ? {externalData: def.externalData} : {}),
-      createTime: now, lastUpdateTime: now, status: 'Waiting', percentageComplete: 0, failures: [], labels: def.labels,
-      partition, hash, taskHash: def.taskHash, classifier: def.classifier, demo: def.demo, deps: [...deps], delayMs: Math.max(0, def.delaySeconds) * 1000,
+      createTime: now,
+      lastUpdateTime: now,
+      status: 'Waiting',
+      percentageComplete: 0,
+      failures: [],
+      labels: def.labels,
+      partition,
+      hash,
+      taskHash: def.taskHash,
+      classifier: def.classifier,
+      demo: def.demo,
+      deps: [...deps],
+      delayMs: Math.max(0, def.delaySeconds) * 1000,
     }
     p.jobs.set(id, job)
     p.live.add(job)

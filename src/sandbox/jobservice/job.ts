@@ -113,7 +113,11 @@ export function jobBody(job: StoredJob): JobView {
     ...(job.name !== undefined ? {name: job.name} : {}),
     ...(job.description !== undefined ? {description: job.description} : {}),
     ...(job.externalData !== undefined ? {externalData: job.externalData} : {}),
-    createTime: job.createTime, lastUpdateTime: job.lastUpdateTime, status: job.status, percentageComplete: job.percentageComplete,
-    failures: job.failures.map(f => ({...f})), labels: {...job.labels},
+    createTime: job.createTime,
+    lastUpdateTime: job.lastUpdateTime,
+    status: job.status,
+    percentageComplete: job.percentageComplete,
+    failures: job.failures.map(f => ({...f})),
+    labels: {...job.labels},
   }
 }

@@ -73,10 +73,12 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
 
   router.add('GET', JOB, req => withJob(req, job => ({status: 200, body: jobBody(job)})))
 
-  router.add('DELETE', JOB, req => withJob(req, (job, partition) => {
-    store.delete(partition, job.id)
-    return {status: 204}
-  }))
+  router.add('DELETE', JOB, req =>
+    withJob(req, (job, partition) => {
+      store.delete(partition, job.id)
+      return {status: 204}
+    }),
+  )
 
   router.add('GET', `${JOB}/status`, req => withJob(req, job => statusAnswer(job.status)))
 
@@ -125,7 +127,9 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
 /** A JSON string or boolean with the status-cache headers. */
 function statusAnswer(value: string | boolean): SandboxResponse {
   return {
-    status: 200, body: JSON.stringify(value), contentType: 'application/json',
+    status: 200,
+    body: JSON.stringify(value),
+    contentType: 'application/json',
     headers: {CacheableJobStatus: 'true', 'Cache-Control': `max-age=${JS_TIMING.statusMaxAgeSeconds}`},
   }
 }

@@ -32,10 +32,22 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
     labels.batch = `${day}-${Math.floor(rnd.next() * 4)}`
     const durationMs = Math.floor(30_000 + rnd.next() * 3600_000)
     const job: StoredJob = {
-      id, name: `${kind.name} ${i + 1}`, ...(rnd.next() < 0.3 ? {description: `${kind.name} for ${labels.owner}`} : {}),
-      createTime, lastUpdateTime: createTime, status: 'Completed', percentageComplete: 100, failures: [], labels,
-      partition, hash: hashOf({seeded: id}), taskHash: hashOf({seededTask: id}), classifier: kind.classifier,
-      demo: {durationMs, fail: false, failTimes: 0}, deps: [], delayMs: 0,
+      id,
+      name: `${kind.name} ${i + 1}`,
+      ...(rnd.next() < 0.3 ? {description: `${kind.name} for ${labels.owner}`} : {}),
+      createTime,
+      lastUpdateTime: createTime,
+      status: 'Completed',
+      percentageComplete: 100,
+      failures: [],
+      labels,
+      partition,
+      hash: hashOf({seeded: id}),
+      taskHash: hashOf({seededTask: id}),
+      classifier: kind.classifier,
+      demo: {durationMs, fail: false, failTimes: 0},
+      deps: [],
+      delayMs: 0,
     }
     const r = (phase + i * 0.6180339887) % 1
     const age = now - createTime
@@ -48,11 +60,19 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       job.percentageComplete = Math.round(rnd.next() * 900) / 10
       job.finishedAt = Math.max(createTime, at)
       job.lastUpdateTime = job.finishedAt
-      job.failures = [{
-        failureId: 'TASK_FAILURE', failureTime: job.finishedAt, failureSource: `${kind.classifier.toLowerCase()}-worker`,
-        failureMessage: pick(['java.lang.RuntimeException: Unable to read source document', 'java.io.IOException: Connection reset by peer',
-          'java.lang.IllegalStateException: Storage quota exceeded', 'java.util.concurrent.TimeoutException: Task timed out after 600s']),
-      }]
+      job.failures = [
+        {
+          failureId: 'TASK_FAILURE',
+          failureTime: job.finishedAt,
+          failureSource: `${kind.classifier.toLowerCase()}-worker`,
+          failureMessage: pick([
+            'java.lang.RuntimeException: Unable to read source document',
+            'java.io.IOException: Connection reset by peer',
+            'java.lang.IllegalStateException: Storage quota exceeded',
+            'java.util.concurrent.TimeoutException: Task timed out after 600s',
+          ]),
+        },
+      ]
       job.root = {id, failures: job.failures}
     } else if (r < 0.89) {
       job.status = 'Cancelled'

@@ -42,8 +42,12 @@ export function validateNewJob(body: unknown): Validated {
   if (!optString(body.name) || !optString(body.description) || !optString(body.externalData) || !optString(body.type)) return unbindable()
   if (body.delay !== undefined && body.delay !== null && !Number.isInteger(body.delay)) return unbindable()
   if (body.labels !== undefined && body.labels !== null && (!isObject(body.labels) || !Object.values(body.labels).every(v => typeof v === 'string'))) return unbindable()
-  if (body.prerequisiteJobIds !== undefined && body.prerequisiteJobIds !== null &&
-    (!Array.isArray(body.prerequisiteJobIds) || !body.prerequisiteJobIds.every(v => v === null || typeof v === 'string'))) return unbindable()
+  if (
+    body.prerequisiteJobIds !== undefined &&
+    body.prerequisiteJobIds !== null &&
+    (!Array.isArray(body.prerequisiteJobIds) || !body.prerequisiteJobIds.every(v => v === null || typeof v === 'string'))
+  )
+    return unbindable()
   const task = body.task
   if (task !== undefined && task !== null && !isObject(task)) return unbindable()
 
@@ -88,7 +92,10 @@ export function validateNewJob(body: unknown): Validated {
     ...(typeof body.externalData === 'string' ? {externalData: body.externalData} : {}),
     classifier: t.taskClassifier,
     taskHash: hashOf(t),
-    demo: t.taskClassifier === 'DemoWorker' ? demoTask(t.taskData, encoded ? String(t.taskDataEncoding) : 'utf8') : {durationMs: JS_TIMING.defaultDurationMs, fail: false, failTimes: 0},
+    demo:
+      t.taskClassifier === 'DemoWorker'
+        ? demoTask(t.taskData, encoded ? String(t.taskDataEncoding) : 'utf8')
+        : {durationMs: JS_TIMING.defaultDurationMs, fail: false, failTimes: 0},
     prerequisites,
     delaySeconds: typeof body.delay === 'number' ? body.delay : 0,
     labels: Object.assign(Object.create(null) as Record<string, string>, labels),

@@ -11,8 +11,13 @@ export const SKIP_SETTING = 'skipContentTypes'
 export const SKIP_DESCRIPTION = 'List of content-types to ignore for requests dispatch.'
 
 export const MODULE_INFORMATION = {
-  id: 'workermanager', name: 'Worker Manager module', version: '2.4.0', author: 'REGARDS', legalOwner: 'CNES',
-  documentation: 'https://github.com/RegardsOss', description: 'Dispatch request to workers',
+  id: 'workermanager',
+  name: 'Worker Manager module',
+  version: '2.4.0',
+  author: 'REGARDS',
+  legalOwner: 'CNES',
+  documentation: 'https://github.com/RegardsOss',
+  description: 'Dispatch request to workers',
 }
 
 export interface ModuleImportReport {
@@ -22,12 +27,17 @@ export interface ModuleImportReport {
 }
 
 export function exportConfiguration(workers: Workers): object {
-  const configuration: Array<{key: string; value: object}> = [{
-    key: SETTING_KEY,
-    value: {name: SKIP_SETTING, description: SKIP_DESCRIPTION, value: JSON.stringify(workers.skipContentTypes), defaultValue: '[]', className: 'java.util.ArrayList'},
-  }]
+  const configuration: Array<{key: string; value: object}> = [
+    {
+      key: SETTING_KEY,
+      value: {name: SKIP_SETTING, description: SKIP_DESCRIPTION, value: JSON.stringify(workers.skipContentTypes), defaultValue: '[]', className: 'java.util.ArrayList'},
+    },
+  ]
   for (const c of workers.configs.values()) {
-    configuration.push({key: WORKER_KEY, value: {workerType: c.workerType, contentTypeInputs: [...c.contentTypeInputs], contentTypeOutput: c.contentTypeOutput, keepErrors: c.keepErrors}})
+    configuration.push({
+      key: WORKER_KEY,
+      value: {workerType: c.workerType, contentTypeInputs: [...c.contentTypeInputs], contentTypeOutput: c.contentTypeOutput, keepErrors: c.keepErrors},
+    })
   }
   for (const w of workers.workflows.values()) {
     configuration.push({key: WORKFLOW_KEY, value: {workflowType: w.workflowType, keepErrors: w.keepErrors, steps: w.steps.map(s => ({...s}))}})
@@ -151,8 +161,10 @@ function workerConf(value: unknown): WorkerConfig | string {
   }
   if (v.contentTypeOutput != null && typeof v.contentTypeOutput !== 'string') return invalid('contentTypeOutput must be a string')
   return {
-    workerType: type, contentTypeInputs: [...new Set(v.contentTypeInputs)],
-    contentTypeOutput: (v.contentTypeOutput) ?? null, keepErrors: v.keepErrors !== false,
+    workerType: type,
+    contentTypeInputs: [...new Set(v.contentTypeInputs)],
+    contentTypeOutput: v.contentTypeOutput ?? null,
+    keepErrors: v.keepErrors !== false,
   }
 }
 
@@ -194,7 +206,9 @@ function workflowProblems(workflow: WorkflowConfig, configs: Map<string, WorkerC
     if (worker.contentTypeOutput === null) {
       problems.push(`[NullContentTypeOutError - Workflow ${type} step ${step.stepNumber}: worker ${worker.workerType} has no contentTypeOutput for step ${next.stepNumber}]`)
     } else if (!nextWorker.contentTypeInputs.includes(worker.contentTypeOutput)) {
-      problems.push(`[NonConsistentContentTypeOutError - Workflow ${type} step ${step.stepNumber}: contentTypeOutput ${worker.contentTypeOutput} of worker ${worker.workerType} is not an input of worker ${nextWorker.workerType} (step ${next.stepNumber})]`)
+      problems.push(
+        `[NonConsistentContentTypeOutError - Workflow ${type} step ${step.stepNumber}: contentTypeOutput ${worker.contentTypeOutput} of worker ${worker.workerType} is not an input of worker ${nextWorker.workerType} (step ${next.stepNumber})]`,
+      )
     }
   }
   return problems

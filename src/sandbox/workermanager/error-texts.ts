@@ -2,9 +2,7 @@
 // worker-manager.md §3). Ids, numbers and timestamps vary inside them, so only a normalised text groups them.
 import type {Random} from '../random.js'
 
-export type ErrorKind =
-  | 'corruptZip' | 'storageTimeout' | 'dlqStackTrace' | 'sipMissingAttribute' | 'checksum' | 'noContent'
-  | 'invalidMissingField' | 'invalidJson'
+export type ErrorKind = 'corruptZip' | 'storageTimeout' | 'dlqStackTrace' | 'sipMissingAttribute' | 'checksum' | 'noContent' | 'invalidMissingField' | 'invalidJson'
 
 /** Transient errors succeed when retried; the others fail again (same kind, fresh numbers). */
 export const TRANSIENT: ReadonlySet<ErrorKind> = new Set(['storageTimeout'])
@@ -12,10 +10,14 @@ export const TRANSIENT: ReadonlySet<ErrorKind> = new Set(['storageTimeout'])
 /** The error kinds a worker type's failures take (unknown types: the generic ones). */
 export function errorKindsFor(workerType: string | null): ErrorKind[] {
   switch (workerType) {
-    case 'lta-product-zip-extraction-worker': return ['corruptZip', 'storageTimeout', 'dlqStackTrace']
-    case 'lta-sip-generator-worker': return ['sipMissingAttribute', 'storageTimeout']
-    case 'ingest-checker-worker': return ['checksum']
-    default: return ['storageTimeout', 'dlqStackTrace']
+    case 'lta-product-zip-extraction-worker':
+      return ['corruptZip', 'storageTimeout', 'dlqStackTrace']
+    case 'lta-sip-generator-worker':
+      return ['sipMissingAttribute', 'storageTimeout']
+    case 'ingest-checker-worker':
+      return ['checksum']
+    default:
+      return ['storageTimeout', 'dlqStackTrace']
   }
 }
 

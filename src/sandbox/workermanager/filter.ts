@@ -150,7 +150,7 @@ function stringMatcher(r: ValuesRestriction<string>): (value: string) => boolean
     const set = new Set(r.ignoreCase ? r.values.map(v => v.toLowerCase()) : r.values)
     return r.ignoreCase ? v => set.has(v.toLowerCase()) : v => set.has(v)
   }
-  const wrap = (v: string) => r.matchMode === 'STARTS_WITH' ? `${v}%` : r.matchMode === 'ENDS_WITH' ? `%${v}` : `%${v}%`
+  const wrap = (v: string) => (r.matchMode === 'STARTS_WITH' ? `${v}%` : r.matchMode === 'ENDS_WITH' ? `%${v}` : `%${v}%`)
   const regexes = r.values.map(v => likeRegex(wrap(v), r.ignoreCase ? 'i' : ''))
   return v => regexes.some(re => re.test(v))
 }
@@ -239,7 +239,10 @@ export function parsePageable(query: Record<string, string | string[]>): Parsed<
   const sort: SortOrder[] = []
   const values = query.sort === undefined ? [] : Array.isArray(query.sort) ? query.sort : [query.sort]
   for (const value of values) {
-    const parts = value.split(',').map(s => s.trim()).filter(s => s !== '')
+    const parts = value
+      .split(',')
+      .map(s => s.trim())
+      .filter(s => s !== '')
     const last = parts.at(-1)?.toUpperCase()
     const direction = last === 'ASC' || last === 'DESC' ? parts.pop()!.toUpperCase() : 'ASC'
     for (const field of parts) {

@@ -44,8 +44,14 @@ function grant(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
     status: 200,
     headers: {'cache-control': 'no-store', pragma: 'no-cache'},
     body: {
-      access_token: issued.token, token_type: 'bearer', expires_in: settings.tokenTtlSeconds,
-      scope: settings.tenant, tenant: settings.tenant, role: issued.role, sub: username, email: username,
+      access_token: issued.token,
+      token_type: 'bearer',
+      expires_in: settings.tokenTtlSeconds,
+      scope: settings.tenant,
+      tenant: settings.tenant,
+      role: issued.role,
+      sub: username,
+      email: username,
     },
   }
 }

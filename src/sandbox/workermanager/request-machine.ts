@@ -45,7 +45,11 @@ export class RequestMachine {
   /** What the scan jobs did (not exposed by the real API; for tests and the sandbox's own endpoints). */
   readonly scans: ScanLogEntry[] = []
 
-  constructor(private readonly store: RequestStore, private readonly workers: Workers, private readonly seed: number) {}
+  constructor(
+    private readonly store: RequestStore,
+    private readonly workers: Workers,
+    private readonly seed: number,
+  ) {}
 
   /** The scheduler's first tick comes `schedulerInitial` after the manager started. */
   startScheduler(startedAt: number): void {
@@ -60,9 +64,20 @@ export class RequestMachine {
     const requestId = request.requestId ?? `req-${id}-${new Random(hash(`${this.seed}:${id}`)).hex(8).toLowerCase()}`
     if (this.store.get(requestId)) return undefined
     const row = this.store.insert({
-      id, requestId, creationMicros: now * 1000, contentType: request.contentType, source: request.source ?? 'sandbox',
-      session: request.session ?? 'sandbox-session', status: 'TO_DISPATCH', dispatchedWorkerType: null, error: null,
-      stepNumber: null, stepWorkerType: null, fates: [...(request.fates ?? [])], always: request.always, errorKind: request.errorKind,
+      id,
+      requestId,
+      creationMicros: now * 1000,
+      contentType: request.contentType,
+      source: request.source ?? 'sandbox',
+      session: request.session ?? 'sandbox-session',
+      status: 'TO_DISPATCH',
+      dispatchedWorkerType: null,
+      error: null,
+      stepNumber: null,
+      stepWorkerType: null,
+      fates: [...(request.fates ?? [])],
+      always: request.always,
+      errorKind: request.errorKind,
     })
     this.dispatch(row, now)
     return row
@@ -138,7 +153,7 @@ export class RequestMachine {
     const workerType = row.dispatchedWorkerType!
     if (!this.workers.isBeating(workerType)) return // the worker died mid-processing: RUNNING forever
     const workflow = this.workers.workflows.get(row.contentType)
-    const keepErrors = workflow ? workflow.keepErrors : this.workers.configs.get(workerType)?.keepErrors ?? true
+    const keepErrors = workflow ? workflow.keepErrors : (this.workers.configs.get(workerType)?.keepErrors ?? true)
     switch (row.fate) {
       case 'SUCCESS': {
         const steps = workflow ? [...workflow.steps].sort((a, b) => a.stepNumber - b.stepNumber) : []
@@ -202,7 +217,9 @@ export class RequestMachine {
       if (row.stepWorkerType !== null && this.workers.isAlive(row.stepWorkerType, at)) stepTypes.add(row.stepWorkerType)
       contentTypes.add(row.contentType)
     }
-    const effective = [...stepTypes].map(t => this.workers.configs.get(t)).filter(c => c !== undefined)
+    const effective = [...stepTypes]
+      .map(t => this.workers.configs.get(t))
+      .filter(c => c !== undefined)
       .filter(c => c.contentTypeInputs.some(ct => contentTypes.has(ct)))
     if (effective.length === 0) {
       const period = WM_DELAYS.schedulerPeriod

@@ -34,8 +34,13 @@ export type {LightRequest}
 
 export function toLight(row: RequestRow): LightRequest {
   const light: LightRequest = {
-    id: row.id, requestId: row.requestId, creationDate: row.creationDate, contentType: row.contentType,
-    source: row.source, session: row.session, status: row.status,
+    id: row.id,
+    requestId: row.requestId,
+    creationDate: row.creationDate,
+    contentType: row.contentType,
+    source: row.source,
+    session: row.session,
+    status: row.status,
   }
   if (row.dispatchedWorkerType !== null) light.dispatchedWorkerType = row.dispatchedWorkerType
   if (row.error !== null) light.error = row.error

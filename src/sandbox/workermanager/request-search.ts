@@ -8,7 +8,7 @@ import type {RequestStore} from './request-store.js'
 const STABLE_FIELDS: ReadonlySet<SortField> = new Set(['id', 'requestId', 'creationDate', 'contentType', 'source', 'session'])
 
 function compareBy(field: SortField): (a: RequestRow, b: RequestRow) => number {
-  const key = (r: RequestRow): string | number | null => field === 'creationDate' ? r.creationMicros : r[field]
+  const key = (r: RequestRow): string | number | null => (field === 'creationDate' ? r.creationMicros : r[field])
   return (a, b) => {
     const x = key(a)
     const y = key(b)

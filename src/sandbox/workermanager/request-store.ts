@@ -52,7 +52,13 @@ export class RequestStore {
   /** Seeding and reception: stores a row as given (ids must only grow). */
   insert(fields: Omit<RequestRow, 'version' | 'deleted' | 'creationDate' | 'fate' | 'attempts' | 'fates'> & Partial<Pick<RequestRow, 'fates' | 'fate' | 'attempts'>>): RequestRow {
     const row: RequestRow = {
-      fates: [], fate: null, attempts: 0, ...fields, creationDate: formatMicros(fields.creationMicros), version: 0, deleted: false,
+      fates: [],
+      fate: null,
+      attempts: 0,
+      ...fields,
+      creationDate: formatMicros(fields.creationMicros),
+      version: 0,
+      deleted: false,
     }
     if (row.id < this.nextId) throw new Error(`request id ${row.id} is not above ${this.nextId - 1}`)
     this.nextId = row.id + 1
@@ -99,7 +105,11 @@ export class RequestStore {
   compact(): void {
     if (this.deletedPending === 0) return
     this.all = this.all.filter(r => !r.deleted)
-    for (const [field, sorted] of this.sortCache) this.sortCache.set(field, sorted.filter(r => !r.deleted))
+    for (const [field, sorted] of this.sortCache)
+      this.sortCache.set(
+        field,
+        sorted.filter(r => !r.deleted),
+      )
     this.deletedPending = 0
   }
 }

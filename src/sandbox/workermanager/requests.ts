@@ -13,7 +13,10 @@ export class WmRequests {
   /** What the scan jobs did (not exposed by the real API; for tests and the sandbox's own endpoints). */
   readonly scans: ScanLogEntry[]
 
-  constructor(readonly workers: Workers, seed: number) {
+  constructor(
+    readonly workers: Workers,
+    seed: number,
+  ) {
     this.machine = new RequestMachine(this.store, workers, seed)
     this.scans = this.machine.scans
   }

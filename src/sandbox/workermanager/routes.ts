@@ -31,7 +31,10 @@ export function wmRoute(router: Router, ctx: SandboxContext, method: string, pat
 /** Spring binds a list parameter from repeated values and from comma-separated ones. */
 export function listParam(value: string | string[] | undefined): string[] {
   if (value === undefined) return []
-  return (Array.isArray(value) ? value : [value]).flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v !== '')
+  return (Array.isArray(value) ? value : [value])
+    .flatMap(v => v.split(','))
+    .map(v => v.trim())
+    .filter(v => v !== '')
 }
 
 /** The REGARDS role hierarchy (worker-manager.md §1). */
@@ -116,12 +119,14 @@ export function registerWorkerManager(router: Router, ctx: SandboxContext): void
     return {status: 200, body: entity(row, linkBase(ctx, req))}
   })
 
-  const scan = (kind: 'retry' | 'delete'): Handler => req => {
-    const params = parseSearch(req.body, true)
-    if (!params.ok) return regardsError(params.status, ...params.messages)
-    ctx.wm.scheduleScan(kind, params.value, ctx.clock())
-    return {status: 200}
-  }
+  const scan =
+    (kind: 'retry' | 'delete'): Handler =>
+    req => {
+      const params = parseSearch(req.body, true)
+      if (!params.ok) return regardsError(params.status, ...params.messages)
+      ctx.wm.scheduleScan(kind, params.value, ctx.clock())
+      return {status: 200}
+    }
   route('POST', '/requests/retry', 'EXPLOIT', scan('retry'))
   route('DELETE', '/requests/delete', 'ADMIN', scan('delete'))
 
@@ -158,7 +163,8 @@ async function importFile(ctx: SandboxContext, req: SandboxRequest): Promise<San
   const logged = loggedMultipart(received)
   const answer = (response: SandboxResponse): SandboxResponse => (logged ? {...response, loggedRequestBody: logged} : response)
   if (!received.ok) {
-    return received.reason === 'tooLarge' ? regardsError(413, `Maximum upload size of ${MAX_CONFIG_BYTES} bytes exceeded`)
+    return received.reason === 'tooLarge'
+      ? regardsError(413, `Maximum upload size of ${MAX_CONFIG_BYTES} bytes exceeded`)
       : regardsError(400, `Current request is not a multipart request: ${received.message}`)
   }
   const file = received.files.find(f => f.field === 'file')

@@ -8,7 +8,11 @@ import {type Fate, toLight} from './request-row.js'
 
 const WORKER_TYPE = /^[a-zA-Z0-9-_.]{1,128}$/
 const FATES: Record<string, Fate> = {
-  success: 'SUCCESS', error: 'ERROR', invalid: 'INVALID_CONTENT', 'stuck-dispatched': 'STUCK_DISPATCHED', 'stuck-running': 'STUCK_RUNNING',
+  success: 'SUCCESS',
+  error: 'ERROR',
+  invalid: 'INVALID_CONTENT',
+  'stuck-dispatched': 'STUCK_DISPATCHED',
+  'stuck-running': 'STUCK_RUNNING',
 }
 
 /**
@@ -64,9 +68,16 @@ export function workerManagerControls(router: Router, ctx: SandboxContext): void
     let skipped = 0
     for (let i = 0; i < count; i++) {
       const fate = FATES[outcome]
-      const row = ctx.wm.receive({
-        contentType, requestId, source: first(req.query.source), session: first(req.query.session), fates: fate ? [fate] : [],
-      }, t)
+      const row = ctx.wm.receive(
+        {
+          contentType,
+          requestId,
+          source: first(req.query.source),
+          session: first(req.query.session),
+          fates: fate ? [fate] : [],
+        },
+        t,
+      )
       if (row) created.push(toLight(row))
       else skipped++
     }

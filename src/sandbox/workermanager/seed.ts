@@ -115,11 +115,16 @@ function drawOutcome(rnd: Random, contentType: string, position: number, ageMs: 
 
 function workerOf(contentType: string, step?: number): string | null {
   switch (contentType) {
-    case 'lta-to-extract-request': return 'lta-product-zip-extraction-worker'
-    case 'lta-extracted-request': return 'lta-sip-generator-worker'
-    case 'ingest-check-request': return 'ingest-checker-worker'
-    case 'lta-request': return step === 2 ? 'lta-sip-generator-worker' : 'lta-product-zip-extraction-worker'
-    default: return null
+    case 'lta-to-extract-request':
+      return 'lta-product-zip-extraction-worker'
+    case 'lta-extracted-request':
+      return 'lta-sip-generator-worker'
+    case 'ingest-check-request':
+      return 'ingest-checker-worker'
+    case 'lta-request':
+      return step === 2 ? 'lta-sip-generator-worker' : 'lta-product-zip-extraction-worker'
+    default:
+      return null
   }
 }
 
@@ -128,11 +133,20 @@ type RowState = Pick<RequestRow, 'status' | 'dispatchedWorkerType' | 'error' | '
 function rowState(rnd: Random, contentType: string, outcome: Outcome, requestId: string, createdMs: number): RowState {
   const workflow = contentType === 'lta-request'
   const step = outcome.kind !== 'success' && 'step' in outcome ? outcome.step : undefined
-  const stepNumber = workflow ? step ?? 1 : null
+  const stepNumber = workflow ? (step ?? 1) : null
   const worker = workerOf(contentType, stepNumber ?? undefined)
   const state = (status: RequestStatus, extra: Partial<RowState> = {}): RowState => ({
-    status, dispatchedWorkerType: worker, error: null, stepNumber, stepWorkerType: worker, fates: [], always: undefined,
-    errorKind: undefined, fate: null, attempts: 1, ...extra,
+    status,
+    dispatchedWorkerType: worker,
+    error: null,
+    stepNumber,
+    stepWorkerType: worker,
+    fates: [],
+    always: undefined,
+    errorKind: undefined,
+    fate: null,
+    attempts: 1,
+    ...extra,
   })
   const at = createdMs + 1000 + Math.floor(rnd.next() * 600_000)
   switch (outcome.kind) {

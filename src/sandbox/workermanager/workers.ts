@@ -69,7 +69,7 @@ export class Workers {
   stop(workerType: string, now: number, immediately = false): WorkerPool | undefined {
     const pool = this.pools.get(workerType)
     if (!pool) return undefined
-    const stoppedAt = immediately ? now - HEARTBEAT_EXPIRY_MS : pool.stoppedAt ?? now
+    const stoppedAt = immediately ? now - HEARTBEAT_EXPIRY_MS : (pool.stoppedAt ?? now)
     pool.stoppedAt = Math.min(stoppedAt, pool.stoppedAt ?? stoppedAt)
     return pool
   }
@@ -152,7 +152,10 @@ export function seededWorkers(): Workers {
   workers.workflows.set('lta-request', {
     workflowType: 'lta-request',
     keepErrors: true,
-    steps: [{stepNumber: 1, workerType: 'lta-product-zip-extraction-worker'}, {stepNumber: 2, workerType: 'lta-sip-generator-worker'}],
+    steps: [
+      {stepNumber: 1, workerType: 'lta-product-zip-extraction-worker'},
+      {stepNumber: 2, workerType: 'lta-sip-generator-worker'},
+    ],
   })
   return workers
 }

@@ -1,8 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {errorFromResponse} from '../../../src/api/errors.js'
 
-const err = (status: number, text: string, contentType = 'application/json') =>
-  errorFromResponse('corda', 'GET', 'https://h/api/v5_2/x', {status, contentType, text})
+const err = (status: number, text: string, contentType = 'application/json') => errorFromResponse('corda', 'GET', 'https://h/api/v5_2/x', {status, contentType, text})
 
 describe('errorFromResponse normalises every error body', () => {
   it('Corda {title, status, details}', () => {
@@ -14,12 +13,25 @@ describe('errorFromResponse normalises every error body', () => {
   })
 
   it('REGARDS {messages: [...]}', () => {
-    const e = errorFromResponse('workerManager', 'GET', 'u', {status: 404, contentType: 'application/json', text: JSON.stringify({messages: ['Entity x with id : r1 doesn\'t exist', 'second']})})
+    const e = errorFromResponse('workerManager', 'GET', 'u', {
+      status: 404,
+      contentType: 'application/json',
+      text: JSON.stringify({messages: ["Entity x with id : r1 doesn't exist", 'second']}),
+    })
     expect(e.title).toBe("Entity x with id : r1 doesn't exist; second")
   })
 
   it("Spring's 401 {timestamp,status,error,message,path}", () => {
-    const e = err(401, JSON.stringify({timestamp: '2025-01-01T00:00:00Z', status: 401, error: 'Unauthorized', message: '[REGARDS JWT FILTER] Missing authentication token on /workers@GET', path: '/workers'}))
+    const e = err(
+      401,
+      JSON.stringify({
+        timestamp: '2025-01-01T00:00:00Z',
+        status: 401,
+        error: 'Unauthorized',
+        message: '[REGARDS JWT FILTER] Missing authentication token on /workers@GET',
+        path: '/workers',
+      }),
+    )
     expect(e.title).toBe('[REGARDS JWT FILTER] Missing authentication token on /workers@GET')
   })
 

@@ -7,8 +7,7 @@ import {ApiError} from '../../../src/api/errors.js'
 import {HttpTransport, type TransportOptions} from '../../../src/api/http.js'
 
 const URL = 'http://svc.test'
-const transport = (extra: Partial<TransportOptions> = {}) =>
-  new HttpTransport({service: 'corda', url: URL, retry: {attempts: 3, baseDelayMs: 1, maxDelayMs: 2}, ...extra})
+const transport = (extra: Partial<TransportOptions> = {}) => new HttpTransport({service: 'corda', url: URL, retry: {attempts: 3, baseDelayMs: 1, maxDelayMs: 2}, ...extra})
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => {
@@ -24,14 +23,18 @@ describe('retries', () => {
 
   it('gives up after the attempts and reports the last error', async () => {
     nock(URL).get('/x').times(3).reply(504, '')
-    const error = (await transport().get('/x').catch((e: unknown) => e)) as ApiError
+    const error = (await transport()
+      .get('/x')
+      .catch((e: unknown) => e)) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.status).toBe(504)
   })
 
   it('never retries a POST: it may have been applied', async () => {
     const scope = nock(URL).post('/x').reply(503, {title: 'busy', status: 503, details: {}}).post('/x').reply(200, {})
-    const error = (await transport().post('/x', {json: {a: 1}}).catch((e: unknown) => e)) as ApiError
+    const error = (await transport()
+      .post('/x', {json: {a: 1}})
+      .catch((e: unknown) => e)) as ApiError
     expect(error.status).toBe(503)
     expect(scope.pendingMocks()).toHaveLength(1) // the second answer was never asked for
   })
@@ -39,7 +42,7 @@ describe('retries', () => {
   it('never retries a POST after a connection reset either', async () => {
     // A real socket that is cut without an answer (nock cannot emulate a reset once a body was written).
     let hits = 0
-    const server = createServer((req) => {
+    const server = createServer(req => {
       hits++
       req.socket.destroy()
     })
@@ -47,10 +50,14 @@ describe('retries', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     nock.enableNetConnect('127.0.0.1')
     try {
-      const error = (await transport({url}).post('/x', {json: {}}).catch((e: unknown) => e)) as ApiError
+      const error = (await transport({url})
+        .post('/x', {json: {}})
+        .catch((e: unknown) => e)) as ApiError
       expect(error.kind).toBe('network')
       expect(hits).toBe(1)
-      const again = (await transport({url}).get('/x').catch((e: unknown) => e)) as ApiError
+      const again = (await transport({url})
+        .get('/x')
+        .catch((e: unknown) => e)) as ApiError
       expect(again.kind).toBe('network')
       expect(hits).toBe(4) // the GET was tried three times
     } finally {
@@ -73,12 +80,17 @@ describe('retries', () => {
 
 describe('requests and responses', () => {
   it('always asks for JSON and sends credentials', async () => {
-    nock(URL, {reqheaders: {accept: 'application/json', authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}`}}).get('/x').reply(200, {})
+    nock(URL, {reqheaders: {accept: 'application/json', authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}`}})
+      .get('/x')
+      .reply(200, {})
     await expect(transport({auth: basicAuth('admin', 'pw')}).get('/x')).resolves.toEqual({})
   })
 
   it('sends repeated query parameters for arrays and keeps a literal colon in the path', async () => {
-    nock(URL).post('/p/jobs:cancel').query({filter: 'status==Active', sort: ['a', 'b']}).reply(200, {jobsCanceled: 2})
+    nock(URL)
+      .post('/p/jobs:cancel')
+      .query({filter: 'status==Active', sort: ['a', 'b']})
+      .reply(200, {jobsCanceled: 2})
     await expect(transport().post('/p/jobs:cancel', {query: {filter: 'status==Active', sort: ['a', 'b'], skip: undefined}})).resolves.toEqual({jobsCanceled: 2})
   })
 
@@ -119,7 +131,10 @@ describe('requests and responses', () => {
     const auth = {headers: async () => ({Authorization: `Bearer t${renewals}`}), renew: async () => (++renewals, true)}
     nock(URL).get('/x').matchHeader('authorization', 'Bearer t0').reply(401, {}).get('/x').matchHeader('authorization', 'Bearer t1').reply(200, {ok: 1})
     await expect(transport({auth}).get('/x')).resolves.toEqual({ok: 1})
-    nock(URL).get('/y').times(2).reply(401, {messages: ['expired']})
+    nock(URL)
+      .get('/y')
+      .times(2)
+      .reply(401, {messages: ['expired']})
     await expect(transport({auth}).get('/y')).rejects.toMatchObject({status: 401})
     expect(renewals).toBe(2) // once per request, never in a loop
   })

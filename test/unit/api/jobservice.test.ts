@@ -29,8 +29,9 @@ describe('RSQL', () => {
 
   it('builds status and label filters, ANDing a filter of your own', () => {
     expect(jobQuery({statuses: ['Failed']})).toEqual({filter: 'status==Failed', jobIdStartsWith: undefined})
-    expect(jobQuery({statuses: ['Failed', 'Cancelled'], labels: parseLabels(['owner=bob', 'team=data ops']), prefix: 'nightly-', rsql: 'percentageComplete=lt=50,name==x'}))
-      .toEqual({filter: 'status=in=(Failed,Cancelled);labels.owner==bob;labels.team=="data ops";(percentageComplete=lt=50,name==x)', jobIdStartsWith: 'nightly-'})
+    expect(
+      jobQuery({statuses: ['Failed', 'Cancelled'], labels: parseLabels(['owner=bob', 'team=data ops']), prefix: 'nightly-', rsql: 'percentageComplete=lt=50,name==x'}),
+    ).toEqual({filter: 'status=in=(Failed,Cancelled);labels.owner==bob;labels.team=="data ops";(percentageComplete=lt=50,name==x)', jobIdStartsWith: 'nightly-'})
     expect(() => parseLabels(['novalue'])).toThrow(/not KEY=VALUE/)
     expect(() => jobQuery({labels: {'bad key': 'x'}})).toThrow(UsageError)
   })
@@ -62,17 +63,30 @@ describe('local checks', () => {
       }
       return ''
     })()
-    for (const p of ['unknown field "prerequisites"', 'taskClassifier is required', 'non-zero', 'taskData is required', 'taskPipe is required', 'label name "bad key"', 'label "bad key" must be a string']) expect(problems).toContain(p)
+    for (const p of [
+      'unknown field "prerequisites"',
+      'taskClassifier is required',
+      'non-zero',
+      'taskData is required',
+      'taskPipe is required',
+      'label name "bad key"',
+      'label "bad key" must be a string',
+    ])
+      expect(problems).toContain(p)
   })
 })
 
 describe('client', () => {
   it('PUT 201 is created and 204 unchanged; the body validates against the swagger', async () => {
     let body: unknown
-    nock(URL).put(`${BASE}/jobs/j1`).reply(201, function (_uri, b) {
-      body = b
-      return ''
-    }).put(`${BASE}/jobs/j1`).reply(204)
+    nock(URL)
+      .put(`${BASE}/jobs/j1`)
+      .reply(201, function (_uri, b) {
+        body = b
+        return ''
+      })
+      .put(`${BASE}/jobs/j1`)
+      .reply(204)
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('created')
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('unchanged')
     expect(validateRequest({method: 'PUT', path: `${BASE}/jobs/j1`, query: {}, requestContentType: 'application/json', requestBody: body, status: 201})).toEqual([])
@@ -80,10 +94,13 @@ describe('client', () => {
 
   it('the bulk paths keep their colon and carry the filter; count has no labelExist', async () => {
     let path = ''
-    nock(URL).post(/jobs:cancel/).query(true).reply(function (uri) {
-      path = uri
-      return [200, {jobsCanceled: 3}]
-    })
+    nock(URL)
+      .post(/jobs:cancel/)
+      .query(true)
+      .reply(function (uri) {
+        path = uri
+        return [200, {jobsCanceled: 3}]
+      })
     expect(await js().cancelMatching({filter: 'status==Active', labelExist: ['a', 'b']})).toBe(3)
     expect(path).toBe(`${BASE}/jobs:cancel?filter=status%3D%3DActive&labelExist=a%2Cb`)
     nock(URL).get(`${BASE}/jobStats/count`).query({filter: 'status==Failed'}).reply(200, '7', {'content-type': 'application/json'})
@@ -92,12 +109,16 @@ describe('client', () => {
 
   it('scans with offset paging until a short page', async () => {
     const seen: string[] = []
-    nock(URL).get(`${BASE}/jobs`).query(true).times(3).reply(uri => {
-      const q = new globalThis.URL(uri, URL).searchParams
-      seen.push(`${q.get('offset')}/${q.get('limit')}/${q.get('sort')}`)
-      const offset = Number(q.get('offset'))
-      return [200, Array.from({length: offset < 4 ? 2 : 1}, (_, i) => job('Completed', {id: `j${offset + i}`}))]
-    })
+    nock(URL)
+      .get(`${BASE}/jobs`)
+      .query(true)
+      .times(3)
+      .reply(uri => {
+        const q = new globalThis.URL(uri, URL).searchParams
+        seen.push(`${q.get('offset')}/${q.get('limit')}/${q.get('sort')}`)
+        const offset = Number(q.get('offset'))
+        return [200, Array.from({length: offset < 4 ? 2 : 1}, (_, i) => job('Completed', {id: `j${offset + i}`}))]
+      })
     const ids: string[] = []
     for await (const j of js().scan({sort: 'jobId:asc'}, 2)) ids.push(j.id)
     expect(ids).toEqual(['j0', 'j1', 'j2', 'j3', 'j4'])
@@ -107,16 +128,25 @@ describe('client', () => {
 
 describe('JobServiceClient.waitFor', () => {
   it('returns the completed job; Failed is a failed operation carrying the job and its failure', async () => {
-    nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Active"', {'cache-control': 'max-age=0', 'content-type': 'application/json'})
-      .get(`${BASE}/jobs/j1/status`).reply(200, '"Completed"', {'content-type': 'application/json'})
-      .get(`${BASE}/jobs/j1`).reply(200, job('Completed', {percentageComplete: 100}))
+    nock(URL)
+      .get(`${BASE}/jobs/j1/status`)
+      .reply(200, '"Active"', {'cache-control': 'max-age=0', 'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1/status`)
+      .reply(200, '"Completed"', {'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1`)
+      .reply(200, job('Completed', {percentageComplete: 100}))
     const states: string[] = []
     expect(await js().waitFor('j1', {onStatus: s => states.push(s)})).toMatchObject({status: 'Completed'})
     expect(states).toEqual(['Active', 'Completed'])
 
-    nock(URL).get(`${BASE}/jobs/j1/status`).reply(200, '"Failed"', {'content-type': 'application/json'})
-      .get(`${BASE}/jobs/j1`).reply(200, job('Failed', {failures: [{failureId: 'TASK_FAILURE', failureMessage: 'boom'}]}))
-    const error = await js().waitFor('j1').catch(e => e) as OperationFailedError
+    nock(URL)
+      .get(`${BASE}/jobs/j1/status`)
+      .reply(200, '"Failed"', {'content-type': 'application/json'})
+      .get(`${BASE}/jobs/j1`)
+      .reply(200, job('Failed', {failures: [{failureId: 'TASK_FAILURE', failureMessage: 'boom'}]}))
+    const error = (await js()
+      .waitFor('j1')
+      .catch(e => e)) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toBe('job j1 failed: Failed: boom')
     expect(error.state).toMatchObject({status: 'Failed'})

@@ -39,11 +39,17 @@ describe('REGARDS OAuth2 password grant', () => {
 
   it('concurrent calls share one grant', async () => {
     let grants = 0
-    nock(GW).post(TOKEN_PATH).times(5).reply(() => {
-      grants++
-      return [200, {access_token: 'tok-1', expires_in: 3600}]
-    })
-      .get('/api/v1/rs-worker-manager/workers').times(5).matchHeader('authorization', 'Bearer tok-1').reply(200, [])
+    nock(GW)
+      .post(TOKEN_PATH)
+      .times(5)
+      .reply(() => {
+        grants++
+        return [200, {access_token: 'tok-1', expires_in: 3600}]
+      })
+      .get('/api/v1/rs-worker-manager/workers')
+      .times(5)
+      .matchHeader('authorization', 'Bearer tok-1')
+      .reply(200, [])
     const wm = client()
     await Promise.all([1, 2, 3, 4, 5].map(() => wm.workers.alive()))
     expect(grants).toBe(1)
@@ -52,9 +58,15 @@ describe('REGARDS OAuth2 password grant', () => {
   it('renews the token once on 401 and repeats the call', async () => {
     let grants = 0
     nock(GW)
-      .post(TOKEN_PATH).times(2).reply(() => [200, {access_token: `tok-${++grants}`, expires_in: 3600}])
-      .get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer tok-1').reply(401, {status: 401, error: 'Unauthorized', message: 'expired'})
-      .get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer tok-2').reply(200, [])
+      .post(TOKEN_PATH)
+      .times(2)
+      .reply(() => [200, {access_token: `tok-${++grants}`, expires_in: 3600}])
+      .get('/api/v1/rs-worker-manager/workers')
+      .matchHeader('authorization', 'Bearer tok-1')
+      .reply(401, {status: 401, error: 'Unauthorized', message: 'expired'})
+      .get('/api/v1/rs-worker-manager/workers')
+      .matchHeader('authorization', 'Bearer tok-2')
+      .reply(200, [])
     await expect(client().workers.alive()).resolves.toEqual([])
     expect(grants).toBe(2)
   })
@@ -66,7 +78,12 @@ describe('REGARDS OAuth2 password grant', () => {
     await client({cache}).workers.alive()
     expect(saved).toEqual([])
     const expired = {load: async () => ({accessToken: 'old', expiresAt: Date.now() - 1}), save: async (t: CachedToken) => void saved.push(t)}
-    nock(GW).post(TOKEN_PATH).reply(200, {access_token: 'fresh', expires_in: 60}).get('/api/v1/rs-worker-manager/workers').matchHeader('authorization', 'Bearer fresh').reply(200, [])
+    nock(GW)
+      .post(TOKEN_PATH)
+      .reply(200, {access_token: 'fresh', expires_in: 60})
+      .get('/api/v1/rs-worker-manager/workers')
+      .matchHeader('authorization', 'Bearer fresh')
+      .reply(200, [])
     await client({cache: expired}).workers.alive()
     expect(saved.map(t => t.accessToken)).toEqual(['fresh'])
   })

@@ -44,13 +44,16 @@ async function serve(answer: (req: IncomingMessage, res: ServerResponse, n: numb
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-const readAll = (req: IncomingMessage): Promise<Buffer> => new Promise((resolve, reject) => {
-  const chunks: Buffer[] = []
-  req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject)
-})
+const readAll = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject)
+  })
 
-const transport = (url: string, extra: Partial<TransportOptions> = {}) =>
-  new HttpTransport({service: 'corda', url, retry: {attempts: 1, baseDelayMs: 1, maxDelayMs: 1}, ...extra})
+const transport = (url: string, extra: Partial<TransportOptions> = {}) => new HttpTransport({service: 'corda', url, retry: {attempts: 1, baseDelayMs: 1, maxDelayMs: 1}, ...extra})
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
@@ -72,11 +75,21 @@ describe('streamed request bodies', () => {
     })
     const offsets: number[] = []
     let seen = 0
-    const {body, contentType} = multipartBody([{name: 'upload', filename: 'f.cpi', file: {path: f.path, size: f.bytes.length, onChunk: (chunk, offset) => {
-      offsets.push(offset)
-      expect(offset).toBe(seen)
-      seen += chunk.length
-    }}}])
+    const {body, contentType} = multipartBody([
+      {
+        name: 'upload',
+        filename: 'f.cpi',
+        file: {
+          path: f.path,
+          size: f.bytes.length,
+          onChunk: (chunk, offset) => {
+            offsets.push(offset)
+            expect(offset).toBe(seen)
+            seen += chunk.length
+          },
+        },
+      },
+    ])
     const t = transport(url)
     try {
       await expect(t.post(`/cpi`, {body, contentType})).resolves.toEqual({id: 'u1'})
@@ -100,9 +113,19 @@ describe('streamed request bodies', () => {
       else res.setHeader('Content-Type', 'application/json').end('{"id":"u2"}')
     })
     const starts: number[] = []
-    const {body, contentType} = multipartBody([{name: 'upload', filename: 'f.cpi', file: {path: f.path, size: f.bytes.length, onChunk: (_c, offset) => {
-      if (offset === 0) starts.push(offset)
-    }}}])
+    const {body, contentType} = multipartBody([
+      {
+        name: 'upload',
+        filename: 'f.cpi',
+        file: {
+          path: f.path,
+          size: f.bytes.length,
+          onChunk: (_c, offset) => {
+            if (offset === 0) starts.push(offset)
+          },
+        },
+      },
+    ])
     let token = 0
     const t = transport(url, {auth: {headers: async () => ({Authorization: `Bearer t${token}`}), renew: async () => (++token, true)}})
     try {
@@ -143,9 +166,19 @@ describe('streamed request bodies', () => {
       await readAll(req).catch(() => undefined)
       res.end('{}')
     })
-    const {body, contentType} = multipartBody([{name: 'upload', filename: 'f.cpi', file: {path: f.path, size: f.bytes.length, onChunk: (_c, offset) => {
-      if (offset === 0) truncateSync(f.path, 2 ** 20 + 10)
-    }}}])
+    const {body, contentType} = multipartBody([
+      {
+        name: 'upload',
+        filename: 'f.cpi',
+        file: {
+          path: f.path,
+          size: f.bytes.length,
+          onChunk: (_c, offset) => {
+            if (offset === 0) truncateSync(f.path, 2 ** 20 + 10)
+          },
+        },
+      },
+    ])
     const t = transport(url)
     try {
       const error = await t.post('/cpi', {body, contentType, idempotent: false}).catch((e: unknown) => e)

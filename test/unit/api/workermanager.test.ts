@@ -19,10 +19,19 @@ beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 
 const row = (id: number, extra: Partial<LightRequest> = {}): LightRequest => ({
-  id, requestId: `req-${id}`, creationDate: '2026-11-25T08:00:00.000Z', contentType: 'ct-a', source: 'CNES', session: 's1', status: 'ERROR', ...extra,
+  id,
+  requestId: `req-${id}`,
+  creationDate: '2026-11-25T08:00:00.000Z',
+  contentType: 'ct-a',
+  source: 'CNES',
+  session: 's1',
+  status: 'ERROR',
+  ...extra,
 })
 const page = (rows: LightRequest[], number: number, totalElements: number, size: number) => ({
-  content: rows.map(content => ({content, links: []})), metadata: {size, totalElements, totalPages: Math.ceil(totalElements / size), number}, links: [],
+  content: rows.map(content => ({content, links: []})),
+  metadata: {size, totalElements, totalPages: Math.ceil(totalElements / size), number},
+  links: [],
 })
 
 interface Seen {
@@ -47,16 +56,23 @@ function record(seen: Seen[], reply: (s: Seen) => [number, unknown?]) {
   }
 }
 
-const valid = (s: Seen) => expect(validateRequest({method: s.method, path: s.path, query: s.query, requestContentType: 'application/json', requestBody: s.body, status: 200})).toEqual([])
+const valid = (s: Seen) =>
+  expect(validateRequest({method: s.method, path: s.path, query: s.query, requestContentType: 'application/json', requestBody: s.body, status: 200})).toEqual([])
 
 describe('search', () => {
   it('pages with separate page, size and sort parameters and stops at the last page', async () => {
     const seen: Seen[] = []
-    nock(GW).post(`${BASE}/requests`).query(true).times(3).reply(record(seen, s => {
-      const n = Number(s.query.page)
-      const rows = [row(n * 2 + 1), row(n * 2 + 2)].filter(r => r.id <= 5)
-      return [200, page(rows, n, 5, 2)]
-    }))
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .times(3)
+      .reply(
+        record(seen, s => {
+          const n = Number(s.query.page)
+          const rows = [row(n * 2 + 1), row(n * 2 + 2)].filter(r => r.id <= 5)
+          return [200, page(rows, n, 5, 2)]
+        }),
+      )
     const ids: number[] = []
     for await (const r of wm().requests.search({source: 'CNES'}, {pageSize: 2, sort: ['creationDate,DESC', 'id,ASC']})) ids.push(r.id)
     expect(ids).toEqual([1, 2, 3, 4, 5])
@@ -66,7 +82,11 @@ describe('search', () => {
   })
 
   it('stops at the limit without fetching more pages', async () => {
-    nock(GW).post(`${BASE}/requests`).query(true).once().reply(200, page([row(1), row(2), row(3)], 0, 100, 3))
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .once()
+      .reply(200, page([row(1), row(2), row(3)], 0, 100, 3))
     const ids: number[] = []
     for await (const r of wm().requests.search({}, {pageSize: 3, limit: 2})) ids.push(r.id)
     expect(ids).toEqual([1, 2])
@@ -80,7 +100,9 @@ describe('retry and delete filters', () => {
     expect(() => blockedStatuses(['DISPATCHED', 'RUNNING'])).toThrow(UsageError)
     const now = new Date('2026-11-25T10:00:00Z')
     expect(actionSearch({statuses: ['ERROR'], session: 'M1'}, now)).toEqual({
-      session: 'M1', statuses: {mode: 'INCLUDE', values: ['ERROR']}, creationDate: {before: '2026-11-25T10:00:00.000Z'},
+      session: 'M1',
+      statuses: {mode: 'INCLUDE', values: ['ERROR']},
+      creationDate: {before: '2026-11-25T10:00:00.000Z'},
     })
     expect(actionSearch({until: new Date('2026-11-24T00:00:00Z')}, now).creationDate).toEqual({before: '2026-11-24T00:00:00.000Z'})
   })
@@ -88,8 +110,14 @@ describe('retry and delete filters', () => {
   it('sends DELETE with a JSON body, and ids in batches of 1000', async () => {
     const seen: Seen[] = []
     const counted: Seen[] = []
-    nock(GW).post(`${BASE}/requests`).query(true).times(10).reply(record(counted, () => [200, page([], 0, 700, 1)]))
-      .delete(`${BASE}/requests/delete`).times(3).reply(record(seen, () => [200]))
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .times(10)
+      .reply(record(counted, () => [200, page([], 0, 700, 1)]))
+      .delete(`${BASE}/requests/delete`)
+      .times(3)
+      .reply(record(seen, () => [200]))
     const ids = Array.from({length: 2500}, (_, i) => i + 1)
     const plan = await planAction(wm(), 'delete', {ids})
     // Counting is batched too: three statuses per batch of ids, summed; plus one sample page.
@@ -108,9 +136,13 @@ describe('retry and delete filters', () => {
 
 describe('config import', () => {
   it('reports 201, 206 with reports, and 409', async () => {
-    nock(GW).post(`${BASE}/microservice/configuration`).reply(201)
-      .post(`${BASE}/microservice/configuration`).reply(206, [{moduleInformation: {id: 'workermanager'}, importErrors: ['NotExistingWorkerError'], onlyErrors: false}])
-      .post(`${BASE}/microservice/configuration`).reply(409, [{importErrors: ['all bad'], onlyErrors: true}])
+    nock(GW)
+      .post(`${BASE}/microservice/configuration`)
+      .reply(201)
+      .post(`${BASE}/microservice/configuration`)
+      .reply(206, [{moduleInformation: {id: 'workermanager'}, importErrors: ['NotExistingWorkerError'], onlyErrors: false}])
+      .post(`${BASE}/microservice/configuration`)
+      .reply(409, [{importErrors: ['all bad'], onlyErrors: true}])
     expect(await wm().configuration.import('{}')).toEqual({status: 201, reports: []})
     expect((await wm().configuration.import('{}')).reports[0]!.importErrors).toEqual(['NotExistingWorkerError'])
     expect(await wm().configuration.import('{}')).toMatchObject({status: 409})
@@ -119,8 +151,12 @@ describe('config import', () => {
 
 describe('settings', () => {
   it('reads the HATEOAS-wrapped settings and writes one by name', async () => {
-    nock(GW).get(`${BASE}/settings`).query({names: 'skipContentTypes'}).reply(200, [{content: {name: 'skipContentTypes', value: ['ct1']}, links: []}])
-      .put(`${BASE}/settings/skipContentTypes`, {name: 'skipContentTypes', value: ['ct1', 'ct2']}).reply(200, {content: {name: 'skipContentTypes', value: ['ct1', 'ct2']}, links: []})
+    nock(GW)
+      .get(`${BASE}/settings`)
+      .query({names: 'skipContentTypes'})
+      .reply(200, [{content: {name: 'skipContentTypes', value: ['ct1']}, links: []}])
+      .put(`${BASE}/settings/skipContentTypes`, {name: 'skipContentTypes', value: ['ct1', 'ct2']})
+      .reply(200, {content: {name: 'skipContentTypes', value: ['ct1', 'ct2']}, links: []})
     expect(await wm().settings.list(['skipContentTypes'])).toEqual([{name: 'skipContentTypes', value: ['ct1']}])
     expect((await wm().settings.set('skipContentTypes', ['ct1', 'ct2'])).value).toEqual(['ct1', 'ct2'])
   })
@@ -140,27 +176,50 @@ describe('summarizeRequests', () => {
   it('counts by status and content type, and explains a dead mapped worker, an unmapped type and the top error', async () => {
     const counts: Record<string, number> = {NO_WORKER_AVAILABLE: 5, ERROR: 3}
     const perType: Record<string, number> = {'NO_WORKER_AVAILABLE/ct-dead': 3, 'NO_WORKER_AVAILABLE/ct-none': 2, 'ERROR/ct-a': 3}
-    nock(GW).post(`${BASE}/requests`).query(true).times(100).reply(record([], s => {
-      const body = s.body as {statuses?: {values: string[]}; contentTypes?: {mode: string; values: string[]}}
-      const status = body.statuses!.values[0]!
-      const types = Object.keys(perType).filter(k => k.startsWith(`${status}/`)).map(k => k.split('/')[1]!)
-      const ct = body.contentTypes
-      const matching = ct ? types.filter(t => (ct.mode === 'INCLUDE') === ct.values.includes(t)) : types
-      const total = ct ? matching.reduce((n, t) => n + perType[`${status}/${t}`]!, 0) : counts[status] ?? 0
-      const size = Number(s.query.size)
-      const rows = matching.length ? Array.from({length: Math.min(size, total)}, (_, i) => row(i, {status: status as LightRequest['status'], contentType: matching[0]!, error: `Timeout after ${i} ms`})) : []
-      return [200, page(rows, 0, total, size)]
-    }))
-      .get(`${BASE}/microservice/configuration`).reply(200, {microservice: 'rs-worker-manager', modules: [{module: {id: 'workermanager'}, configuration: [
-        {key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'dead-worker', contentTypeInputs: ['ct-dead']}},
-      ]}]})
-      .get(`${BASE}/workers`).query(true).times(2).reply(200, [])
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .times(100)
+      .reply(
+        record([], s => {
+          const body = s.body as {statuses?: {values: string[]}; contentTypes?: {mode: string; values: string[]}}
+          const status = body.statuses!.values[0]!
+          const types = Object.keys(perType)
+            .filter(k => k.startsWith(`${status}/`))
+            .map(k => k.split('/')[1]!)
+          const ct = body.contentTypes
+          const matching = ct ? types.filter(t => (ct.mode === 'INCLUDE') === ct.values.includes(t)) : types
+          const total = ct ? matching.reduce((n, t) => n + perType[`${status}/${t}`]!, 0) : (counts[status] ?? 0)
+          const size = Number(s.query.size)
+          const rows = matching.length
+            ? Array.from({length: Math.min(size, total)}, (_, i) => row(i, {status: status as LightRequest['status'], contentType: matching[0]!, error: `Timeout after ${i} ms`}))
+            : []
+          return [200, page(rows, 0, total, size)]
+        }),
+      )
+      .get(`${BASE}/microservice/configuration`)
+      .reply(200, {
+        microservice: 'rs-worker-manager',
+        modules: [
+          {
+            module: {id: 'workermanager'},
+            configuration: [{key: 'fr.cnes.regards.modules.workermanager.dto.WorkerConfigDto', value: {workerType: 'dead-worker', contentTypeInputs: ['ct-dead']}}],
+          },
+        ],
+      })
+      .get(`${BASE}/workers`)
+      .query(true)
+      .times(2)
+      .reply(200, [])
     const summary = await summarizeRequests(wm(), {}, {stuckMs: 3_600_000})
     expect(summary.total).toBe(8)
-    expect(summary.byStatus.find(s => s.status === 'NO_WORKER_AVAILABLE')!.contentTypes).toEqual([{contentType: 'ct-dead', count: 3}, {contentType: 'ct-none', count: 2}])
+    expect(summary.byStatus.find(s => s.status === 'NO_WORKER_AVAILABLE')!.contentTypes).toEqual([
+      {contentType: 'ct-dead', count: 3},
+      {contentType: 'ct-none', count: 2},
+    ])
     expect(summary.causes.map(c => [c.contentType, c.cause])).toEqual([
       ['ct-dead', 'worker type dead-worker is mapped but sent no heartbeat in 60 s'],
-      ['ct-none', 'no config maps content type ct-none (no worker\'s contentTypeInputs, no workflow)'],
+      ['ct-none', "no config maps content type ct-none (no worker's contentTypeInputs, no workflow)"],
       ['ct-a', 'most frequent: "Timeout after <n> ms" (3 of the 3 latest)'],
     ])
   })

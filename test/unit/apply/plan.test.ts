@@ -8,7 +8,10 @@ describe('fieldChanges', () => {
   it('names each differing leaf by its dotted path: added, removed, changed', () => {
     const changes = fieldChanges({a: {b: 1, c: 2}, d: [1]}, {a: {b: 1, c: 3, e: 'x'}, f: true})
     expect(changes).toEqual([
-      {field: 'a.c', from: 2, to: 3}, {field: 'a.e', to: 'x'}, {field: 'd', from: [1]}, {field: 'f', to: true},
+      {field: 'a.c', from: 2, to: 3},
+      {field: 'a.e', to: 'x'},
+      {field: 'd', from: [1]},
+      {field: 'f', to: true},
     ])
     expect(changes.map(changeLine)).toEqual(['~ a.c: 2 → 3', '+ a.e: x', '- d: [1]', '+ f: true'])
     expect(fieldChanges({x: [1, 2]}, {x: [1, 2]})).toEqual([])
@@ -16,7 +19,7 @@ describe('fieldChanges', () => {
 })
 
 describe('definitionHash', () => {
-  it('ignores key order and apply\'s own label, and changes with the task', () => {
+  it("ignores key order and apply's own label, and changes with the task", () => {
     const a = definitionHash({name: 'n', task: {taskClassifier: 'C', taskApiVersion: 1, taskData: {x: 1}, taskPipe: 'p'}, labels: {k: 'v'}})
     const b = definitionHash({labels: {[DEFINITION_LABEL]: 'old', k: 'v'}, task: {taskPipe: 'p', taskData: {x: 1}, taskApiVersion: 1, taskClassifier: 'C'}, name: 'n'})
     const c = definitionHash({name: 'n', task: {taskClassifier: 'C', taskApiVersion: 1, taskData: {x: 2}, taskPipe: 'p'}, labels: {k: 'v'}})

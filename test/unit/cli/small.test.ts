@@ -46,7 +46,11 @@ describe('exit codes', () => {
     expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).exitCode).toBe(2)
     expect(toFailure(new UnsupportedOperationError('flow.list.statusFilter', 'v5_2', 'v5_1')).message).toContain('needs Corda 5.2 (this cluster serves v5_1)')
     expect(toFailure(new InvalidX500Error('CN=x', 'O is required')).exitCode).toBe(2)
-    expect(toFailure(new TimeoutError('timed out waiting for CPI upload abc', {resumeId: 'abc', hint: 'ask again'}))).toEqual({exitCode: 7, message: 'timed out waiting for CPI upload abc', hint: 'ask again'})
+    expect(toFailure(new TimeoutError('timed out waiting for CPI upload abc', {resumeId: 'abc', hint: 'ask again'}))).toEqual({
+      exitCode: 7,
+      message: 'timed out waiting for CPI upload abc',
+      hint: 'ask again',
+    })
     expect(toFailure(new OperationFailedError({what: 'flow', state: {}})).exitCode).toBe(8)
     expect(toFailure(new Error('boom')).exitCode).toBe(1)
   })

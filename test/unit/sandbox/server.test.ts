@@ -118,7 +118,9 @@ describe('sandbox server', () => {
 
     it('answers a malformed JSON body with a 400 Corda error and keeps serving', async () => {
       const res = await fetch(url('/api/v5_2/hello?addressee=x'), {
-        method: 'POST', headers: {authorization: ADMIN, 'content-type': 'application/json'}, body: '{"oops":',
+        method: 'POST',
+        headers: {authorization: ADMIN, 'content-type': 'application/json'},
+        body: '{"oops":',
       })
       expect(res.status).toBe(400)
       const body = (await res.json()) as {title: string; status: number; details: Record<string, string>}
@@ -129,7 +131,9 @@ describe('sandbox server', () => {
 
     it('refuses a buffered body over 1 MiB as Corda does (400, content length title)', async () => {
       const res = await fetch(url('/api/v5_2/hello?addressee=x'), {
-        method: 'POST', headers: {authorization: ADMIN, 'content-type': 'application/json'}, body: JSON.stringify({pad: 'x'.repeat(1_100_000)}),
+        method: 'POST',
+        headers: {authorization: ADMIN, 'content-type': 'application/json'},
+        body: JSON.stringify({pad: 'x'.repeat(1_100_000)}),
       })
       expect(res.status).toBe(400)
       expect(((await res.json()) as {title: string}).title).toMatch(/^Content length is \d+ which exceeds the maximum limit of 1048576\.$/)
@@ -143,8 +147,14 @@ describe('sandbox server', () => {
       expect(res.headers.get('cache-control')).toBe('no-store')
       const body = (await res.json()) as Record<string, unknown>
       expect(body).toEqual({
-        access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), token_type: 'bearer', expires_in: 3600,
-        scope: 'sandbox', tenant: 'sandbox', role: 'ADMIN', sub: 'admin', email: 'admin',
+        access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        token_type: 'bearer',
+        expires_in: 3600,
+        scope: 'sandbox',
+        tenant: 'sandbox',
+        role: 'ADMIN',
+        sub: 'admin',
+        email: 'admin',
       })
     })
 
@@ -197,12 +207,15 @@ describe('sandbox server', () => {
       expect(await list('contentTypes=ingest-check-request')).toEqual([]) // configured, but dead
     })
 
-    it('answers a missing or unknown token with Spring\'s 401', async () => {
+    it("answers a missing or unknown token with Spring's 401", async () => {
       const missing = await fetch(url(WORKERS_PATH))
       expect(missing.status).toBe(401)
       expect(await missing.json()).toEqual({
-        timestamp: expect.stringMatching(ISO), status: 401, error: 'Unauthorized',
-        message: '[REGARDS JWT FILTER] Missing authentication token on /workers@GET', path: WORKERS_PATH,
+        timestamp: expect.stringMatching(ISO),
+        status: 401,
+        error: 'Unauthorized',
+        message: '[REGARDS JWT FILTER] Missing authentication token on /workers@GET',
+        path: WORKERS_PATH,
       })
       const unknown = await fetch(url(WORKERS_PATH), {headers: {authorization: 'Bearer not-a-token'}})
       expect(unknown.status).toBe(401)
@@ -254,10 +267,15 @@ describe('sandbox server', () => {
       expect(entries).toHaveLength(3)
       const [grant, hello, workers] = entries as [LoggedRequest, LoggedRequest, LoggedRequest]
       expect(grant).toMatchObject({
-        service: 'auth', method: 'POST', path: TOKEN_PATH, query: {}, status: 200,
+        service: 'auth',
+        method: 'POST',
+        path: TOKEN_PATH,
+        query: {},
+        status: 200,
         requestContentType: 'application/x-www-form-urlencoded',
         requestBody: {grant_type: 'password', username: 'admin', password: '[redacted]', scope: 'sandbox'},
-        responseContentType: 'application/json', responseBody: {token_type: 'bearer', tenant: 'sandbox'},
+        responseContentType: 'application/json',
+        responseBody: {token_type: 'bearer', tenant: 'sandbox'},
       })
       expect(grant.headers.authorization).toBe('Basic [redacted]')
       expect(hello).toMatchObject({service: 'corda', method: 'POST', path: '/api/v5_2/hello', query: {addressee: 'Ann'}, status: 200, responseBody: 'Hello, Ann! (from admin)'})
@@ -325,7 +343,8 @@ describe('sandbox options', () => {
       const corda = await fetch(`${server.url}/api/v5_2/hello?addressee=a`, {method: 'POST', headers: {authorization: basic('ops', 'pw-Zq81x')}})
       expect(await corda.text()).toBe('Hello, a! (from ops)')
       const res = await fetch(`${server.url}${TOKEN_PATH}`, {
-        method: 'POST', headers: {authorization: basic('cli', 'cs-77'), 'content-type': 'application/x-www-form-urlencoded'},
+        method: 'POST',
+        headers: {authorization: basic('cli', 'cs-77'), 'content-type': 'application/x-www-form-urlencoded'},
         body: new URLSearchParams({grant_type: 'password', username: 'ops', password: 'pw-Zq81x', scope: 'project1'}).toString(),
       })
       expect(await res.json()).toMatchObject({tenant: 'project1', sub: 'ops'})
@@ -395,7 +414,8 @@ describe('faults', () => {
 
       server.faults.set(1, ['lostReply'])
       const job = {task: {taskClassifier: 'DemoWorker', taskApiVersion: 1, taskData: {}, taskPipe: 'in'}}
-      const put = () => fetch(`${server.url}/job-service/v1/partitions/default/jobs/lost-1`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify(job)})
+      const put = () =>
+        fetch(`${server.url}/job-service/v1/partitions/default/jobs/lost-1`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify(job)})
       expect(await outcome(put)).toBe('reset')
       server.faults.set(0)
       expect((await fetch(`${server.url}/job-service/v1/partitions/default/jobs/lost-1`)).status).toBe(200) // it was created
@@ -419,7 +439,7 @@ describe('faults', () => {
     }
   })
 
-  it('answers 503s in each service\'s shape and never faults swagger.json or /_sandbox', async () => {
+  it("answers 503s in each service's shape and never faults swagger.json or /_sandbox", async () => {
     const server = await startSandbox({faults: 1, seed: 3})
     try {
       for (let i = 0; i < 5; i++) {
@@ -476,7 +496,10 @@ describe('TLS', () => {
   })
 
   it('is refused without the CA', async () => {
-    const error = await get('/_sandbox/health').then(() => undefined, (e: NodeJS.ErrnoException) => e)
+    const error = await get('/_sandbox/health').then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e,
+    )
     expect(error?.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/)
   })
 
@@ -501,18 +524,23 @@ describe('close', () => {
       httpRequest(`${server.url}/job-service/v1/ping`, {agent}, res => {
         res.resume()
         res.on('end', resolve)
-      }).on('error', reject).end()
+      })
+        .on('error', reject)
+        .end()
     })
     await server.close()
     await server.close() // a second call is harmless
-    const error = await fetch(`${server.url}/job-service/v1/ping`).then(() => undefined, (e: Error) => e)
+    const error = await fetch(`${server.url}/job-service/v1/ping`).then(
+      () => undefined,
+      (e: Error) => e,
+    )
     expect((error?.cause as NodeJS.ErrnoException | undefined)?.code).toBe('ECONNREFUSED')
     agent.destroy()
   })
 })
 
 describe('handler failures', () => {
-  it('answer 500 in the service\'s shape and the server keeps going', async () => {
+  it("answer 500 in the service's shape and the server keeps going", async () => {
     const services = new Router()
     services.add('GET', '/api/v5_2/boom', () => {
       throw new Error('boom (expected by this test)')

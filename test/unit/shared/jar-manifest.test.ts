@@ -13,8 +13,11 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 describe('parseManifest', () => {
   it('joins continued lines and stops at the end of the main section, with CRLF or LF', () => {
-    expect(parseManifest('Manifest-Version: 1.0\r\nCorda-CPI-Name: a-very-lo\r\n ng-name\r\nCorda-CPI-Version: 2\r\n\r\nName: x\r\nCorda-CPI-Name: no\r\n'))
-      .toEqual({'Manifest-Version': '1.0', 'Corda-CPI-Name': 'a-very-long-name', 'Corda-CPI-Version': '2'})
+    expect(parseManifest('Manifest-Version: 1.0\r\nCorda-CPI-Name: a-very-lo\r\n ng-name\r\nCorda-CPI-Version: 2\r\n\r\nName: x\r\nCorda-CPI-Name: no\r\n')).toEqual({
+      'Manifest-Version': '1.0',
+      'Corda-CPI-Name': 'a-very-long-name',
+      'Corda-CPI-Version': '2',
+    })
     expect(parseManifest('A: 1\nB: x\n  y\n\nC: 3')).toEqual({A: '1', B: 'x y'})
   })
 
@@ -30,10 +33,13 @@ describe('parseManifest', () => {
 describe('the client and the sandbox read the same name and version', () => {
   it('keeps a trailing space in the name on both sides, so the client finds the CPI the cluster lists', async () => {
     const path = join(dir, 'spaced.cpi')
-    writeFileSync(path, makeZip({
-      'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\r\nCorda-CPI-Name: spaced \r\nCorda-CPI-Version: 1.0\r\n\r\n',
-      'META-INF/GroupPolicy.json': '{"groupId":"a1b2c3d4-0000-4000-8000-000000000001"}',
-    }))
+    writeFileSync(
+      path,
+      makeZip({
+        'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\r\nCorda-CPI-Name: spaced \r\nCorda-CPI-Version: 1.0\r\n\r\n',
+        'META-INF/GroupPolicy.json': '{"groupId":"a1b2c3d4-0000-4000-8000-000000000001"}',
+      }),
+    )
     const client = await readCpiManifest(path)
     const sandbox = parseManifest((await readCpi(path))!.manifest!)
     expect({name: client.name, version: client.version}).toEqual({name: 'spaced ', version: '1.0'})

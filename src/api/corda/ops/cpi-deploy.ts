@@ -67,7 +67,15 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   if (existing && !options.force) {
     const full = await sha256File(file)
     if (sameChecksum(full, existing.cpiFileFullChecksum)) {
-      return {cpiName: name, cpiVersion: version, cpiFileChecksum: existing.cpiFileChecksum, cpiFileFullChecksum: existing.cpiFileFullChecksum, requestId: null, status: 'OK', result: 'unchanged'}
+      return {
+        cpiName: name,
+        cpiVersion: version,
+        cpiFileChecksum: existing.cpiFileChecksum,
+        cpiFileFullChecksum: existing.cpiFileFullChecksum,
+        requestId: null,
+        status: 'OK',
+        result: 'unchanged',
+      }
     }
   }
   if (options.force && !existing) {
@@ -80,14 +88,17 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   let hash = createHash('sha256')
   for (let attempt = 1; ; attempt++) {
     try {
-      ;({id} = await corda.cpis.upload({path: file, size, filename: basename(file)}, {
-        force: options.force,
-        onChunk: (chunk, offset) => {
-          if (offset === 0) hash = createHash('sha256') // sent again: hash afresh
-          hash.update(chunk)
-          options.onUploadProgress?.(offset + chunk.length, size)
+      ;({id} = await corda.cpis.upload(
+        {path: file, size, filename: basename(file)},
+        {
+          force: options.force,
+          onChunk: (chunk, offset) => {
+            if (offset === 0) hash = createHash('sha256') // sent again: hash afresh
+            hash.update(chunk)
+            options.onUploadProgress?.(offset + chunk.length, size)
+          },
         },
-      }))
+      ))
       break
     } catch (error) {
       if (attempt >= UPLOAD_ATTEMPTS || !isOutage(error) || options.signal?.aborted) throw error
@@ -95,7 +106,13 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   }
   const full = hash.digest('hex').toUpperCase()
   const result: CpiUploadResult = {
-    cpiName: name, cpiVersion: version, cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full, requestId: id, status: 'Uploaded', result: 'submitted',
+    cpiName: name,
+    cpiVersion: version,
+    cpiFileChecksum: full.slice(0, 12),
+    cpiFileFullChecksum: full,
+    requestId: id,
+    status: 'Uploaded',
+    result: 'submitted',
   }
   if (options.wait === false) return result
   const changed = existing ? 'updated' : 'created'
@@ -118,20 +135,23 @@ const UPLOAD_ATTEMPTS = 3
  * hint to use --force.
  */
 export async function followUpload<S>(
-  corda: CordaClient, id: string, options: WaitOptions<string> & {what?: string}, failedState: (reason: string) => S,
+  corda: CordaClient,
+  id: string,
+  options: WaitOptions<string> & {what?: string},
+  failedState: (reason: string) => S,
 ): Promise<CpiUploadStatus> {
   try {
     return await corda.cpis.waitForUpload(id, {deadline: options.deadline, signal: options.signal, onStatus: s => options.onStatus?.(s.status)})
   } catch (error) {
     if (!(error instanceof ApiError) || error.kind !== 'http' || isNoSuchRequestId(error)) throw error
     if (error.status === 409) {
-      throw error.withHint(`the cluster already has ${options.what ?? 'this CPI name and version'} signed by the same key: use --force to replace it (a development loop), or raise Corda-CPI-Version`)
+      throw error.withHint(
+        `the cluster already has ${options.what ?? 'this CPI name and version'} signed by the same key: use --force to replace it (a development loop), or raise Corda-CPI-Version`,
+      )
     }
     if (error.status === 401 || error.status === 403) throw error
     const reason = typeof error.details?.errorMessage === 'string' && error.details.errorMessage !== '' ? error.details.errorMessage : error.title
-    const hint = /sign|trusted|certificate/i.test(reason)
-      ? 'trust the code signer first: workerctl cert import SIGNER.pem --usage code-signer --alias ALIAS'
-      : undefined
+    const hint = /sign|trusted|certificate/i.test(reason) ? 'trust the code signer first: workerctl cert import SIGNER.pem --usage code-signer --alias ALIAS' : undefined
     throw new OperationFailedError({what: `CPI upload ${id}`, state: failedState(reason), reason, hint})
   }
 }

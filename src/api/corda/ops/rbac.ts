@@ -20,7 +20,9 @@ export async function ensurePermission(corda: CordaClient, wanted: CreatePermiss
   const existing = await corda.permissions.find(wanted)
   if (!existing) {
     if (roleIds.length === 0) return {...(await corda.permissions.create(wanted)), result: 'created', roles: []}
-    const {permissionIds: [id]} = await corda.permissions.bulkCreate({permissionsToCreate: [wanted], roleIds})
+    const {
+      permissionIds: [id],
+    } = await corda.permissions.bulkCreate({permissionsToCreate: [wanted], roleIds})
     return {...(await corda.permissions.get(id!)), result: 'created', roles: roleIds}
   }
   let added = false
@@ -53,8 +55,10 @@ export async function ensureRole(corda: CordaClient, roleName: string, options: 
     }
   }
   if (result === 'unchanged' && norm(role.groupVisibility) !== norm(options.groupVisibility)) {
-    throw new ConflictError(`role ${roleName} exists with group visibility ${norm(role.groupVisibility) ?? 'none'}, not ${norm(options.groupVisibility) ?? 'none'}`,
-      'Corda cannot change a role\'s group visibility: choose another role name')
+    throw new ConflictError(
+      `role ${roleName} exists with group visibility ${norm(role.groupVisibility) ?? 'none'}, not ${norm(options.groupVisibility) ?? 'none'}`,
+      "Corda cannot change a role's group visibility: choose another role name",
+    )
   }
   if (wanted.length === 0) return {...role, result, addedPermissions: []}
 
@@ -104,10 +108,11 @@ export interface WantedUser extends Omit<CreateUserType, 'initialPassword'> {
  */
 export async function ensureUser(corda: CordaClient, wanted: WantedUser, roles: RoleResponseType[] = []): Promise<UserChange> {
   // Looked up first, so an existing user's password is never sent again.
-  const existing = () => corda.users.get(wanted.loginName).catch(error => {
-    if (isStatus(error, 404)) return undefined
-    throw error
-  })
+  const existing = () =>
+    corda.users.get(wanted.loginName).catch(error => {
+      if (isStatus(error, 404)) return undefined
+      throw error
+    })
   let user = await existing()
   let result: ChangeResult = 'unchanged'
   if (!user) {
@@ -123,8 +128,10 @@ export async function ensureUser(corda: CordaClient, wanted: WantedUser, roles: 
   if (result === 'unchanged') {
     const differences = userDifferences(user, wanted)
     if (differences.length > 0) {
-      throw new ConflictError(`user ${wanted.loginName} exists with ${differences.join(', ')}`,
-        'Corda cannot edit a user except for its roles and password; create another login, or match the existing one')
+      throw new ConflictError(
+        `user ${wanted.loginName} exists with ${differences.join(', ')}`,
+        'Corda cannot edit a user except for its roles and password; create another login, or match the existing one',
+      )
     }
   }
   for (const role of roles) {

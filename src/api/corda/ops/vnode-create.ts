@@ -10,8 +10,7 @@ import {canonicalX500, parseX500, tryCanonicalX500} from '../x500.js'
 
 /** `vnode create` output: the VirtualNodeInfo plus how it came about; with --no-wait only what the 202 said. */
 export type VnodeCreateResult =
-  | (VirtualNodeInfo & {requestId: string | null; result: ChangeResult})
-  | {requestId: string; x500Name: string; cpiFileChecksum: string; status: 'ACCEPTED'; result: 'submitted'}
+  (VirtualNodeInfo & {requestId: string | null; result: ChangeResult}) | {requestId: string; x500Name: string; cpiFileChecksum: string; status: 'ACCEPTED'; result: 'submitted'}
 
 export interface EnsureVnodeOptions extends WaitOptions<AsyncOperationStatus> {
   wait?: boolean
@@ -21,7 +20,8 @@ export interface EnsureVnodeOptions extends WaitOptions<AsyncOperationStatus> {
 
 const NO_CPI_METADATA = /^No CPI metadata found/i
 export const sameCpi = (info: VirtualNodeInfo, cpi: CpiMetadata) =>
-  info.cpiIdentifier.cpiName === cpi.id.cpiName && info.cpiIdentifier.cpiVersion === cpi.id.cpiVersion &&
+  info.cpiIdentifier.cpiName === cpi.id.cpiName &&
+  info.cpiIdentifier.cpiVersion === cpi.id.cpiVersion &&
   (info.cpiIdentifier.signerSummaryHash ?? null) === (cpi.id.signerSummaryHash ?? null)
 
 /** The group a CPI's members join (from its group policy), when it says. */
@@ -48,7 +48,10 @@ export async function ensureVnode(corda: CordaClient, x500: string, cpi: CpiMeta
       fetch: () => corda.vnodes.create({...options.request, x500Name, cpiFileChecksum: cpi.cpiFileChecksum}),
       done: () => true,
       transient: (error, elapsed) => elapsed < 15_000 && isStatus(error, 400, NO_CPI_METADATA),
-      deadline, signal, initialMs: 500, maxMs: 2000,
+      deadline,
+      signal,
+      initialMs: 500,
+      maxMs: 2000,
     }))
   } catch (error) {
     if (!isStatus(error, 409)) throw error
@@ -57,7 +60,8 @@ export async function ensureVnode(corda: CordaClient, x500: string, cpi: CpiMeta
     const have = `${existing.cpiIdentifier.cpiName}@${existing.cpiIdentifier.cpiVersion}`
     throw (error as ApiError).withHint(
       `to move it to ${cpiLabel(cpi.id)}: workerctl vnode upgrade ${existing.holdingIdentity.shortHash} --cpi ${cpiLabel(cpi.id)}`,
-      `virtual node ${existing.holdingIdentity.shortHash} (${x500Name}) already exists with CPI ${have}, not ${cpiLabel(cpi.id)}`)
+      `virtual node ${existing.holdingIdentity.shortHash} (${x500Name}) already exists with CPI ${have}, not ${cpiLabel(cpi.id)}`,
+    )
   }
   if (options.wait === false) return {requestId, x500Name, cpiFileChecksum: cpi.cpiFileChecksum, status: 'ACCEPTED', result: 'submitted'}
   const done = await corda.vnodes.waitForOperation(requestId, {deadline, signal, onStatus: options.onStatus})
@@ -76,7 +80,10 @@ async function findExisting(corda: CordaClient, x500Name: string, cpi: CpiMetada
     what: `virtual node ${x500Name} to be listed`,
     fetch: () => corda.vnodes.list(),
     done: list => matching(list) !== undefined,
-    deadline: Math.min(options.deadline ?? Infinity, Date.now() + 30_000), signal: options.signal, initialMs: 500, maxMs: 2000,
+    deadline: Math.min(options.deadline ?? Infinity, Date.now() + 30_000),
+    signal: options.signal,
+    initialMs: 500,
+    maxMs: 2000,
   })
   return matching(nodes)!
 }

@@ -32,7 +32,9 @@ export async function upgradeVnode(corda: CordaClient, node: VirtualNodeInfo, ta
     throw new UsageError(`cannot upgrade ${hash} from ${current.cpiName}@${current.cpiVersion} to ${cpiLabel(target.id)}: an upgrade must keep the CPI name`)
   }
   if ((current.signerSummaryHash ?? null) !== (target.id.signerSummaryHash ?? null)) {
-    throw new UsageError(`cannot upgrade ${hash} to ${cpiLabel(target.id)}: it is signed by another key (${target.id.signerSummaryHash ?? 'none'}, the node's CPI by ${current.signerSummaryHash ?? 'none'})`)
+    throw new UsageError(
+      `cannot upgrade ${hash} to ${cpiLabel(target.id)}: it is signed by another key (${target.id.signerSummaryHash ?? 'none'}, the node's CPI by ${current.signerSummaryHash ?? 'none'})`,
+    )
   }
   const flows = await corda.flows.inFlight(hash)
   if (flows.length > 0) await options.confirmKill?.(flows)
@@ -76,6 +78,9 @@ async function activate(corda: CordaClient, hash: string, options: WaitOptions):
     fetch: () => corda.vnodes.setState(hash, 'ACTIVE'),
     done: () => true,
     transient: (error, elapsed) => elapsed < 30_000 && isStatus(error, 400, /in progress|operationInProgress/i),
-    deadline: options.deadline, signal: options.signal, initialMs: 500, maxMs: 2000,
+    deadline: options.deadline,
+    signal: options.signal,
+    initialMs: 500,
+    maxMs: 2000,
   })
 }

@@ -82,7 +82,11 @@ export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Pro
  * Polls until the service's job has handled the matched set: nothing of it left in TO_DISPATCH/TO_DELETE and, for
  * a retry, no ERROR/INVALID_CONTENT left unprocessed (for a delete, nothing left). Stops at the deadline with what it saw.
  */
-export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, options: {deadline?: number; signal?: AbortSignal; onProgress?: (o: ActionOutcome) => void} = {}): Promise<ActionOutcome> {
+export async function followAction(
+  wm: WorkerManagerClient,
+  plan: ActionPlan,
+  options: {deadline?: number; signal?: AbortSignal; onProgress?: (o: ActionOutcome) => void} = {},
+): Promise<ActionOutcome> {
   const transient = plan.action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE'
   const measure = async (): Promise<ActionOutcome> => {
     const [after, pending] = await Promise.all([countEach(wm, plan.search), countAll(wm, withStatus(plan.search, transient))])
@@ -111,7 +115,10 @@ export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, op
         last = o
         options.onProgress?.(o)
       },
-      deadline: options.deadline, signal: options.signal, initialMs: 500, maxMs: 3000,
+      deadline: options.deadline,
+      signal: options.signal,
+      initialMs: 500,
+      maxMs: 3000,
     })
     return {...last, complete: true}
   } catch (error) {

@@ -88,10 +88,17 @@ async function errorCause(wm: WorkerManagerClient, filter: RequestFilter, status
     const shape = errorShape(row.error)
     groups.set(shape, (groups.get(shape) ?? 0) + 1)
   }
-  const errors = [...groups].map(([error, n]) => ({error, count: n})).sort((a, b) => b.count - a.count).slice(0, 3)
+  const errors = [...groups]
+    .map(([error, n]) => ({error, count: n}))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 3)
   const top = errors[0]
   return {
-    status, contentType, count, errors, sampled: page.rows.length,
+    status,
+    contentType,
+    count,
+    errors,
+    sampled: page.rows.length,
     cause: top ? `most frequent: "${top.error}" (${top.count} of the ${page.rows.length} latest)` : 'no error text',
   }
 }

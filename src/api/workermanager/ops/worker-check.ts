@@ -17,10 +17,17 @@ export async function checkWorkers(wm: WorkerManagerClient): Promise<WorkerCheck
   const instances = new Map(alive.map(a => [a.workerType, a.nbInstance]))
   const {workers, workflows} = configuredTypes(config)
   const out: WorkerCheck[] = workers.map(w => ({
-    kind: 'worker', name: w.workerType, alive: (instances.get(w.workerType) ?? 0) > 0, instances: instances.get(w.workerType) ?? 0, contentTypes: w.contentTypeInputs ?? [],
+    kind: 'worker',
+    name: w.workerType,
+    alive: (instances.get(w.workerType) ?? 0) > 0,
+    instances: instances.get(w.workerType) ?? 0,
+    contentTypes: w.contentTypeInputs ?? [],
   }))
   for (const wf of workflows) {
-    const deadSteps = [...wf.steps].sort((a, b) => a.stepNumber - b.stepNumber).filter(s => !instances.get(s.workerType)).map(s => `${s.stepNumber}:${s.workerType}`)
+    const deadSteps = [...wf.steps]
+      .sort((a, b) => a.stepNumber - b.stepNumber)
+      .filter(s => !instances.get(s.workerType))
+      .map(s => `${s.stepNumber}:${s.workerType}`)
     out.push({kind: 'workflow', name: wf.workflowType, alive: deadSteps.length === 0, deadSteps, contentTypes: [wf.workflowType]})
   }
   return out

@@ -19,7 +19,9 @@ export default class ClusterConfigGet extends ServiceCommand {
     const corda = await this.corda()
     const section = await corda.config.get(args.section)
     const text = flags['with-defaults'] ? section.configWithDefaults : section.sourceConfig
-    this.out.note(`# ${section.section} version ${section.version}, schema ${section.schemaVersion.major}.${section.schemaVersion.minor}${flags['with-defaults'] ? ', defaults included' : ''}`)
+    this.out.note(
+      `# ${section.section} version ${section.version}, schema ${section.schemaVersion.major}.${section.schemaVersion.minor}${flags['with-defaults'] ? ', defaults included' : ''}`,
+    )
     const config: unknown = text.trim() === '' ? {} : JSON.parse(text)
     const {stringify} = await import('yaml')
     await this.output(config, {text: c => stringify(c).trimEnd()})

@@ -19,12 +19,15 @@ export default class WorkerConfigImport extends ServiceCommand {
     }
     const wm = await this.workerManager()
     const result = await wm.configuration.import(JSON.stringify(config))
-    await this.output({...result, result: result.status === 201 ? 'imported' : result.status === 206 ? 'partial' : 'refused'}, {
-      text: (r: ConfigImportResult & {result: string}) => {
-        const errors = r.reports.flatMap(rep => (rep.importErrors ?? []).map(e => `  ${rep.moduleInformation?.id ?? 'module'}: ${e}`))
-        return r.status === 201 ? 'Imported.' : `${r.status === 206 ? 'Partly imported' : 'Nothing imported'}:\n${errors.join('\n')}`
+    await this.output(
+      {...result, result: result.status === 201 ? 'imported' : result.status === 206 ? 'partial' : 'refused'},
+      {
+        text: (r: ConfigImportResult & {result: string}) => {
+          const errors = r.reports.flatMap(rep => (rep.importErrors ?? []).map(e => `  ${rep.moduleInformation?.id ?? 'module'}: ${e}`))
+          return r.status === 201 ? 'Imported.' : `${r.status === 206 ? 'Partly imported' : 'Nothing imported'}:\n${errors.join('\n')}`
+        },
       },
-    })
+    )
     if (result.status !== 201) this.setExitCode(Exit.FAILED)
   }
 }

@@ -39,7 +39,9 @@ describe('capability table', () => {
     expect(validateRequest({method: 'GET', path: '/api/v5_1/flow/58B6030FABDD', query: {status: 'RUNNING'}, status: 200}).join()).toMatch(/'status' is not declared/)
     expect(validateRequest({method: 'GET', path: '/api/v5_2/flow/58B6030FABDD', query: {status: 'RUNNING'}, status: 200})).toEqual([])
     expect(validateRequest({method: 'GET', path: '/api/v1/certificate/cluster/p2p-tls', query: {}, status: 200})).not.toEqual([])
-    expect(validateRequest({method: 'PUT', path: '/api/v5_1/virtualnode/58B6030FABDD/db', query: {}, requestContentType: 'application/json', requestBody: {}, status: 200})).not.toEqual([])
+    expect(
+      validateRequest({method: 'PUT', path: '/api/v5_1/virtualnode/58B6030FABDD/db', query: {}, requestContentType: 'application/json', requestBody: {}, status: 200}),
+    ).not.toEqual([])
   })
 
   it('spells v1 resources the v1 way', () => {

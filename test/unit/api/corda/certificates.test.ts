@@ -12,7 +12,9 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 describe('certificates', () => {
   it('imports a cluster certificate as multipart `certificate` + `alias` (PUT, 204)', async () => {
     const seen: Seen[] = []
-    const scope = nock(URL).put('/api/v5_2/certificate/cluster/code-signer').reply(recorder(seen, [204, '']))
+    const scope = nock(URL)
+      .put('/api/v5_2/certificate/cluster/code-signer')
+      .reply(recorder(seen, [204, '']))
     await expect(client().certificates.importCluster('code-signer', 'my-signer', PEM, 'signer.pem')).resolves.toBeUndefined()
     expect(scope.isDone()).toBe(true)
     const body = seen[0]!.body as {alias: string; certificate: FilePart}
@@ -23,8 +25,11 @@ describe('certificates', () => {
 
   it('uses /certificates on v1', async () => {
     const seen: Seen[] = []
-    nock(URL).put('/api/v1/certificates/cluster/p2p-tls').reply(recorder(seen, [204, '']))
-      .get('/api/v1/certificates/cluster/p2p-tls').reply(recorder(seen, [200, ['a', 'b']]))
+    nock(URL)
+      .put('/api/v1/certificates/cluster/p2p-tls')
+      .reply(recorder(seen, [204, '']))
+      .get('/api/v1/certificates/cluster/p2p-tls')
+      .reply(recorder(seen, [200, ['a', 'b']]))
     const c = client('v1')
     await c.certificates.importCluster('p2p-tls', 'tls', Buffer.from(PEM), 'tls.pem')
     expect(await c.certificates.listCluster('p2p-tls')).toEqual(['a', 'b'])
@@ -33,8 +38,11 @@ describe('certificates', () => {
 
   it('lists aliases and gets one chain as raw text', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/certificate/cluster/code-signer').reply(recorder(seen, [200, ['my-signer']]))
-      .get('/api/v5_2/certificate/cluster/code-signer/my-signer').reply(recorder(seen, [200, PEM, {'Content-Type': 'application/json'}]))
+    nock(URL)
+      .get('/api/v5_2/certificate/cluster/code-signer')
+      .reply(recorder(seen, [200, ['my-signer']]))
+      .get('/api/v5_2/certificate/cluster/code-signer/my-signer')
+      .reply(recorder(seen, [200, PEM, {'Content-Type': 'application/json'}]))
     const c = client()
     expect(await c.certificates.listCluster('code-signer')).toEqual(['my-signer'])
     expect(await c.certificates.getCluster('code-signer', 'my-signer')).toBe(PEM)

@@ -20,7 +20,8 @@ function file(name: string, content: Buffer | string): string {
 
 describe('readCpiManifest', () => {
   it('reads name and version, joining continuation lines', async () => {
-    const manifest = 'Manifest-Version: 1.0\r\nCorda-CPI-Name: com.example.a-rather-long-cpi-na\r\n me-that-wraps\r\nCorda-CPI-Version: 1.0-SNAPSHOT\r\n\r\nName: x\r\nCorda-CPI-Name: not-this\r\n'
+    const manifest =
+      'Manifest-Version: 1.0\r\nCorda-CPI-Name: com.example.a-rather-long-cpi-na\r\n me-that-wraps\r\nCorda-CPI-Version: 1.0-SNAPSHOT\r\n\r\nName: x\r\nCorda-CPI-Name: not-this\r\n'
     const p = file('ok.cpi', zip({'META-INF/GroupPolicy.json': '{}', 'META-INF/MANIFEST.MF': manifest, 'a.cpb': 'x'}))
     const res = await readCpiManifest(p)
     expect(res).toMatchObject({name: 'com.example.a-rather-long-cpi-name-that-wraps', version: '1.0-SNAPSHOT'})
@@ -34,7 +35,10 @@ describe('readCpiManifest', () => {
   })
 
   it('rejects a zip without a manifest', async () => {
-    expect(await caught(readCpiManifest(file('nomf.cpi', zip({'a.txt': 'x'}))))).toMatchObject({name: 'InvalidCpiError', message: expect.stringMatching(/no META-INF\/MANIFEST.MF/)})
+    expect(await caught(readCpiManifest(file('nomf.cpi', zip({'a.txt': 'x'}))))).toMatchObject({
+      name: 'InvalidCpiError',
+      message: expect.stringMatching(/no META-INF\/MANIFEST.MF/),
+    })
   })
 
   it('rejects a manifest without the CPI attributes', async () => {
@@ -45,7 +49,6 @@ describe('readCpiManifest', () => {
   it('passes a missing file through as the fs error', async () => {
     expect(await caught(readCpiManifest(path.join(dir, 'absent.cpi')))).toMatchObject({code: 'ENOENT'})
   })
-
 })
 
 describe('sha256File', () => {

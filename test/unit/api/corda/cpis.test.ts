@@ -24,7 +24,9 @@ const cpiFile = (filename: string) => {
 describe('cpis.upload', () => {
   it('streams the file as multipart field `upload` with a Content-Length, showing each chunk with its offset', async () => {
     const seen: Seen[] = []
-    const scope = nock(URL).post('/api/v5_2/cpi').reply(recorder(seen, [200, {id: 'f0a0f381'}]))
+    const scope = nock(URL)
+      .post('/api/v5_2/cpi')
+      .reply(recorder(seen, [200, {id: 'f0a0f381'}]))
     const chunks: Array<[number, number]> = []
     const res = await client().cpis.upload(cpiFile('my.cpi'), {onChunk: (chunk, offset) => chunks.push([offset, chunk.length])})
     expect(res).toEqual({id: 'f0a0f381'})
@@ -43,18 +45,22 @@ describe('cpis.upload', () => {
   it('sends an exact Content-Length', async () => {
     let received = -1
     let declared = -2
-    nock(URL).post('/api/v5_2/cpi').reply(function (_uri, body) {
-      received = Buffer.byteLength(body as string)
-      declared = Number(this.req.headers['content-length'])
-      return [200, {id: 'x'}]
-    })
+    nock(URL)
+      .post('/api/v5_2/cpi')
+      .reply(function (_uri, body) {
+        received = Buffer.byteLength(body as string)
+        declared = Number(this.req.headers['content-length'])
+        return [200, {id: 'x'}]
+      })
     await client().cpis.upload(cpiFile('a.cpi'))
     expect(declared).toBe(received)
   })
 
   it('uses force-upload on the version of the cluster, never retrying', async () => {
     const seen: Seen[] = []
-    const scope = nock(URL).post('/api/v5_1/maintenance/virtualnode/forcecpiupload').reply(recorder(seen, [503, {title: 'busy', status: 503, details: {}}]))
+    const scope = nock(URL)
+      .post('/api/v5_1/maintenance/virtualnode/forcecpiupload')
+      .reply(recorder(seen, [503, {title: 'busy', status: 503, details: {}}]))
     const error = await caught(client('v5_1', {attempts: 3, baseDelayMs: 1, maxDelayMs: 1}).cpis.upload(cpiFile('my.cpi'), {force: true}))
     expect(error).toMatchObject({status: 503})
     expect(scope.isDone()).toBe(true)
@@ -66,8 +72,26 @@ describe('cpis.upload', () => {
 describe('cpis.status and list', () => {
   it('gets the status and the list', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/cpi/status/abc').reply(recorder(seen, [200, {status: 'Validating upload', cpiFileChecksum: ''}]))
-      .get('/api/v5_2/cpi').reply(recorder(seen, [200, {cpis: [{id: {cpiName: 'demo', cpiVersion: '1.0', signerSummaryHash: null}, cpiFileChecksum: 'BA4B24E6A0D0', cpiFileFullChecksum: 'BA4B24E6A0D0FF', cpks: [], timestamp: '2024-05-01T10:00:00Z'}]}]))
+    nock(URL)
+      .get('/api/v5_2/cpi/status/abc')
+      .reply(recorder(seen, [200, {status: 'Validating upload', cpiFileChecksum: ''}]))
+      .get('/api/v5_2/cpi')
+      .reply(
+        recorder(seen, [
+          200,
+          {
+            cpis: [
+              {
+                id: {cpiName: 'demo', cpiVersion: '1.0', signerSummaryHash: null},
+                cpiFileChecksum: 'BA4B24E6A0D0',
+                cpiFileFullChecksum: 'BA4B24E6A0D0FF',
+                cpks: [],
+                timestamp: '2024-05-01T10:00:00Z',
+              },
+            ],
+          },
+        ]),
+      )
     const c = client()
     expect(await c.cpis.status('abc')).toEqual({status: 'Validating upload', cpiFileChecksum: ''})
     const list = await c.cpis.list()
@@ -81,9 +105,14 @@ describe('cpis.waitForUpload', () => {
 
   it('tolerates the "No such requestId" race, then returns the OK status', async () => {
     const states: string[] = []
-    nock(URL).get('/api/v5_2/cpi/status/r1').twice().reply(400, {title: 'No such requestId=r1', status: 400, details: {}})
-      .get('/api/v5_2/cpi/status/r1').reply(200, {status: 'Persisting CPI', cpiFileChecksum: ''})
-      .get('/api/v5_2/cpi/status/r1').reply(200, {status: 'OK', cpiFileChecksum: 'BA4B24E6A0D0'})
+    nock(URL)
+      .get('/api/v5_2/cpi/status/r1')
+      .twice()
+      .reply(400, {title: 'No such requestId=r1', status: 400, details: {}})
+      .get('/api/v5_2/cpi/status/r1')
+      .reply(200, {status: 'Persisting CPI', cpiFileChecksum: ''})
+      .get('/api/v5_2/cpi/status/r1')
+      .reply(200, {status: 'OK', cpiFileChecksum: 'BA4B24E6A0D0'})
     const res = await client().cpis.waitForUpload('r1', {...fast, onStatus: s => states.push(s.status)})
     expect(res).toEqual({status: 'OK', cpiFileChecksum: 'BA4B24E6A0D0'})
     expect(states).toEqual(['Persisting CPI', 'OK'])
@@ -96,8 +125,11 @@ describe('cpis.waitForUpload', () => {
   })
 
   it('rethrows the failure of the status call as the ApiError it is', async () => {
-    nock(URL).get('/api/v5_2/cpi/status/r1').reply(200, {status: 'Validating CPI', cpiFileChecksum: ''})
-      .get('/api/v5_2/cpi/status/r1').reply(409, {title: 'CPI demo, 1.0, SHA-256:AB already exists.', status: 409, details: {}})
+    nock(URL)
+      .get('/api/v5_2/cpi/status/r1')
+      .reply(200, {status: 'Validating CPI', cpiFileChecksum: ''})
+      .get('/api/v5_2/cpi/status/r1')
+      .reply(409, {title: 'CPI demo, 1.0, SHA-256:AB already exists.', status: 409, details: {}})
     const error = (await caught(client().cpis.waitForUpload('r1', fast))) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.status).toBe(409)
@@ -105,7 +137,9 @@ describe('cpis.waitForUpload', () => {
   })
 
   it('does not treat other 400s as pending', async () => {
-    nock(URL).get('/api/v5_2/cpi/status/r1').reply(400, {title: 'Signature verification failed', status: 400, details: {errorType: 'x'}})
+    nock(URL)
+      .get('/api/v5_2/cpi/status/r1')
+      .reply(400, {title: 'Signature verification failed', status: 400, details: {errorType: 'x'}})
     expect(await caught(client().cpis.waitForUpload('r1', fast))).toMatchObject({status: 400, title: 'Signature verification failed'})
   })
 

@@ -31,7 +31,11 @@ const cpiFile = (name: string, version: string, extra?: string) => {
   return {path, bytes, ...checksumsOf(bytes)}
 }
 const meta = (name: string, version: string, checksums: {cpiFileChecksum: string; cpiFileFullChecksum: string}): CpiMetadata => ({
-  id: {cpiName: name, cpiVersion: version, signerSummaryHash: SIGNER}, ...checksums, cpks: [], groupPolicy: JSON.stringify({groupId: GROUP}), timestamp: '2026-01-01T00:00:00Z',
+  id: {cpiName: name, cpiVersion: version, signerSummaryHash: SIGNER},
+  ...checksums,
+  cpks: [],
+  groupPolicy: JSON.stringify({groupId: GROUP}),
+  timestamp: '2026-01-01T00:00:00Z',
 })
 const corda = () => client()
 
@@ -39,11 +43,18 @@ describe('deployCpi', () => {
   it('sends nothing but GET /cpi when the same file is there (checksums compared case-insensitively)', async () => {
     const file = cpiFile('demo', '1.0')
     const listed = meta('demo', '1.0', {cpiFileChecksum: file.cpiFileChecksum, cpiFileFullChecksum: file.cpiFileFullChecksum.toLowerCase()})
-    const scope = nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: [listed]})
+    const scope = nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [listed]})
     const result = await deployCpi(corda(), file.path)
     expect(result).toEqual({
-      cpiName: 'demo', cpiVersion: '1.0', cpiFileChecksum: file.cpiFileChecksum, cpiFileFullChecksum: listed.cpiFileFullChecksum,
-      requestId: null, status: 'OK', result: 'unchanged',
+      cpiName: 'demo',
+      cpiVersion: '1.0',
+      cpiFileChecksum: file.cpiFileChecksum,
+      cpiFileFullChecksum: listed.cpiFileFullChecksum,
+      requestId: null,
+      status: 'OK',
+      result: 'unchanged',
     })
     expect(scope.isDone()).toBe(true) // and nock would have refused a POST
   })
@@ -53,15 +64,21 @@ describe('deployCpi', () => {
     const statuses: string[] = []
     let head: Record<string, unknown> = {}
     let body = ''
-    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []})
-      .post('/api/v5_2/cpi').reply(function (_uri, received) {
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: []})
+      .post('/api/v5_2/cpi')
+      .reply(function (_uri, received) {
         head = this.req.headers
         body = received as string // binary bodies reach nock as hex
         return [200, {id: 'u1'}]
       })
-      .get('/api/v5_2/cpi/status/u1').reply(400, {title: 'No such requestId=u1', status: 400, details: {}})
-      .get('/api/v5_2/cpi/status/u1').reply(200, {status: 'Validating CPI', cpiFileChecksum: ''})
-      .get('/api/v5_2/cpi/status/u1').reply(200, {status: 'OK', cpiFileChecksum: file.cpiFileChecksum})
+      .get('/api/v5_2/cpi/status/u1')
+      .reply(400, {title: 'No such requestId=u1', status: 400, details: {}})
+      .get('/api/v5_2/cpi/status/u1')
+      .reply(200, {status: 'Validating CPI', cpiFileChecksum: ''})
+      .get('/api/v5_2/cpi/status/u1')
+      .reply(200, {status: 'OK', cpiFileChecksum: file.cpiFileChecksum})
     const c = corda()
     const result = await deployCpi(c, file.path, {onStatus: s => statuses.push(s)})
     expect(result).toMatchObject({cpiName: 'fresh', cpiVersion: '1.0', requestId: 'u1', status: 'OK', result: 'created', cpiFileFullChecksum: file.cpiFileFullChecksum})
@@ -77,15 +94,24 @@ describe('deployCpi', () => {
     const file = cpiFile('nowait', '1.0')
     nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []}).post('/api/v5_2/cpi').reply(200, {id: 'u2'})
     expect(await deployCpi(corda(), file.path, {wait: false})).toEqual({
-      cpiName: 'nowait', cpiVersion: '1.0', ...checksumsOf(file.bytes), requestId: 'u2', status: 'Uploaded', result: 'submitted',
+      cpiName: 'nowait',
+      cpiVersion: '1.0',
+      ...checksumsOf(file.bytes),
+      requestId: 'u2',
+      status: 'Uploaded',
+      result: 'submitted',
     })
   })
 
   it('--force uses force-upload even for an identical file, and reports updated', async () => {
     const file = cpiFile('forced', '1.0')
-    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: [meta('forced', '1.0', checksumsOf(file.bytes))]})
-      .post('/api/v5_2/maintenance/virtualnode/forcecpiupload').reply(200, {id: 'u3'})
-      .get('/api/v5_2/cpi/status/u3').reply(200, {status: 'OK', cpiFileChecksum: file.cpiFileChecksum})
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [meta('forced', '1.0', checksumsOf(file.bytes))]})
+      .post('/api/v5_2/maintenance/virtualnode/forcecpiupload')
+      .reply(200, {id: 'u3'})
+      .get('/api/v5_2/cpi/status/u3')
+      .reply(200, {status: 'OK', cpiFileChecksum: file.cpiFileChecksum})
     expect(await deployCpi(corda(), file.path, {force: true})).toMatchObject({requestId: 'u3', result: 'updated'})
   })
 
@@ -99,11 +125,16 @@ describe('deployCpi', () => {
 
   it('a duplicate (409 from the status call) keeps its status and gets a --force hint', async () => {
     const file = cpiFile('dup', '1.0', 'changed')
-    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
-      .post('/api/v5_2/cpi').reply(200, {id: 'u4'})
-      .get('/api/v5_2/cpi/status/u4').reply(409, {title: `CPI dup, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
+      .post('/api/v5_2/cpi')
+      .reply(200, {id: 'u4'})
+      .get('/api/v5_2/cpi/status/u4')
+      .reply(409, {title: `CPI dup, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
       // Looked up again: the cluster's dup 1.0 is another file, so the duplicate verdict stands.
-      .get('/api/v5_2/cpi').reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [meta('dup', '1.0', {cpiFileChecksum: 'AAAAAAAAAAAA', cpiFileFullChecksum: 'A'.repeat(64)})]})
     const error = (await caught(deployCpi(corda(), file.path))) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(toFailure(error)).toMatchObject({exitCode: 5})
@@ -113,11 +144,17 @@ describe('deployCpi', () => {
   it('an upload met by a 503 is sent again; the duplicate verdict for a file that did arrive is success', async () => {
     const file = cpiFile('lost', '1.0')
     const full = (await sha256File(file.path)).toUpperCase()
-    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []})
-      .post('/api/v5_2/cpi').reply(503, {title: 'Service unavailable', status: 503, details: {}})
-      .post('/api/v5_2/cpi').reply(200, {id: 'u9'})
-      .get('/api/v5_2/cpi/status/u9').reply(409, {title: `CPI lost, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
-      .get('/api/v5_2/cpi').reply(200, {cpis: [meta('lost', '1.0', {cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full})]})
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: []})
+      .post('/api/v5_2/cpi')
+      .reply(503, {title: 'Service unavailable', status: 503, details: {}})
+      .post('/api/v5_2/cpi')
+      .reply(200, {id: 'u9'})
+      .get('/api/v5_2/cpi/status/u9')
+      .reply(409, {title: `CPI lost, 1.0, ${SIGNER} already exists.`, status: 409, details: {}})
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [meta('lost', '1.0', {cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full})]})
     const done = await deployCpi(corda(), file.path)
     expect(done).toMatchObject({cpiName: 'lost', cpiFileChecksum: full.slice(0, 12), status: 'OK', result: 'created'})
     expect(nock.isDone()).toBe(true)
@@ -125,8 +162,13 @@ describe('deployCpi', () => {
 
   it('a rejected CPI ends as a failed operation (exit 8) whose state says why', async () => {
     const file = cpiFile('unsigned', '1.0')
-    nock(URL).get('/api/v5_2/cpi').reply(200, {cpis: []}).post('/api/v5_2/cpi').reply(200, {id: 'u5'})
-      .get('/api/v5_2/cpi/status/u5').reply(400, {title: 'Validation failed', status: 400, details: {errorType: 'ValidationException', errorMessage: 'signer is not trusted'}})
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: []})
+      .post('/api/v5_2/cpi')
+      .reply(200, {id: 'u5'})
+      .get('/api/v5_2/cpi/status/u5')
+      .reply(400, {title: 'Validation failed', status: 400, details: {errorType: 'ValidationException', errorMessage: 'signer is not trusted'}})
     const error = (await caught(deployCpi(corda(), file.path))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(toFailure(error).exitCode).toBe(8)
@@ -171,12 +213,21 @@ describe('resolveCpi', () => {
 const node = (x500Name: string, cpi: CpiMetadata, hash = '58B6030FABDD', active = true): VirtualNodeInfo => ({
   holdingIdentity: {x500Name, groupId: GROUP, shortHash: hash, fullHash: `${hash}${'0'.repeat(52)}`},
   cpiIdentifier: cpi.id,
-  vaultDmlConnectionId: 'v', cryptoDmlConnectionId: 'c', uniquenessDmlConnectionId: 'u',
-  flowP2pOperationalStatus: active ? 'ACTIVE' : 'INACTIVE', flowStartOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
-  flowOperationalStatus: active ? 'ACTIVE' : 'INACTIVE', vaultDbOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
+  vaultDmlConnectionId: 'v',
+  cryptoDmlConnectionId: 'c',
+  uniquenessDmlConnectionId: 'u',
+  flowP2pOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
+  flowStartOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
+  flowOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
+  vaultDbOperationalStatus: active ? 'ACTIVE' : 'INACTIVE',
 })
 const opStatus = (status: string, extra: object = {}) => ({
-  requestId: '58B6030FABDD', operation: 'CREATE_VIRTUAL_NODE', status, lastUpdatedTimestamp: '2026-01-01T00:00:00Z', resourceId: '58B6030FABDD', ...extra,
+  requestId: '58B6030FABDD',
+  operation: 'CREATE_VIRTUAL_NODE',
+  status,
+  lastUpdatedTimestamp: '2026-01-01T00:00:00Z',
+  resourceId: '58B6030FABDD',
+  ...extra,
 })
 
 describe('ensureVnode', () => {
@@ -191,12 +242,18 @@ describe('ensureVnode', () => {
   it('retries a transient "No CPI metadata found", sends the canonical name, then waits through the early 404s', async () => {
     const seen: Seen[] = []
     nock(URL)
-      .post('/api/v5_2/virtualnode').reply(400, {title: 'No CPI metadata found for checksum AAAAAAAAAAA1', status: 400, details: {}})
-      .post('/api/v5_2/virtualnode').reply(recorder(seen, [202, {requestId: '58B6030FABDD'}]))
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(404, {title: 'Failed to find a status for requestId 58B6030FABDD', status: 404, details: {}})
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, opStatus('SUCCEEDED'))
-      .get('/api/v5_2/virtualnode/58B6030FABDD').reply(404, {title: 'not found', status: 404, details: {}})
-      .get('/api/v5_2/virtualnode/58B6030FABDD').reply(200, node(ALICE, app))
+      .post('/api/v5_2/virtualnode')
+      .reply(400, {title: 'No CPI metadata found for checksum AAAAAAAAAAA1', status: 400, details: {}})
+      .post('/api/v5_2/virtualnode')
+      .reply(recorder(seen, [202, {requestId: '58B6030FABDD'}]))
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(404, {title: 'Failed to find a status for requestId 58B6030FABDD', status: 404, details: {}})
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(200, opStatus('SUCCEEDED'))
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(404, {title: 'not found', status: 404, details: {}})
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(200, node(ALICE, app))
     const result = await ensureVnode(corda(), 'C=GB, L=London, O=R3, CN=Alice', app)
     expect(seen[0]!.body).toEqual({x500Name: ALICE, cpiFileChecksum: 'AAAAAAAAAAA1'})
     expectValidRequest(seen[0]!)
@@ -204,12 +261,18 @@ describe('ensureVnode', () => {
   })
 
   it('a 409 for the same X.500 and CPI is unchanged; for another CPI a conflict pointing at vnode upgrade', async () => {
-    nock(URL).post('/api/v5_2/virtualnode').reply(409, {title: 'Virtual node 58B6030FABDD already exists.', status: 409, details: {}})
-      .get('/api/v5_2/virtualnode').reply(200, {virtualNodes: [node(ALICE, app)]})
+    nock(URL)
+      .post('/api/v5_2/virtualnode')
+      .reply(409, {title: 'Virtual node 58B6030FABDD already exists.', status: 409, details: {}})
+      .get('/api/v5_2/virtualnode')
+      .reply(200, {virtualNodes: [node(ALICE, app)]})
     expect(await ensureVnode(corda(), ALICE, app)).toMatchObject({requestId: null, result: 'unchanged', holdingIdentity: {shortHash: '58B6030FABDD'}})
 
-    nock(URL).post('/api/v5_2/virtualnode').reply(409, {title: 'Virtual node 58B6030FABDD already exists.', status: 409, details: {}})
-      .get('/api/v5_2/virtualnode').reply(200, {virtualNodes: [node(ALICE, app)]})
+    nock(URL)
+      .post('/api/v5_2/virtualnode')
+      .reply(409, {title: 'Virtual node 58B6030FABDD already exists.', status: 409, details: {}})
+      .get('/api/v5_2/virtualnode')
+      .reply(200, {virtualNodes: [node(ALICE, app)]})
     const error = (await caught(ensureVnode(corda(), ALICE, other))) as ApiError
     expect(toFailure(error).exitCode).toBe(5)
     expect(error.title).toContain('already exists with CPI app@1.0, not other@1.0')
@@ -217,8 +280,11 @@ describe('ensureVnode', () => {
   })
 
   it('a FAILED creation is a failed operation with the reason and stage', async () => {
-    nock(URL).post('/api/v5_2/virtualnode').reply(202, {requestId: '58B6030FABDD'})
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, opStatus('FAILED', {processingStage: 'Migration', errorReason: 'liquibase broke'}))
+    nock(URL)
+      .post('/api/v5_2/virtualnode')
+      .reply(202, {requestId: '58B6030FABDD'})
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(200, opStatus('FAILED', {processingStage: 'Migration', errorReason: 'liquibase broke'}))
     const error = (await caught(ensureVnode(corda(), ALICE, app))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toContain('FAILED at Migration: liquibase broke')
@@ -227,7 +293,11 @@ describe('ensureVnode', () => {
   it('--no-wait returns what the 202 said', async () => {
     nock(URL).post('/api/v5_2/virtualnode').reply(202, {requestId: '58B6030FABDD'})
     expect(await ensureVnode(corda(), ALICE, app, {wait: false})).toEqual({
-      requestId: '58B6030FABDD', x500Name: ALICE, cpiFileChecksum: 'AAAAAAAAAAA1', status: 'ACCEPTED', result: 'submitted',
+      requestId: '58B6030FABDD',
+      x500Name: ALICE,
+      cpiFileChecksum: 'AAAAAAAAAAA1',
+      status: 'ACCEPTED',
+      result: 'submitted',
     })
   })
 })
@@ -251,12 +321,18 @@ describe('upgradeVnode', () => {
     const log = (label: string, reply: [number, object]) => () => (order.push(label), reply)
     noFlows()
     nock(URL)
-      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE').reply(log('maintenance', [200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'}]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2').reply(log('upgrade', [202, {requestId: 'R-UP'}]))
-      .get('/api/v5_2/virtualnode/status/R-UP').reply(log('status', [200, opStatus('SUCCEEDED', {requestId: 'R-UP', operation: 'UPGRADE_VIRTUAL_NODE'})]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE').reply(log('active-refused', [400, {title: 'Virtual node 58B6030FABDD cannot be set ACTIVE: operation R-UP is in progress.', status: 400, details: {}}]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE').reply(log('active', [200, {holdingIdShortHash: '58B6030FABDD', newState: 'ACTIVE'}]))
-      .get('/api/v5_2/virtualnode/58B6030FABDD').reply(200, node(ALICE, v2))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE')
+      .reply(log('maintenance', [200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'}]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2')
+      .reply(log('upgrade', [202, {requestId: 'R-UP'}]))
+      .get('/api/v5_2/virtualnode/status/R-UP')
+      .reply(log('status', [200, opStatus('SUCCEEDED', {requestId: 'R-UP', operation: 'UPGRADE_VIRTUAL_NODE'})]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE')
+      .reply(log('active-refused', [400, {title: 'Virtual node 58B6030FABDD cannot be set ACTIVE: operation R-UP is in progress.', status: 400, details: {}}]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE')
+      .reply(log('active', [200, {holdingIdShortHash: '58B6030FABDD', newState: 'ACTIVE'}]))
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(200, node(ALICE, v2))
     const result = await upgradeVnode(corda(), node(ALICE, v1), v2)
     expect(order).toEqual(['maintenance', 'upgrade', 'status', 'active-refused', 'active'])
     expect(result).toMatchObject({requestId: 'R-UP', result: 'updated', cpiIdentifier: {cpiVersion: '2.0'}})
@@ -264,13 +340,22 @@ describe('upgradeVnode', () => {
 
   it('running flows are shown to confirmKill, which may refuse before anything changes', async () => {
     const running = {holdingIdentityShortHash: '58B6030FABDD', clientRequestId: 'f1', flowStatus: 'RUNNING', timestamp: '2026-01-01T00:00:00Z'}
-    nock(URL).get('/api/v5_2/flow/58B6030FABDD').query({status: 'RUNNING'}).reply(200, {flowStatusResponses: [running]})
-      .get('/api/v5_2/flow/58B6030FABDD').query({status: 'START_REQUESTED'}).reply(200, {flowStatusResponses: []})
+    nock(URL)
+      .get('/api/v5_2/flow/58B6030FABDD')
+      .query({status: 'RUNNING'})
+      .reply(200, {flowStatusResponses: [running]})
+      .get('/api/v5_2/flow/58B6030FABDD')
+      .query({status: 'START_REQUESTED'})
+      .reply(200, {flowStatusResponses: []})
     let shown: unknown[] = []
-    const error = await caught(upgradeVnode(corda(), node(ALICE, v1), v2, {confirmKill: async flows => {
-      shown = flows
-      throw new Error('refused')
-    }}))
+    const error = await caught(
+      upgradeVnode(corda(), node(ALICE, v1), v2, {
+        confirmKill: async flows => {
+          shown = flows
+          throw new Error('refused')
+        },
+      }),
+    )
     expect((error as Error).message).toBe('refused')
     expect(shown).toEqual([running])
     expect(nock.pendingMocks()).toEqual([])
@@ -278,9 +363,13 @@ describe('upgradeVnode', () => {
 
   it('a FAILED upgrade says the node stays in maintenance', async () => {
     noFlows()
-    nock(URL).put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE').reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
-      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2').reply(202, {requestId: 'R-UP'})
-      .get('/api/v5_2/virtualnode/status/R-UP').reply(200, opStatus('FAILED', {requestId: 'R-UP', processingStage: 'Migration', errorReason: 'boom'}))
+    nock(URL)
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE')
+      .reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2')
+      .reply(202, {requestId: 'R-UP'})
+      .get('/api/v5_2/virtualnode/status/R-UP')
+      .reply(200, opStatus('FAILED', {requestId: 'R-UP', processingStage: 'Migration', errorReason: 'boom'}))
     const error = (await caught(upgradeVnode(corda(), node(ALICE, v1), v2))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.message).toBe('upgrade of virtual node 58B6030FABDD failed: FAILED at Migration: boom')
@@ -291,7 +380,9 @@ describe('upgradeVnode', () => {
 describe('flowsInFlight', () => {
   it('on v5_1 lists every flow and keeps RUNNING and START_REQUESTED (no status filter there)', async () => {
     const flow = (id: string, flowStatus: string) => ({holdingIdentityShortHash: 'H', clientRequestId: id, flowStatus, timestamp: 't'})
-    nock(URL).get('/api/v5_1/flow/H').reply(200, {flowStatusResponses: [flow('a', 'RUNNING'), flow('b', 'COMPLETED'), flow('c', 'START_REQUESTED')]})
+    nock(URL)
+      .get('/api/v5_1/flow/H')
+      .reply(200, {flowStatusResponses: [flow('a', 'RUNNING'), flow('b', 'COMPLETED'), flow('c', 'START_REQUESTED')]})
     expect((await client('v5_1').flows.inFlight('H')).map(f => f.clientRequestId)).toEqual(['a', 'c'])
   })
 })

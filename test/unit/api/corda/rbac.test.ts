@@ -17,13 +17,36 @@ afterEach(() => nock.cleanAll())
 const ROLE_ID = '6a1f0b1e-0000-4000-8000-000000000001'
 const PERM_ID = '0b5e2a52-0000-4000-8000-000000000002'
 const T = '2026-01-01T00:00:00.000Z'
-const role = (permissions: string[] = [], name = 'Operators'): RoleResponseType =>
-  ({id: ROLE_ID, version: 0, updateTimestamp: T, roleName: name, groupVisibility: null, permissions: permissions.map(id => ({id, createdTimestamp: T}))})
-const permission = (id: string, permissionString: string, virtualNode: string | null = null): PermissionResponseType =>
-  ({id, version: 0, updateTimestamp: T, permissionType: 'ALLOW', permissionString, groupVisibility: null, virtualNode})
+const role = (permissions: string[] = [], name = 'Operators'): RoleResponseType => ({
+  id: ROLE_ID,
+  version: 0,
+  updateTimestamp: T,
+  roleName: name,
+  groupVisibility: null,
+  permissions: permissions.map(id => ({id, createdTimestamp: T})),
+})
+const permission = (id: string, permissionString: string, virtualNode: string | null = null): PermissionResponseType => ({
+  id,
+  version: 0,
+  updateTimestamp: T,
+  permissionType: 'ALLOW',
+  permissionString,
+  groupVisibility: null,
+  virtualNode,
+})
 const user = (extra: Partial<UserResponseType> = {}): UserResponseType => ({
-  id: 'u-1', version: 0, updateTimestamp: T, loginName: 'alice', fullName: 'Alice', enabled: true, ssoAuth: false,
-  passwordExpiry: null, parentGroup: null, properties: [], roleAssociations: [], ...extra,
+  id: 'u-1',
+  version: 0,
+  updateTimestamp: T,
+  loginName: 'alice',
+  fullName: 'Alice',
+  enabled: true,
+  ssoAuth: false,
+  passwordExpiry: null,
+  parentGroup: null,
+  properties: [],
+  roleAssociations: [],
+  ...extra,
 })
 const conflict = (title: string) => [409, {title, status: 409, details: {}}] as const
 
@@ -50,22 +73,34 @@ describe('ensurePermission', () => {
 
   it('reuses an equal permission found through the prefix query, adding it only to roles that lack it', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/permission').query(true).reply(recorder(seen, [200, [permission('other', 'GET:/api/v5_2/cpi/status/.*'), permission(PERM_ID, 'GET:/api/v5_2/cpi')]]))
-      .put(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`).reply(200, role([PERM_ID]))
+    nock(URL)
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(recorder(seen, [200, [permission('other', 'GET:/api/v5_2/cpi/status/.*'), permission(PERM_ID, 'GET:/api/v5_2/cpi')]]))
+      .put(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`)
+      .reply(200, role([PERM_ID]))
     const result = await ensurePermission(client(), wanted, [role()])
     expect(seen[0]!.query).toEqual({limit: '1000', permissiontype: 'ALLOW', permissionstringprefix: 'GET:/api/v5_2/cpi'})
     expectValidRequest(seen[0]!)
     expect(result).toMatchObject({id: PERM_ID, result: 'updated', roles: [ROLE_ID]})
 
-    nock(URL).get('/api/v5_2/permission').query(true).reply(200, [permission(PERM_ID, 'GET:/api/v5_2/cpi')])
+    nock(URL)
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(200, [permission(PERM_ID, 'GET:/api/v5_2/cpi')])
     expect(await ensurePermission(client(), wanted, [role([PERM_ID])])).toMatchObject({id: PERM_ID, result: 'unchanged'})
   })
 
   it('creates a new one with its roles in one bulk call', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/permission').query(true).reply(200, [])
-      .post('/api/v5_2/permission/bulk').reply(recorder(seen, [201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]}]))
-      .get(`/api/v5_2/permission/${PERM_ID}`).reply(200, permission(PERM_ID, 'GET:/api/v5_2/cpi'))
+    nock(URL)
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(200, [])
+      .post('/api/v5_2/permission/bulk')
+      .reply(recorder(seen, [201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]}]))
+      .get(`/api/v5_2/permission/${PERM_ID}`)
+      .reply(200, permission(PERM_ID, 'GET:/api/v5_2/cpi'))
     expect(await ensurePermission(client(), wanted, [role()])).toMatchObject({id: PERM_ID, result: 'created', roles: [ROLE_ID]})
     expect(seen[0]!.body).toEqual({permissionsToCreate: [wanted], roleIds: [ROLE_ID]})
     expectValidRequest(seen[0]!)
@@ -75,23 +110,36 @@ describe('ensurePermission', () => {
 describe('ensureRole', () => {
   it('a new role gets every template permission in one bulk call', async () => {
     const wanted = templatePermissions('corda-developer')
-    nock(URL).get('/api/v5_2/role').reply(200, [])
-      .post('/api/v5_2/role', {roleName: 'Dev', groupVisibility: null}).reply(201, role([], 'Dev'))
-      .get('/api/v5_2/permission').query(true).reply(200, [])
-      .post('/api/v5_2/permission/bulk', JSON.parse(JSON.stringify({permissionsToCreate: wanted, roleIds: [ROLE_ID]}))).reply(201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]})
-      .get(`/api/v5_2/role/${ROLE_ID}`).reply(200, role([PERM_ID], 'Dev'))
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [])
+      .post('/api/v5_2/role', {roleName: 'Dev', groupVisibility: null})
+      .reply(201, role([], 'Dev'))
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(200, [])
+      .post('/api/v5_2/permission/bulk', JSON.parse(JSON.stringify({permissionsToCreate: wanted, roleIds: [ROLE_ID]})))
+      .reply(201, {permissionIds: [PERM_ID], roleIds: [ROLE_ID]})
+      .get(`/api/v5_2/role/${ROLE_ID}`)
+      .reply(200, role([PERM_ID], 'Dev'))
     expect(await ensureRole(client(), 'Dev', {permissions: wanted})).toMatchObject({result: 'created', addedPermissions: [PERM_ID]})
   })
 
   it('an existing role with every permission is unchanged: no write at all', async () => {
     const [wanted] = templatePermissions('corda-developer')
-    nock(URL).get('/api/v5_2/role').reply(200, [role([PERM_ID], 'Dev')])
-      .get('/api/v5_2/permission').query(true).reply(200, [permission(PERM_ID, wanted!.permissionString)])
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [role([PERM_ID], 'Dev')])
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(200, [permission(PERM_ID, wanted!.permissionString)])
     expect(await ensureRole(client(), 'Dev', {permissions: [wanted!]})).toMatchObject({result: 'unchanged', addedPermissions: []})
   })
 
   it('another group visibility is a conflict (exit 5)', async () => {
-    nock(URL).get('/api/v5_2/role').reply(200, [{...role([], 'Dev'), groupVisibility: 'g1'}])
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [{...role([], 'Dev'), groupVisibility: 'g1'}])
     const error = await caught(ensureRole(client(), 'Dev'))
     expect(error).toBeInstanceOf(ConflictError)
     expect(toFailure(error).exitCode).toBe(5)
@@ -112,8 +160,11 @@ describe('ensureUser', () => {
   const wanted = {loginName: 'alice', fullName: 'Alice', enabled: true, initialPassword: 'secret-1'}
 
   it('an existing equal user is unchanged without its password being sent again; only missing roles are added', async () => {
-    nock(URL).get('/api/v5_2/user/alice').reply(200, user())
-      .put(`/api/v5_2/user/alice/role/${ROLE_ID}`).reply(200, user({roleAssociations: [{roleId: ROLE_ID, createTimestamp: T}]}))
+    nock(URL)
+      .get('/api/v5_2/user/alice')
+      .reply(200, user())
+      .put(`/api/v5_2/user/alice/role/${ROLE_ID}`)
+      .reply(200, user({roleAssociations: [{roleId: ROLE_ID, createTimestamp: T}]}))
     expect(await ensureUser(client(), wanted, [role()])).toMatchObject({loginName: 'alice', result: 'updated'})
     nock(URL).get('/api/v5_2/user/alice').reply(200, user())
     expect(await ensureUser(client(), wanted)).toMatchObject({result: 'unchanged'})
@@ -122,8 +173,11 @@ describe('ensureUser', () => {
 
   it('a new user is created with its initial password', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/user/alice').reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
-      .post('/api/v5_2/user').reply(recorder(seen, [201, user()]))
+    nock(URL)
+      .get('/api/v5_2/user/alice')
+      .reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
+      .post('/api/v5_2/user')
+      .reply(recorder(seen, [201, user()]))
     expect(await ensureUser(client(), wanted)).toMatchObject({result: 'created'})
     expect(seen[0]!.body).toEqual(wanted)
     expectValidRequest(seen[0]!)
@@ -136,15 +190,20 @@ describe('ensureUser', () => {
     expect(await ensureUser(client(), lazy)).toMatchObject({result: 'unchanged'})
     expect(asked).toBe(0)
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/user/alice').reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
-      .post('/api/v5_2/user').reply(recorder(seen, [201, user()]))
+    nock(URL)
+      .get('/api/v5_2/user/alice')
+      .reply(404, {title: "User 'alice' not found.", status: 404, details: {}})
+      .post('/api/v5_2/user')
+      .reply(recorder(seen, [201, user()]))
     expect(await ensureUser(client(), lazy)).toMatchObject({result: 'created'})
     expect(asked).toBe(1)
     expect(seen[0]!.body).toEqual({...wanted, initialPassword: 'secret-2'})
   })
 
   it('an existing user that differs is a conflict naming the differences (exit 5)', async () => {
-    nock(URL).get('/api/v5_2/user/alice').reply(200, user({fullName: 'Alice Other', enabled: false}))
+    nock(URL)
+      .get('/api/v5_2/user/alice')
+      .reply(200, user({fullName: 'Alice Other', enabled: false}))
     const error = await caught(ensureUser(client(), wanted))
     expect(error).toBeInstanceOf(ConflictError)
     expect(toFailure(error).exitCode).toBe(5)
@@ -159,34 +218,53 @@ describe('ensureUser', () => {
 
 describe('setConfigSection', () => {
   const current = (version: number, source: object) => ({
-    section: 'corda.flow', sourceConfig: JSON.stringify(source), configWithDefaults: '{}', schemaVersion: {major: 1, minor: 0}, version,
+    section: 'corda.flow',
+    sourceConfig: JSON.stringify(source),
+    configWithDefaults: '{}',
+    schemaVersion: {major: 1, minor: 0},
+    version,
   })
 
   it('the same configuration is unchanged and sends no PUT', async () => {
-    nock(URL).get('/api/v5_2/config/corda.flow').reply(200, current(3, {a: {b: 1}}))
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {a: {b: 1}}))
     expect(await setConfigSection(client(), 'corda.flow', {a: {b: 1}})).toMatchObject({result: 'unchanged', version: 3})
   })
 
   it('PUTs with the current version and schema; a stale version is read again and retried once', async () => {
     const seen: Seen[] = []
-    nock(URL).get('/api/v5_2/config/corda.flow').reply(200, current(3, {a: 1}))
-      .put('/api/v5_2/config').reply(...conflict('The request specified version 3, but the current version is 4'))
-      .get('/api/v5_2/config/corda.flow').reply(200, current(4, {a: 2}))
-      .put('/api/v5_2/config').reply(recorder(seen, [202, {section: 'corda.flow', config: '{"a":5}', schemaVersion: {major: 1, minor: 0}, version: 5}]))
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config')
+      .reply(...conflict('The request specified version 3, but the current version is 4'))
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(4, {a: 2}))
+      .put('/api/v5_2/config')
+      .reply(recorder(seen, [202, {section: 'corda.flow', config: '{"a":5}', schemaVersion: {major: 1, minor: 0}, version: 5}]))
     expect(await setConfigSection(client(), 'corda.flow', {a: 5})).toEqual({section: 'corda.flow', previousVersion: 4, version: 5, result: 'updated', config: {a: 5}})
     expect(seen[0]!.body).toEqual({section: 'corda.flow', version: 4, config: {a: 5}, schemaVersion: {major: 1, minor: 0}})
     expectValidRequest(seen[0]!)
   })
 
   it('a second stale version gives up with the 409 (exit 5)', async () => {
-    nock(URL).get('/api/v5_2/config/corda.flow').twice().reply(200, current(3, {a: 1}))
-      .put('/api/v5_2/config').twice().reply(...conflict('stale'))
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .twice()
+      .reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config')
+      .twice()
+      .reply(...conflict('stale'))
     expect(toFailure(await caught(setConfigSection(client(), 'corda.flow', {a: 5}))).exitCode).toBe(5)
   })
 
   it('a section never set (404) is written with version -1', async () => {
-    nock(URL).get('/api/v5_2/config/corda.rbac').reply(404, {title: 'not found', status: 404, details: {}})
-      .put('/api/v5_2/config', body => body.version === -1).reply(202, {section: 'corda.rbac', config: '{}', schemaVersion: {major: 1, minor: 0}, version: 0})
+    nock(URL)
+      .get('/api/v5_2/config/corda.rbac')
+      .reply(404, {title: 'not found', status: 404, details: {}})
+      .put('/api/v5_2/config', body => body.version === -1)
+      .reply(202, {section: 'corda.rbac', config: '{}', schemaVersion: {major: 1, minor: 0}, version: 0})
     expect(await setConfigSection(client(), 'corda.rbac', {x: 1})).toMatchObject({previousVersion: -1, version: 0, result: 'updated'})
   })
 })

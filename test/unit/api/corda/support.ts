@@ -73,13 +73,18 @@ export function recorder(seen: Seen[], answer: Reply | ((req: Seen) => Reply)) {
 export function expectValidRequest(req: Seen): void {
   let requestBody = req.body
   if (req.contentType?.startsWith('multipart/form-data') && req.body && typeof req.body === 'object') {
-    requestBody = Object.fromEntries(Object.entries(req.body as Record<string, string | FilePart>).map(([k, v]) =>
-      [k, typeof v === 'string' ? v : {filename: v.filename, size: Buffer.byteLength(v.content)}]))
+    requestBody = Object.fromEntries(
+      Object.entries(req.body as Record<string, string | FilePart>).map(([k, v]) => [k, typeof v === 'string' ? v : {filename: v.filename, size: Buffer.byteLength(v.content)}]),
+    )
   }
   const problems = validateRequest({method: req.method, path: req.path, query: req.query, requestContentType: req.contentType, requestBody, status: 200})
   expect(problems).toEqual([])
 }
 
-export const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => {
-  throw new Error('expected a rejection')
-}, (e: unknown) => e)
+export const caught = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (e: unknown) => e,
+  )

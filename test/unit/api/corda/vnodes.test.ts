@@ -19,8 +19,13 @@ function vnode(shortHash: string, x500Name: string): VirtualNodeInfo {
   return {
     holdingIdentity: {x500Name, groupId: 'g', shortHash, fullHash: `${shortHash}FFFF`},
     cpiIdentifier: {cpiName: 'demo', cpiVersion: '1.0', signerSummaryHash: null},
-    vaultDmlConnectionId: 'v', cryptoDmlConnectionId: 'c', uniquenessDmlConnectionId: 'u',
-    flowP2pOperationalStatus: 'ACTIVE', flowStartOperationalStatus: 'ACTIVE', flowOperationalStatus: 'ACTIVE', vaultDbOperationalStatus: 'ACTIVE',
+    vaultDmlConnectionId: 'v',
+    cryptoDmlConnectionId: 'c',
+    uniquenessDmlConnectionId: 'u',
+    flowP2pOperationalStatus: 'ACTIVE',
+    flowStartOperationalStatus: 'ACTIVE',
+    flowOperationalStatus: 'ACTIVE',
+    vaultDbOperationalStatus: 'ACTIVE',
     operationInProgress: null,
   }
 }
@@ -28,16 +33,30 @@ function vnode(shortHash: string, x500Name: string): VirtualNodeInfo {
 const ALICE = vnode('58B6030FABDD', 'CN=Alice, OU=Test Dept, O=R3, L=London, C=GB')
 const BOB = vnode('1234567890AB', 'CN=Bob, OU=Test Dept, O=R3, L=London, C=GB')
 const CAROL = vnode('ABCDEF012345', 'CN=Carol, O=Acme, L=Paris, C=FR')
-const status = (s: string, extra = {}) => ({requestId: '58B6030FABDD', operation: 'CREATE_VIRTUAL_NODE', status: s, lastUpdatedTimestamp: '2024-05-01T10:00:05Z', processingStage: null, errorReason: null, resourceId: null, ...extra})
+const status = (s: string, extra = {}) => ({
+  requestId: '58B6030FABDD',
+  operation: 'CREATE_VIRTUAL_NODE',
+  status: s,
+  lastUpdatedTimestamp: '2024-05-01T10:00:05Z',
+  processingStage: null,
+  errorReason: null,
+  resourceId: null,
+  ...extra,
+})
 
 describe('vnodes requests', () => {
   it('creates with a bare JSON body and reads status, list, get', async () => {
     const seen: Seen[] = []
     const req = {x500Name: 'CN=Alice, OU=Test Dept, O=R3, L=London, C=GB', cpiFileChecksum: 'BA4B24E6A0D0'}
-    nock(URL).post('/api/v5_2/virtualnode').reply(recorder(seen, [202, {requestId: '58B6030FABDD'}]))
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(recorder(seen, [200, status('IN_PROGRESS')]))
-      .get('/api/v5_2/virtualnode').reply(recorder(seen, [200, {virtualNodes: [ALICE, BOB]}]))
-      .get('/api/v5_2/virtualnode/58B6030FABDD').reply(recorder(seen, [200, ALICE]))
+    nock(URL)
+      .post('/api/v5_2/virtualnode')
+      .reply(recorder(seen, [202, {requestId: '58B6030FABDD'}]))
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(recorder(seen, [200, status('IN_PROGRESS')]))
+      .get('/api/v5_2/virtualnode')
+      .reply(recorder(seen, [200, {virtualNodes: [ALICE, BOB]}]))
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(recorder(seen, [200, ALICE]))
     const c = client()
     expect(await c.vnodes.create(req)).toEqual({requestId: '58B6030FABDD'})
     expect(seen[0]!.body).toEqual(req)
@@ -49,10 +68,16 @@ describe('vnodes requests', () => {
 
   it('changes state, upgrades (with force) and updates the DB', async () => {
     const seen: Seen[] = []
-    nock(URL).put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE').reply(recorder(seen, [200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'}]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC').query({forceupgrade: 'true'}).reply(recorder(seen, [202, {requestId: '58B6030FABDDBA4B24E6A0D0CCCCCCCCCCCC'}]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC').reply(recorder(seen, [202, {requestId: '58B6030FABDDBA4B24E6A0D0CCCCCCCCCCCC'}]))
-      .put('/api/v5_2/virtualnode/58B6030FABDD/db').reply(recorder(seen, [202, {requestId: '3f1e-uuid'}]))
+    nock(URL)
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE')
+      .reply(recorder(seen, [200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'}]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC')
+      .query({forceupgrade: 'true'})
+      .reply(recorder(seen, [202, {requestId: '58B6030FABDDBA4B24E6A0D0CCCCCCCCCCCC'}]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC')
+      .reply(recorder(seen, [202, {requestId: '58B6030FABDDBA4B24E6A0D0CCCCCCCCCCCC'}]))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/db')
+      .reply(recorder(seen, [202, {requestId: '3f1e-uuid'}]))
     const c = client()
     expect(await c.vnodes.setState('58B6030FABDD', 'MAINTENANCE')).toEqual({holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
     await c.vnodes.upgrade('58B6030FABDD', 'CCCCCCCCCCCC', {force: true})
@@ -67,7 +92,9 @@ describe('vnodes requests', () => {
 
   it('upgrades on v1 (200, no force)', async () => {
     const seen: Seen[] = []
-    nock(URL).put('/api/v1/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC').reply(recorder(seen, [200, {requestId: 'r'}, {Warning: '299 - deprecated'}]))
+    nock(URL)
+      .put('/api/v1/virtualnode/58B6030FABDD/cpi/CCCCCCCCCCCC')
+      .reply(recorder(seen, [200, {requestId: 'r'}, {Warning: '299 - deprecated'}]))
     expect(await client('v1').vnodes.upgrade('58B6030FABDD', 'CCCCCCCCCCCC')).toEqual({requestId: 'r'})
     expectValidRequest(seen[0]!)
   })
@@ -75,14 +102,20 @@ describe('vnodes requests', () => {
 
 describe('vnodes.waitForOperation / waitUntilVisible', () => {
   it('treats an early 404 as pending and returns SUCCEEDED', async () => {
-    nock(URL).get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(404, {title: 'Failed to find a status for requestId 58B6030FABDD', status: 404, details: {}})
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, status('IN_PROGRESS'))
-      .get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, status('SUCCEEDED', {resourceId: '58B6030FABDD'}))
+    nock(URL)
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(404, {title: 'Failed to find a status for requestId 58B6030FABDD', status: 404, details: {}})
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(200, status('IN_PROGRESS'))
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(200, status('SUCCEEDED', {resourceId: '58B6030FABDD'}))
     expect((await client().vnodes.waitForOperation('58B6030FABDD', fast)).status).toBe('SUCCEEDED')
   })
 
   it('throws OperationFailedError carrying the status on FAILED', async () => {
-    nock(URL).get('/api/v5_2/virtualnode/status/58B6030FABDD').reply(200, status('FAILED', {processingStage: 'Migration', errorReason: 'liquibase broke'}))
+    nock(URL)
+      .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+      .reply(200, status('FAILED', {processingStage: 'Migration', errorReason: 'liquibase broke'}))
     const error = (await caught(client().vnodes.waitForOperation('58B6030FABDD', fast))) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.state).toMatchObject({status: 'FAILED', errorReason: 'liquibase broke'})
@@ -97,14 +130,21 @@ describe('vnodes.waitForOperation / waitUntilVisible', () => {
   })
 
   it('waits until GET stops answering 404', async () => {
-    nock(URL).get('/api/v5_2/virtualnode/58B6030FABDD').twice().reply(404, {title: 'not found', status: 404, details: {}})
-      .get('/api/v5_2/virtualnode/58B6030FABDD').reply(200, ALICE)
+    nock(URL)
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .twice()
+      .reply(404, {title: 'not found', status: 404, details: {}})
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(200, ALICE)
     expect(await client().vnodes.waitUntilVisible('58B6030FABDD', fast)).toEqual(ALICE)
   })
 })
 
 describe('vnodes.resolve', () => {
-  const listed = () => nock(URL).get('/api/v5_2/virtualnode').reply(200, {virtualNodes: [ALICE, BOB, CAROL]})
+  const listed = () =>
+    nock(URL)
+      .get('/api/v5_2/virtualnode')
+      .reply(200, {virtualNodes: [ALICE, BOB, CAROL]})
 
   it('by short hash (any case)', async () => {
     nock(URL).get('/api/v5_2/virtualnode/58B6030FABDD').reply(200, ALICE)

@@ -22,7 +22,14 @@ describe('poll', () => {
   it('polls until done, tolerating transient errors, reporting each state', async () => {
     const seq = sequence<string>(apiError(404, 'not yet'), 'a', 'b', 'OK')
     const states: string[] = []
-    const result = await poll({fetch: seq.fetch, done: s => s === 'OK', transient: e => e instanceof ApiError && e.status === 404, initialMs: 1, maxMs: 2, onStatus: s => states.push(s)})
+    const result = await poll({
+      fetch: seq.fetch,
+      done: s => s === 'OK',
+      transient: e => e instanceof ApiError && e.status === 404,
+      initialMs: 1,
+      maxMs: 2,
+      onStatus: s => states.push(s),
+    })
     expect(result).toBe('OK')
     expect(states).toEqual(['a', 'b', 'OK'])
     expect(seq.calls()).toBe(4)
@@ -43,7 +50,9 @@ describe('poll', () => {
 
   it('throws OperationFailedError with the state on a terminal failure', async () => {
     const seq = sequence({status: 'IN_PROGRESS'}, {status: 'FAILED'})
-    const error = (await caught(poll({what: 'x', fetch: seq.fetch, done: s => s.status === 'SUCCEEDED', failed: s => s.status === 'FAILED', reason: s => s.status, initialMs: 1}))) as OperationFailedError
+    const error = (await caught(
+      poll({what: 'x', fetch: seq.fetch, done: s => s.status === 'SUCCEEDED', failed: s => s.status === 'FAILED', reason: s => s.status, initialMs: 1}),
+    )) as OperationFailedError
     expect(error).toBeInstanceOf(OperationFailedError)
     expect(error.state).toEqual({status: 'FAILED'})
     expect(error.message).toBe('x failed: FAILED')
@@ -51,7 +60,9 @@ describe('poll', () => {
 
   it('throws TimeoutError with the last state and resume id at the deadline', async () => {
     const started = Date.now()
-    const error = (await caught(poll({what: 'CPI upload 1', resumeId: '1', fetch: async () => 'Validating', done: () => false, deadline: Date.now() + 60, initialMs: 10, maxMs: 20}))) as TimeoutError
+    const error = (await caught(
+      poll({what: 'CPI upload 1', resumeId: '1', fetch: async () => 'Validating', done: () => false, deadline: Date.now() + 60, initialMs: 10, maxMs: 20}),
+    )) as TimeoutError
     expect(error).toBeInstanceOf(TimeoutError)
     expect(error).toMatchObject({message: 'timed out waiting for CPI upload 1 (resume with id 1)', lastState: 'Validating', resumeId: '1', exitCode: 7})
     expect(Date.now() - started).toBeLessThan(1000)
@@ -59,9 +70,16 @@ describe('poll', () => {
 
   it('turns a transport timeout into a TimeoutError', async () => {
     const timeout = new ApiError({service: 'corda', kind: 'timeout', method: 'GET', url: 'x', title: 'no answer'})
-    expect(await caught(poll({fetch: async () => {
-      throw timeout
-    }, done: () => true}))).toBeInstanceOf(TimeoutError)
+    expect(
+      await caught(
+        poll({
+          fetch: async () => {
+            throw timeout
+          },
+          done: () => true,
+        }),
+      ),
+    ).toBeInstanceOf(TimeoutError)
   })
 
   it('stops when the signal aborts', async () => {

@@ -49,8 +49,10 @@ describe('cluster configuration', () => {
 
     const stale = await sbx.call('PUT', '/config', {section: 'corda.flow', version: 0, schemaVersion: SV, config: {}})
     expect(stale.status).toBe(409)
-    expect(stale.body.title).toBe('net.corda.libs.configuration.exception.WrongConfigVersionException: The request specified a version of 0, but the current ' +
-      'version in the database is 1. These versions must match to update the cluster configuration.')
+    expect(stale.body.title).toBe(
+      'net.corda.libs.configuration.exception.WrongConfigVersionException: The request specified a version of 0, but the current ' +
+        'version in the database is 1. These versions must match to update the cluster configuration.',
+    )
     expect(stale.body.details).toEqual({schemaVersion: '1.0', config: '{}'})
 
     // config as a string holding JSON, version as a numeric string (Jackson coerces it), wrapped in the parameter name

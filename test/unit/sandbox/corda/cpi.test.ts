@@ -48,7 +48,9 @@ describe('CPI upload', () => {
     expect(list.body.cpis).toHaveLength(1)
     expect(list.body.cpis[0]).toMatchObject({
       id: {cpiName: CPI.name, cpiVersion: CPI.version, signerSummaryHash: SANDBOX_SIGNER},
-      cpiFileChecksum, cpiFileFullChecksum, cpks: [],
+      cpiFileChecksum,
+      cpiFileFullChecksum,
+      cpks: [],
     })
     expect(JSON.parse(list.body.cpis[0].groupPolicy as string)).toMatchObject({groupId: CPI.groupId})
     expect(SANDBOX_SIGNER).toMatch(/^SHA-256:[0-9A-F]{64}$/)
@@ -129,7 +131,10 @@ describe('CPI upload', () => {
       },
     })
     const chunked = await fetch(`${sbx.server.url}/api/v5_2/cpi`, {
-      method: 'POST', headers: {authorization: ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}`}, body: stream, duplex: 'half',
+      method: 'POST',
+      headers: {authorization: ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}`},
+      body: stream,
+      duplex: 'half',
     })
     expect(chunked.status).toBe(400)
     expect(((await chunked.json()) as {title: string}).title).toMatch(/^Content length is \d+ which exceeds the maximum limit of 2000\.$/)

@@ -60,8 +60,17 @@ describe('users', () => {
     const res = await sbx.call('POST', '/user', user('jbloggs', {passwordExpiry: '2030-01-01T00:00:00Z', parentGroup: null}))
     expect(res.status).toBe(201)
     expect(res.body).toEqual({
-      id: expect.stringMatching(UUID), version: 0, updateTimestamp: '2026-01-01T00:00:00.000Z', fullName: 'Joe Bloggs', loginName: 'jbloggs',
-      enabled: true, ssoAuth: false, passwordExpiry: '2030-01-01T00:00:00Z', parentGroup: null, properties: [], roleAssociations: [],
+      id: expect.stringMatching(UUID),
+      version: 0,
+      updateTimestamp: '2026-01-01T00:00:00.000Z',
+      fullName: 'Joe Bloggs',
+      loginName: 'jbloggs',
+      enabled: true,
+      ssoAuth: false,
+      passwordExpiry: '2030-01-01T00:00:00Z',
+      parentGroup: null,
+      properties: [],
+      roleAssociations: [],
     })
     expect(await sbx.call('GET', '/user/jbloggs')).toMatchObject({status: 200, body: {id: res.body.id}})
     expect(await sbx.call('GET', '/user/JBloggs', undefined, 'v5_1')).toMatchObject({status: 200, body: {id: res.body.id}})
@@ -110,7 +119,11 @@ describe('users', () => {
     expect((await sbx.call('PUT', '/user/jbloggs/role/no-such-role')).status).toBe(404)
 
     const summary = await sbx.call('GET', '/user/jbloggs/permissionsummary')
-    expect(summary.body).toMatchObject({loginName: 'jbloggs', enabled: true, permissions: [{id: permId, permissionType: 'ALLOW', permissionString: 'POST:/api/v[_a-zA-Z0-9]{1,30}/cpi', virtualNode: null}]})
+    expect(summary.body).toMatchObject({
+      loginName: 'jbloggs',
+      enabled: true,
+      permissions: [{id: permId, permissionType: 'ALLOW', permissionString: 'POST:/api/v[_a-zA-Z0-9]{1,30}/cpi', virtualNode: null}],
+    })
 
     expect((await sbx.call('DELETE', `/user/jbloggs/role/${roleId}`)).body).toMatchObject({version: 2, roleAssociations: []})
     expect((await sbx.call('DELETE', `/user/jbloggs/role/${roleId}`)).status).toBe(400)
@@ -129,7 +142,14 @@ describe('roles and permissions', () => {
   it('creates roles (201, 409 on a taken name, 400 without a name), lists and gets them (404 unknown)', async () => {
     const res = await sbx.call('POST', '/role', {roleName: 'VNodeCreatorRole', groupVisibility: null})
     expect(res.status).toBe(201)
-    expect(res.body).toEqual({id: expect.stringMatching(UUID), version: 0, updateTimestamp: '2026-01-01T00:00:00.000Z', roleName: 'VNodeCreatorRole', groupVisibility: null, permissions: []})
+    expect(res.body).toEqual({
+      id: expect.stringMatching(UUID),
+      version: 0,
+      updateTimestamp: '2026-01-01T00:00:00.000Z',
+      roleName: 'VNodeCreatorRole',
+      groupVisibility: null,
+      permissions: [],
+    })
     expect((await sbx.call('POST', '/role', {roleName: 'VNodeCreatorRole'})).status).toBe(409)
     expect((await sbx.call('POST', '/role', {groupVisibility: null})).status).toBe(400)
     const list = await sbx.call('GET', '/role')
@@ -158,7 +178,10 @@ describe('roles and permissions', () => {
 
     const roleId = await createRole('Bulk')
     const bulk = await sbx.call('POST', '/permission/bulk', {
-      permissionsToCreate: [{permissionType: 'ALLOW', permissionString: 'GET:/api/v5_2/virtualnode'}, {permissionType: 'DENY', permissionString: 'POST:/api/v5_2/virtualnode'}],
+      permissionsToCreate: [
+        {permissionType: 'ALLOW', permissionString: 'GET:/api/v5_2/virtualnode'},
+        {permissionType: 'DENY', permissionString: 'POST:/api/v5_2/virtualnode'},
+      ],
       roleIds: [roleId],
     })
     expect(bulk.status).toBe(201)
@@ -290,7 +313,11 @@ describe('sandbox options and the request log', () => {
     const text = JSON.stringify(sbx.server.log.entries())
     for (const secret of ['secret-1', 'top-secret', 'admin-secret']) expect(text).not.toContain(secret)
     // malformed JSON is logged as text, secrets still out
-    await fetch(`${sbx.server.url}/api/v5_2/user`, {method: 'POST', headers: {authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`, 'content-type': 'application/json'}, body: '{"initialPassword": "leak-me", '})
+    await fetch(`${sbx.server.url}/api/v5_2/user`, {
+      method: 'POST',
+      headers: {authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`, 'content-type': 'application/json'},
+      body: '{"initialPassword": "leak-me", ',
+    })
     expect(JSON.stringify(sbx.server.log.entries().at(-1))).not.toContain('leak-me')
   })
 

@@ -34,7 +34,12 @@ function expectValidResponses(): void {
   }
 }
 
-const shortHashOf = (x500: string, groupId: string) => createHash('sha256').update(x500 + groupId).digest('hex').toUpperCase().slice(0, 12)
+const shortHashOf = (x500: string, groupId: string) =>
+  createHash('sha256')
+    .update(x500 + groupId)
+    .digest('hex')
+    .toUpperCase()
+    .slice(0, 12)
 
 describe('virtual nodes', () => {
   it('creates: 202 {requestId = short hash}, transient 404 status, ACCEPTED → IN_PROGRESS → SUCCEEDED, then list/get', async () => {
@@ -65,7 +70,10 @@ describe('virtual nodes', () => {
     expect(one.body).toMatchObject({
       holdingIdentity: {x500Name: ALICE, groupId: GROUP, shortHash: h},
       cpiIdentifier: {cpiName: 'App', cpiVersion: '1.0', signerSummaryHash: SANDBOX_SIGNER},
-      flowP2pOperationalStatus: 'ACTIVE', flowStartOperationalStatus: 'ACTIVE', flowOperationalStatus: 'ACTIVE', vaultDbOperationalStatus: 'ACTIVE',
+      flowP2pOperationalStatus: 'ACTIVE',
+      flowStartOperationalStatus: 'ACTIVE',
+      flowOperationalStatus: 'ACTIVE',
+      vaultDbOperationalStatus: 'ACTIVE',
       operationInProgress: null,
     })
     expect(one.body.holdingIdentity.fullHash).toMatch(/^[0-9A-F]{64}$/)
@@ -100,7 +108,12 @@ describe('virtual nodes', () => {
     const m = await sbx.call('PUT', `/virtualnode/${h}/state/MAINTENANCE`)
     expect(m).toMatchObject({status: 200, body: {holdingIdShortHash: h, newState: 'MAINTENANCE'}})
     const info = (await sbx.call('GET', `/virtualnode/${h}`)).body
-    expect([info.flowP2pOperationalStatus, info.flowStartOperationalStatus, info.flowOperationalStatus, info.vaultDbOperationalStatus]).toEqual(['INACTIVE', 'INACTIVE', 'INACTIVE', 'INACTIVE'])
+    expect([info.flowP2pOperationalStatus, info.flowStartOperationalStatus, info.flowOperationalStatus, info.vaultDbOperationalStatus]).toEqual([
+      'INACTIVE',
+      'INACTIVE',
+      'INACTIVE',
+      'INACTIVE',
+    ])
     const bad = await sbx.call('PUT', `/virtualnode/${h}/state/SLEEPING`)
     expect(bad.status).toBe(400)
     expect(bad.body.title).toContain('must be one of ACTIVE, MAINTENANCE')
@@ -189,8 +202,7 @@ describe('flows', () => {
   beforeEach(async () => {
     h = await sbx.createVNode(ALICE, checksum)
   })
-  const start = (clientRequestId: string, flowClassName: string, requestBody: unknown = {}) =>
-    sbx.call('POST', `/flow/${h}`, {clientRequestId, flowClassName, requestBody})
+  const start = (clientRequestId: string, flowClassName: string, requestBody: unknown = {}) => sbx.call('POST', `/flow/${h}`, {clientRequestId, flowClassName, requestBody})
 
   it('lists the startable flow classes', async () => {
     expect((await sbx.call('GET', `/flowclass/${h}`)).body).toEqual({flowClassNames: Object.values(SANDBOX_FLOWS)})

@@ -1,8 +1,16 @@
 import {describe, expect, it} from 'vitest'
 import {type LoggedRequest, RequestLog} from '../../../../src/sandbox/http/log.js'
 
-const entry = (path: string): Omit<LoggedRequest, 'seq'> =>
-  ({time: new Date().toISOString(), service: 'corda', method: 'GET', path, query: {}, headers: {}, status: 200, durationMs: 1})
+const entry = (path: string): Omit<LoggedRequest, 'seq'> => ({
+  time: new Date().toISOString(),
+  service: 'corda',
+  method: 'GET',
+  path,
+  query: {},
+  headers: {},
+  status: 200,
+  durationMs: 1,
+})
 
 describe('request log', () => {
   it('keeps only the last `capacity` entries, oldest first, numbering all of them', () => {
@@ -10,7 +18,11 @@ describe('request log', () => {
     for (let i = 1; i <= 5; i++) log.append(entry(`/${i}`))
     expect(log.size).toBe(3)
     expect(log.total).toBe(5)
-    expect(log.entries().map(e => [e.seq, e.path])).toEqual([[3, '/3'], [4, '/4'], [5, '/5']])
+    expect(log.entries().map(e => [e.seq, e.path])).toEqual([
+      [3, '/3'],
+      [4, '/4'],
+      [5, '/5'],
+    ])
   })
 
   it('clears, and numbering carries on', () => {

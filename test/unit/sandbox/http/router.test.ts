@@ -27,7 +27,8 @@ describe('sandbox router', () => {
 
   it('redirects mixed-case static segments to lower case, keeping parameters and query as sent', () => {
     expect(router.match('PUT', '/API/v5_2/VirtualNode/58B6030fABDD/State/MAINTENANCE', 'x=Y')).toEqual({
-      kind: 'redirect', location: '/api/v5_2/virtualnode/58B6030fABDD/state/MAINTENANCE?x=Y',
+      kind: 'redirect',
+      location: '/api/v5_2/virtualnode/58B6030fABDD/state/MAINTENANCE?x=Y',
     })
   })
 

@@ -15,15 +15,15 @@ export interface JsSandbox {
   close(): Promise<void>
 }
 
-export const task = (taskData: unknown = {}, classifier = 'DemoWorker') =>
-  ({taskClassifier: classifier, taskApiVersion: 1, taskData, taskPipe: 'demo-in', targetPipe: 'demo-out'})
+export const task = (taskData: unknown = {}, classifier = 'DemoWorker') => ({taskClassifier: classifier, taskApiVersion: 1, taskData, taskPipe: 'demo-in', targetPipe: 'demo-out'})
 
 export async function startJs(options: SandboxOptions = {}): Promise<JsSandbox> {
   let now = T0
   const server = await startSandbox({requests: 0, jobs: 0, clock: () => now, ...options})
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(server.url + JS + path, {
-      method, headers: {...(body === undefined ? {} : {'content-type': 'application/json'}), ...headers},
+      method,
+      headers: {...(body === undefined ? {} : {'content-type': 'application/json'}), ...headers},
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
     const text = await res.text()

@@ -157,9 +157,15 @@ describe('control', () => {
     s.advance(1000)
     expect((await s.job('j')).status).toBe('Completed')
     const pause = await s.call('POST', `${J}/j/pause`)
-    expect(pause).toMatchObject({status: 400, body: {message: 'job_id {j} cannot be paused as it has a status of {Completed}. Only jobs with a status of Active or Waiting can be paused.'}})
+    expect(pause).toMatchObject({
+      status: 400,
+      body: {message: 'job_id {j} cannot be paused as it has a status of {Completed}. Only jobs with a status of Active or Waiting can be paused.'},
+    })
     const resume = await s.call('POST', `${J}/j/resume`)
-    expect(resume).toMatchObject({status: 400, body: {message: 'job_id {j} cannot be resumed as it has a status of {Completed}. Only jobs with a status of Paused can be resumed.'}})
+    expect(resume).toMatchObject({
+      status: 400,
+      body: {message: 'job_id {j} cannot be resumed as it has a status of {Completed}. Only jobs with a status of Paused can be resumed.'},
+    })
     expect(await s.call('POST', `${J}/j/cancel`)).toMatchObject({status: 400, body: {message: 'job_id {j} cannot be cancelled'}})
 
     await s.put('k', {task: task({durationSeconds: 5})})
@@ -174,7 +180,14 @@ describe('control', () => {
     await s.put('active', {task: task({durationSeconds: 50})})
     s.advance(1000)
     expect((await s.call('DELETE', `${J}/active`)).status).toBe(204) // any status, Active included
-    for (const [method, path] of [['GET', ''], ['DELETE', ''], ['GET', '/status'], ['POST', '/cancel'], ['POST', '/pause'], ['POST', '/resume']] as const) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['DELETE', ''],
+      ['GET', '/status'],
+      ['POST', '/cancel'],
+      ['POST', '/pause'],
+      ['POST', '/resume'],
+    ] as const) {
       expect(await s.call(method, `${J}/active${path}`)).toMatchObject({status: 404, body: {message: 'job_id {active} not found'}})
     }
   })

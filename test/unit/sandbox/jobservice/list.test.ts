@@ -102,8 +102,12 @@ describe('list and count', () => {
     expect(await list('sort=labels.owner:asc')).toEqual(['d-4', 'a_1', 'b-2', 'c-3', 'e-5', 'f-6'])
     expect(await list('sort=labels.owner:desc')).toEqual(['c-3', 'e-5', 'f-6', 'b-2', 'a_1', 'd-4'])
     expect(await list('sort=percentageComplete:desc&limit=2')).toEqual(['a_1', 'b-2'])
-    for (const [sort, message] of [['createTime', 'Invalid format for sort: createTime'], ['nope:asc', 'Invalid value for sort field: nope'],
-      ['createTime:up', 'Invalid format for sort: createTime:up'], ['id:asc', 'Invalid value for sort field: id']] as const) {
+    for (const [sort, message] of [
+      ['createTime', 'Invalid format for sort: createTime'],
+      ['nope:asc', 'Invalid value for sort field: nope'],
+      ['createTime:up', 'Invalid format for sort: createTime:up'],
+      ['id:asc', 'Invalid value for sort field: id'],
+    ] as const) {
       expect(await s.call('GET', `${J}?sort=${sort}`)).toMatchObject({status: 400, body: {message}})
     }
   })

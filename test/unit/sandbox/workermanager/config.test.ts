@@ -26,8 +26,14 @@ const moduleWith = (configuration: object[], resetBeforeImport = false) => ({
   microservice: 'rs-worker-manager',
   modules: [{module: {id: 'workermanager', name: 'Worker Manager module', version: '2.4.0', author: 'REGARDS'}, resetBeforeImport, configuration}],
 })
-const worker = (workerType: string, inputs: string[], output: string | null = null) => ({key: WORKER, value: {workerType, contentTypeInputs: inputs, contentTypeOutput: output, keepErrors: true}})
-const workflow = (workflowType: string, steps: Array<[number, string]>) => ({key: WORKFLOW, value: {workflowType, keepErrors: true, steps: steps.map(([stepNumber, workerType]) => ({stepNumber, workerType}))}})
+const worker = (workerType: string, inputs: string[], output: string | null = null) => ({
+  key: WORKER,
+  value: {workerType, contentTypeInputs: inputs, contentTypeOutput: output, keepErrors: true},
+})
+const workflow = (workflowType: string, steps: Array<[number, string]>) => ({
+  key: WORKFLOW,
+  value: {workflowType, keepErrors: true, steps: steps.map(([stepNumber, workerType]) => ({stepNumber, workerType}))},
+})
 
 describe('configuration export and import', () => {
   it('exports the §7 format as an attachment, and a re-import of it is all OK (201, no body)', async () => {
@@ -42,7 +48,10 @@ describe('configuration export and import', () => {
     const keys = module.configuration.map((c: any) => c.key.split('.').at(-1))
     expect(keys).toEqual(['DynamicTenantSetting', 'WorkerConfigDto', 'WorkerConfigDto', 'WorkerConfigDto', 'WorkflowConfigDto'])
     expect(module.configuration[0].value).toEqual({name: 'skipContentTypes', description: expect.any(String), value: '[]', defaultValue: '[]', className: 'java.util.ArrayList'})
-    expect(module.configuration[4].value.steps).toEqual([{stepNumber: 1, workerType: 'lta-product-zip-extraction-worker'}, {stepNumber: 2, workerType: 'lta-sip-generator-worker'}])
+    expect(module.configuration[4].value.steps).toEqual([
+      {stepNumber: 1, workerType: 'lta-product-zip-extraction-worker'},
+      {stepNumber: 2, workerType: 'lta-sip-generator-worker'},
+    ])
 
     const imported = await upload(exported)
     expect(imported).toEqual({status: 201, body: undefined})
@@ -61,26 +70,44 @@ describe('configuration export and import', () => {
   it('206 with ModuleImportReport[] on partial success: a content type already used by another worker', async () => {
     const res = await upload(moduleWith([worker('dup', ['lta-to-extract-request']), worker('fine', ['ct-fine'])]))
     expect(res.status).toBe(206)
-    expect(res.body).toEqual([{
-      moduleInformation: expect.objectContaining({id: 'workermanager'}),
-      importErrors: ['WorkerConf with type=dup declares contentType lta-to-extract-request which are already used by lta-product-zip-extraction-worker'],
-      onlyErrors: false,
-    }])
+    expect(res.body).toEqual([
+      {
+        moduleInformation: expect.objectContaining({id: 'workermanager'}),
+        importErrors: ['WorkerConf with type=dup declares contentType lta-to-extract-request which are already used by lta-product-zip-extraction-worker'],
+        onlyErrors: false,
+      },
+    ])
     expect(sbx.server.context.workers.configs.has('fine')).toBe(true)
     expect(sbx.server.context.workers.configs.has('dup')).toBe(false)
   })
 
   it('409 when nothing imports: each workflow error', async () => {
-    const res = await upload(moduleWith([
-      workflow('missing', [[1, 'no-such-worker']]),
-      workflow('dups', [[1, 'lta-product-zip-extraction-worker'], [1, 'lta-sip-generator-worker']]),
-      workflow('null-out', [[1, 'lta-sip-generator-worker'], [2, 'lta-product-zip-extraction-worker']]),
-      workflow('inconsistent', [[0, 'lta-product-zip-extraction-worker'], [5, 'ingest-checker-worker']]),
-    ]))
+    const res = await upload(
+      moduleWith([
+        workflow('missing', [[1, 'no-such-worker']]),
+        workflow('dups', [
+          [1, 'lta-product-zip-extraction-worker'],
+          [1, 'lta-sip-generator-worker'],
+        ]),
+        workflow('null-out', [
+          [1, 'lta-sip-generator-worker'],
+          [2, 'lta-product-zip-extraction-worker'],
+        ]),
+        workflow('inconsistent', [
+          [0, 'lta-product-zip-extraction-worker'],
+          [5, 'ingest-checker-worker'],
+        ]),
+      ]),
+    )
     expect(res.status).toBe(409)
     const errors: string[] = res.body[0].importErrors
     expect(res.body[0].onlyErrors).toBe(true)
-    expect(errors.map(e => /^\[(\w+)/.exec(e)?.[1])).toEqual(['NotExistingWorkerError', 'DuplicatedStepNumbersError', 'NullContentTypeOutError', 'NonConsistentContentTypeOutError'])
+    expect(errors.map(e => /^\[(\w+)/.exec(e)?.[1])).toEqual([
+      'NotExistingWorkerError',
+      'DuplicatedStepNumbersError',
+      'NullContentTypeOutError',
+      'NonConsistentContentTypeOutError',
+    ])
   })
 
   it('a content type in skipContentTypes cannot be a worker input; settings read and write the list', async () => {
@@ -111,10 +138,19 @@ describe('heartbeats and /_sandbox/workers', () => {
 
   it('stop: alive for 60 s of sandbox time after the last heartbeat, then absent; start: alive at once', async () => {
     const stopped = await sbx.admin('POST', '/workers/lta-sip-generator-worker/stop')
-    expect(stopped).toEqual({status: 200, body: {
-      workerType: 'lta-sip-generator-worker', configured: true, contentTypeInputs: ['lta-extracted-request'], instances: 1,
-      beating: false, alive: true, lastHeartbeat: new Date(sbx.now()).toISOString(), deadAt: new Date(sbx.now() + 60_000).toISOString(),
-    }})
+    expect(stopped).toEqual({
+      status: 200,
+      body: {
+        workerType: 'lta-sip-generator-worker',
+        configured: true,
+        contentTypeInputs: ['lta-extracted-request'],
+        instances: 1,
+        beating: false,
+        alive: true,
+        lastHeartbeat: new Date(sbx.now()).toISOString(),
+        deadAt: new Date(sbx.now() + 60_000).toISOString(),
+      },
+    })
     sbx.advance(59_999)
     expect(await alive()).toContain('lta-sip-generator-worker')
     sbx.advance(1)
@@ -131,7 +167,9 @@ describe('heartbeats and /_sandbox/workers', () => {
     expect((await sbx.admin('POST', '/workers/bad%20name/start')).status).toBe(400)
     const list = await sbx.admin('GET', '/workers')
     expect(list.body.map((w: any) => [w.workerType, w.alive])).toEqual([
-      ['lta-product-zip-extraction-worker', false], ['lta-sip-generator-worker', true], ['ingest-checker-worker', false],
+      ['lta-product-zip-extraction-worker', false],
+      ['lta-sip-generator-worker', true],
+      ['ingest-checker-worker', false],
     ])
   })
 
@@ -183,7 +221,10 @@ describe('seeding', () => {
       const counts = Object.values(wm.countByStatus()).reduce((n, c) => n + c, 0)
       expect(counts).toBe(wm.size)
       expect(wm.size).toBeGreaterThan(20_000)
-      const page = wm.search({statuses: {mode: 'INCLUDE', values: ['ERROR'], matchMode: 'STRICT', ignoreCase: false}}, {page: 3, size: 50, sort: [{field: 'requestId', desc: false}]})
+      const page = wm.search(
+        {statuses: {mode: 'INCLUDE', values: ['ERROR'], matchMode: 'STRICT', ignoreCase: false}},
+        {page: 3, size: 50, sort: [{field: 'requestId', desc: false}]},
+      )
       expect(page.total).toBe(wm.countByStatus().ERROR)
       expect(page.rows).toHaveLength(50)
       expect(wm.reserveId()).toBe(100_001)

@@ -32,7 +32,8 @@ export async function startWm(options: SandboxOptions = {}): Promise<WmSandbox> 
   const token = ((await grant.json()) as {access_token: string}).access_token
   const call = async (method: string, path: string, body?: unknown, tok = token) => {
     const res = await fetch(server.url + WM + path, {
-      method, headers: {authorization: `Bearer ${tok}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+      method,
+      headers: {authorization: `Bearer ${tok}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
@@ -40,7 +41,9 @@ export async function startWm(options: SandboxOptions = {}): Promise<WmSandbox> 
   }
   let seq = 0
   return {
-    server, url: server.url, token,
+    server,
+    url: server.url,
+    token,
     now: () => now,
     advance: ms => {
       now += ms
@@ -58,8 +61,17 @@ export async function startWm(options: SandboxOptions = {}): Promise<WmSandbox> 
       const wm = server.context.wm
       const id = wm.reserveId()
       return wm.insert({
-        id, requestId: `r-${String(++seq).padStart(3, '0')}`, creationMicros: (now - 3_600_000) * 1000, source: 'CNES', session: 'S1',
-        status: 'ERROR', dispatchedWorkerType: null, error: null, stepNumber: null, stepWorkerType: null, ...fields,
+        id,
+        requestId: `r-${String(++seq).padStart(3, '0')}`,
+        creationMicros: (now - 3_600_000) * 1000,
+        source: 'CNES',
+        session: 'S1',
+        status: 'ERROR',
+        dispatchedWorkerType: null,
+        error: null,
+        stepNumber: null,
+        stepWorkerType: null,
+        ...fields,
       })
     },
     close: () => server.close(),

@@ -19,10 +19,31 @@ const JOBS = 2 * WM_DELAYS.job + 1
 
 describe('POST /requests filters', () => {
   beforeEach(() => {
-    sbx.add({contentType: 'lta-to-extract-request', source: 'CNES', session: 'Mission1_a', status: 'ERROR', dispatchedWorkerType: 'lta-product-zip-extraction-worker', creationMicros: T0 * 1000 - 3e9})
-    sbx.add({contentType: 'lta-extracted-request', source: 'cnes-lab', session: 'Mission2', status: 'RUNNING', dispatchedWorkerType: 'lta-sip-generator-worker', creationMicros: T0 * 1000 - 2e9})
+    sbx.add({
+      contentType: 'lta-to-extract-request',
+      source: 'CNES',
+      session: 'Mission1_a',
+      status: 'ERROR',
+      dispatchedWorkerType: 'lta-product-zip-extraction-worker',
+      creationMicros: T0 * 1000 - 3e9,
+    })
+    sbx.add({
+      contentType: 'lta-extracted-request',
+      source: 'cnes-lab',
+      session: 'Mission2',
+      status: 'RUNNING',
+      dispatchedWorkerType: 'lta-sip-generator-worker',
+      creationMicros: T0 * 1000 - 2e9,
+    })
     sbx.add({contentType: 'lta-request', source: 'ESA', session: 'Mission1_b', status: 'NO_WORKER_AVAILABLE', creationMicros: T0 * 1000 - 1e9})
-    sbx.add({contentType: 'ingest-check-request', source: 'ESA_ops', session: 'other', status: 'INVALID_CONTENT', dispatchedWorkerType: 'ingest-checker-worker', creationMicros: T0 * 1000})
+    sbx.add({
+      contentType: 'ingest-check-request',
+      source: 'ESA_ops',
+      session: 'other',
+      status: 'INVALID_CONTENT',
+      dispatchedWorkerType: 'ingest-checker-worker',
+      creationMicros: T0 * 1000,
+    })
   })
 
   it('source, session and dispatchedWorkerType are LIKE %v%, case-sensitive', async () => {
@@ -77,7 +98,8 @@ describe('POST /requests filters', () => {
 
 describe('POST /requests paging and sorting', () => {
   it('pages from 0 with size 20 by default, sorted by requestId ASC; sort takes field,DIR (repeatable)', async () => {
-    for (let i = 0; i < 45; i++) sbx.add({contentType: 'lta-request', requestId: `q-${String(44 - i).padStart(2, '0')}`, creationMicros: (T0 - i * 1000) * 1000, status: i % 2 ? 'ERROR' : 'INVALID_CONTENT'})
+    for (let i = 0; i < 45; i++)
+      sbx.add({contentType: 'lta-request', requestId: `q-${String(44 - i).padStart(2, '0')}`, creationMicros: (T0 - i * 1000) * 1000, status: i % 2 ? 'ERROR' : 'INVALID_CONTENT'})
     const first = await sbx.list()
     expect(first.metadata).toEqual({size: 20, totalElements: 45, totalPages: 3, number: 0})
     expect(first.rows[0].requestId).toBe('q-00')
@@ -257,7 +279,10 @@ describe('retry and delete', () => {
 
   it('more than 1000 values: 422 on retry and delete (list does not validate)', async () => {
     const values = Array.from({length: 1001}, (_, i) => i + 1)
-    for (const [method, path] of [['POST', '/requests/retry'], ['DELETE', '/requests/delete']] as const) {
+    for (const [method, path] of [
+      ['POST', '/requests/retry'],
+      ['DELETE', '/requests/delete'],
+    ] as const) {
       const res = await sbx.call(method, path, {ids: {mode: 'INCLUDE', values}})
       expect(res.status).toBe(422)
       expect(res.body).toEqual({messages: ['List of values have a maximal size of 1000']})
