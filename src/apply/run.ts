@@ -8,6 +8,7 @@ import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
 import {ensureVnode} from '../api/corda/ops/vnode-create.js'
 import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
+import type {WaitOptions} from '../api/wait.js'
 import {keepDefinition} from '../config/job-definitions.js'
 import {ConflictError} from '../errors.js'
 import {DeploymentError} from './manifest.js'
@@ -31,12 +32,10 @@ export interface ObjectReport {
   durationMs: number
 }
 
-export interface ApplyOptions extends PlanContext {
+export interface ApplyOptions extends PlanContext, Pick<WaitOptions, 'deadline' | 'signal'> {
   /** The context name (job definitions are kept per context, for `job retry`). */
   contextName: string
   env: NodeJS.ProcessEnv
-  deadline?: number
-  signal?: AbortSignal
   /** Objects applied at once within a stage. */
   parallel?: number
   onReport?: (report: ObjectReport) => void

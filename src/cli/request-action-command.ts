@@ -36,7 +36,7 @@ export abstract class RequestActionCommand extends ServiceCommand {
     const outcome = await followAction(wm, plan, {
       deadline: this.deadline,
       signal: this.abort.signal,
-      onProgress: o =>
+      onStatus: o =>
         this.progress.status(
           `${action}: ${o.pending} pending, ${o.action === 'retry' ? `${o.redispatched} re-dispatched, ${o.delayedAgain} delayed again` : `${o.deleted} deleted`}`,
         ),

@@ -2,7 +2,7 @@
 // (blocked statuses as INCLUDE, `creationDate.before` fixed at counting time), then follow the asynchronous job by
 // polling counts, since the service gives no job id.
 import {TimeoutError} from '../../../errors.js'
-import {poll} from '../../wait.js'
+import {poll, type WaitOptions} from '../../wait.js'
 import type {WorkerManagerClient} from '../client.js'
 import {actionSearch, batches, type RequestFilter} from '../filters.js'
 import type {BlockedStatus, LightRequest, SearchRequestParameters} from '../types.js'
@@ -82,11 +82,7 @@ export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Pro
  * Polls until the service's job has handled the matched set: nothing of it left in TO_DISPATCH/TO_DELETE and, for
  * a retry, no ERROR/INVALID_CONTENT left unprocessed (for a delete, nothing left). Stops at the deadline with what it saw.
  */
-export async function followAction(
-  wm: WorkerManagerClient,
-  plan: ActionPlan,
-  options: {deadline?: number; signal?: AbortSignal; onProgress?: (o: ActionOutcome) => void} = {},
-): Promise<ActionOutcome> {
+export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, options: WaitOptions<ActionOutcome> = {}): Promise<ActionOutcome> {
   const transient = plan.action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE'
   const measure = async (): Promise<ActionOutcome> => {
     const [after, pending] = await Promise.all([countEach(wm, plan.search), countAll(wm, withStatus(plan.search, transient))])
@@ -111,14 +107,13 @@ export async function followAction(
       what: `${plan.action} of ${plan.total} requests`,
       fetch: measure,
       done: isDone,
-      onStatus: o => {
-        last = o
-        options.onProgress?.(o)
-      },
-      deadline: options.deadline,
-      signal: options.signal,
       initialMs: 500,
       maxMs: 3000,
+      ...options,
+      onStatus: o => {
+        last = o
+        options.onStatus?.(o)
+      },
     })
     return {...last, complete: true}
   } catch (error) {
