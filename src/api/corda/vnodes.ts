@@ -49,8 +49,9 @@ export class VirtualNodes {
 
   /** POST /virtualnode → 202 `{requestId}` (the short hash). 409: the vnode exists. */
   async create(req: CreateVirtualNodeRequest): Promise<AsyncResponse> {
-    // A repeat after a lost answer is a 409 for the same X.500 name, which callers look up: safe to retry.
-    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req, idempotent: true})
+    // Never sent twice by the transport: a repeat while the first create runs is accepted again (202, not 409), and then
+    // fails the shared request id (reference/corda-rest.md §7). ensureVnode looks before sending it again.
+    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req, idempotent: false})
   }
 
   async status(requestId: string): Promise<AsyncOperationStatus> {
