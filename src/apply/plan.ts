@@ -2,7 +2,6 @@
 // The plan is also where references are checked (a vnode's CPI, a role's vnode, a user's roles): in the file or on
 // the cluster, else a problem with its line, so a bad file stops before anything is sent.
 import {isDeepStrictEqual} from 'node:util'
-import {samePem} from '../api/corda/certificates.js'
 import type {CordaClient} from '../api/corda/client.js'
 import {sha256File} from '../api/corda/cpi-file.js'
 import {permissionsOf} from '../api/corda/ops/rbac.js'
@@ -243,11 +242,11 @@ const planned = (spec: ObjectSpec, action: Action, changes: Change[] = [], reaso
 export async function planObject(spec: ObjectSpec, ctx: PlanContext): Promise<Planned> {
   switch (spec.kind) {
     case 'Certificate': {
-      const corda = await ctx.live.corda()
-      const aliases = await corda.certificates.listCluster(spec.usage)
-      if (!aliases.includes(spec.alias)) return planned(spec, 'create')
-      const pem = await corda.certificates.getCluster(spec.usage, spec.alias)
-      return samePem(pem, spec.pem) ? planned(spec, 'unchanged') : planned(spec, 'update', [{field: 'certificate', from: 'another certificate chain', to: 'the chain in the file'}])
+      const plan = await (await ctx.live.corda()).certificates.importPlan(spec.usage, spec.alias, spec.pem)
+      if ('takenBy' in plan) return planned(spec, 'conflict', [], `alias ${spec.alias} already holds a ${plan.takenBy} certificate: aliases are unique across usages`)
+      return plan.action === 'update'
+        ? planned(spec, 'update', [{field: 'certificate', from: 'another certificate chain', to: 'the chain in the file'}])
+        : planned(spec, plan.action)
     }
     case 'Cpi':
       return planCpi(spec, ctx)

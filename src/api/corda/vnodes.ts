@@ -63,7 +63,9 @@ export class VirtualNodes {
    * "Failed to find a status" within `graceMs` (15 s) is pending (status cache per REST worker).
    */
   async waitForOperation(requestId: string, options: WaitOptions<AsyncOperationStatus> = {}): Promise<AsyncOperationStatus> {
-    const graceMs = options.graceMs ?? 15_000
+    // A create's status (12-character id) is cached at once; an upgrade's or a DB change's answers 404 until a DB worker
+    // picks the request up (reference §7).
+    const graceMs = options.graceMs ?? (requestId.length === 12 ? 15_000 : 60_000)
     return poll<AsyncOperationStatus>({
       ...options,
       what: `virtual node operation ${requestId}`,

@@ -6,7 +6,7 @@ import {type ApiError, isOutage, isStatus} from '../../errors.js'
 import type {ChangeResult} from '../../types.js'
 import {poll, type WaitOptions} from '../../wait.js'
 import type {CordaClient} from '../client.js'
-import {cpiLabel} from '../cpis.js'
+import {cpiLabel, sameCpiIdentifier} from '../cpis.js'
 import type {AsyncOperationStatus, CpiMetadata, CreateVirtualNodeRequest, VirtualNodeInfo} from '../types.js'
 import {canonicalX500, parseX500, tryCanonicalX500} from '../x500.js'
 
@@ -21,10 +21,7 @@ export interface EnsureVnodeOptions extends WaitOptions<AsyncOperationStatus> {
 }
 
 const NO_CPI_METADATA = /^No CPI metadata found/i
-export const sameCpi = (info: VirtualNodeInfo, cpi: CpiMetadata) =>
-  info.cpiIdentifier.cpiName === cpi.id.cpiName &&
-  info.cpiIdentifier.cpiVersion === cpi.id.cpiVersion &&
-  (info.cpiIdentifier.signerSummaryHash ?? null) === (cpi.id.signerSummaryHash ?? null)
+export const sameCpi = (info: VirtualNodeInfo, cpi: CpiMetadata) => sameCpiIdentifier(info.cpiIdentifier, cpi.id)
 
 /** The group a CPI's members join (from its group policy), when it says. */
 function groupIdOf(cpi: CpiMetadata): string | undefined {

@@ -7,6 +7,7 @@ import {checkPermissionString} from '../../../../src/api/corda/permissions.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
 import {checkLoginName} from '../../../../src/api/corda/users.js'
+import {type ApiError} from '../../../../src/api/errors.js'
 import {toFailure} from '../../../../src/cli/failure.js'
 import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
@@ -390,6 +391,43 @@ describe('setConfigSection', () => {
       .twice()
       .reply(...conflict('stale'))
     expect(toFailure(await caught(setConfigSection(client(), 'corda.flow', {a: 5}))).exitCode).toBe(5)
+  })
+
+  it('a refusal as Corda words it (the reason after " Cause: " at the end of a long title, details {}) becomes the hint', async () => {
+    const sent = {processing: {noSuchKey: 1, filler: 'x'.repeat(400)}}
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {}))
+      .put('/api/v5_2/config')
+      .reply(400, {
+        title: `Configuration "${JSON.stringify(JSON.stringify(sent)).slice(1, -1)}" could not be validated. Valid JSON or HOCON expected. Cause: Configuration failed to validate for key corda.flow at schema version null: $.processing.noSuchKey: is not defined in the schema and the schema does not allow additional properties`,
+        status: 400,
+        details: {},
+      })
+    const error = (await caught(setConfigSection(client(), 'corda.flow', sent))) as ApiError
+    expect(error.title).toBe('the cluster refused the corda.flow configuration')
+    expect(error.hint).toMatch(/^the cluster says: Configuration failed to validate .*\$\.processing\.noSuchKey: is not defined in the schema/)
+    expect(toFailure(error).exitCode).toBe(2)
+  })
+
+  it('a source configuration kept as HOCON compares as different, so the JSON asked for is PUT (with the version)', async () => {
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, {...current(3, {}), sourceConfig: 'processing { maxRetryAttempts = 5 }'})
+      .put('/api/v5_2/config', body => body.version === 3)
+      .reply(202, {section: 'corda.flow', config: '{}', schemaVersion: {major: 1, minor: 0}, version: 4})
+    expect(await setConfigSection(client(), 'corda.flow', {processing: {maxRetryAttempts: 5}})).toMatchObject({result: 'updated', version: 4})
+  })
+
+  it("the REST worker's own timeout (500 Could not publish…) is read again: the write landed, so it is updated", async () => {
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config')
+      .reply(500, {title: 'Internal server error.', status: 500, details: {cause: 'ConfigRestResourceException', reason: 'Could not publish updated configuration.'}})
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(4, {a: 2}))
+    expect(await setConfigSection(client(), 'corda.flow', {a: 2})).toMatchObject({previousVersion: 3, version: 4, result: 'updated'})
   })
 
   it('a section never set (404) is written with version -1', async () => {
