@@ -172,6 +172,15 @@ export function errorFromResponse(service: ServiceName, method: string, url: str
     }
     return new ApiError({...base, title: oneLine(text)})
   }
-  const {title, details} = messageFromJson(parsed)
-  return new ApiError({...base, title: title ? oneLine(title) : statusText(res.status), fullTitle: title?.replace(/\s+/g, ' ').trim(), details})
+  const message = messageFromJson(parsed)
+  const title = message.title !== undefined && service === 'jobService' ? databaseMessage(message.title) : message.title
+  return new ApiError({...base, title: title ? oneLine(title) : statusText(res.status), fullTitle: title?.replace(/\s+/g, ' ').trim(), details: message.details})
+}
+
+/**
+ * The Job Service passes PostgreSQL's messages through: `ERROR: job_id {x} not found` and then a `Where: PL/pgSQL
+ * function …` context. The operator needs the sentence, not the stored procedure's line number.
+ */
+function databaseMessage(text: string): string {
+  return text.replace(/^ERROR:\s+/, '').replace(/\n\s*(Where|Detail|Hint|Position|Context):[\s\S]*$/, '')
 }

@@ -8,6 +8,7 @@ import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
 import {ensureVnode} from '../api/corda/ops/vnode-create.js'
 import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
 import type {RoleResponseType} from '../api/corda/types.js'
+import {JobExistsError} from '../api/jobservice/client.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
 import type {WaitOptions} from '../api/wait.js'
 import {keepDefinition} from '../config/job-definitions.js'
@@ -184,9 +185,7 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
       try {
         await js.create(spec.id, definition)
       } catch (error) {
-        if ((error as {status?: number}).status === 403) {
-          throw new ConflictError(`job ${spec.id} exists with another definition`, '--recreate-jobs deletes it and creates it again')
-        }
+        if (error instanceof JobExistsError) throw new ConflictError(error.message, '--recreate-jobs deletes it and creates it again')
         throw error
       }
       await keepDefinition(ctx.contextName, js.partition, spec.id, definition)
