@@ -138,6 +138,11 @@ function messageFromJson(body: unknown): {title?: string; details?: Record<strin
   if (Array.isArray(body.messages)) return {title: body.messages.map(String).join('; ')}
   // Job Service {message} / {code, message}; Spring's {timestamp,status,error,message,path}
   if (typeof body.message === 'string' && body.message !== '') return {title: body.message}
+  // REGARDS' token endpoint refusing a login: {additionalInformation: {error: "ACCOUNT_LOCKED"}, detailMessage}
+  if (typeof body.detailMessage === 'string') {
+    const reason = isRecord(body.additionalInformation) && typeof body.additionalInformation.error === 'string' ? ` (${body.additionalInformation.error})` : ''
+    return {title: `${body.detailMessage}${reason}`}
+  }
   if (typeof body.error === 'string') {
     const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : ''
     return {title: `${body.error}${description}`}

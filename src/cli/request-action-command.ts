@@ -26,7 +26,7 @@ export abstract class RequestActionCommand extends ServiceCommand {
     if (flags['dry-run']) return this.output({action, matched: plan.total, counts: plan.counts, search: plan.search, sample: plan.sample})
     await this.confirm(`${action === 'retry' ? 'Retry' : 'Delete'} these ${plan.total} request(s)?`, flags.yes)
     try {
-      await sendAction(wm, plan)
+      await sendAction(wm, plan, {deadline: this.deadline, signal: this.abort.signal})
     } catch (error) {
       if (action === 'delete' && error instanceof ApiError && error.status === 403) {
         throw new AuthError(`${error.message}`, 'deleting requests needs the ADMIN role in this tenant')

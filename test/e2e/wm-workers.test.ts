@@ -162,6 +162,13 @@ describe('worker list, worker check and worker config', () => {
     expectOneError(stderr, /modules/)
     expect(stdout).toBe('')
     expect(sbx.since(mark)).toEqual([])
+    // Another microservice's configuration: the service would answer 201 and import nothing.
+    const other = join(sbx.dir, 'other-module.json')
+    writeFileSync(other, JSON.stringify({microservice: 'rs-admin', modules: [{module: {id: 'accessrights'}, configuration: [{key: 'x', value: {}}]}]}))
+    const foreign = await sbx.cli(['worker', 'config', 'import', other])
+    expect(foreign.exitCode).toBe(2)
+    expectOneError(foreign.stderr, /no worker manager configuration \(a module "accessrights"\)/)
+    expect(sbx.since(mark)).toEqual([])
   })
 })
 

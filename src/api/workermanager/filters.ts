@@ -84,3 +84,29 @@ export function errorShape(text: string | null | undefined): string {
     .replace(/\d+(\.\d+)?/g, '<n>')
     .slice(0, 200)
 }
+
+/** The LightRequest properties the service sorts by; any other is a 500 there (PropertyReferenceException). */
+export const REQUEST_SORT_FIELDS = [
+  'id',
+  'requestId',
+  'creationDate',
+  'contentType',
+  'source',
+  'session',
+  'status',
+  'dispatchedWorkerType',
+  'error',
+  'stepNumber',
+  'stepWorkerType',
+] as const
+
+/** `FIELD[,ASC|DESC]` as Spring takes it, checked here: the service answers an unknown field with a 500. */
+export function requestSort(text: string): string {
+  const [field = '', direction = 'ASC', ...rest] = text.split(',').map(part => part.trim())
+  if (!(REQUEST_SORT_FIELDS as readonly string[]).includes(field) || rest.length > 0) {
+    throw new UsageError(`--sort "${text}": sort by one of ${REQUEST_SORT_FIELDS.join(', ')}`)
+  }
+  const upper = direction.toUpperCase()
+  if (upper !== 'ASC' && upper !== 'DESC') throw new UsageError(`--sort "${text}": the direction is ASC or DESC`)
+  return `${field},${upper}`
+}

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {toSearch} from '../../api/workermanager/filters.js'
+import {REQUEST_SORT_FIELDS, requestSort, toSearch} from '../../api/workermanager/filters.js'
 import {timeoutFlag} from '../../cli/flags/common.js'
 import {requestFilter, requestFilterFlags} from '../../cli/flags/requests.js'
 import {ServiceCommand} from '../../cli/service-command.js'
@@ -19,17 +19,17 @@ export default class RequestList extends ServiceCommand {
     ...requestFilterFlags,
     limit: Flags.integer({min: 1, default: 50, description: 'at most this many rows', exclusive: ['all']}),
     all: Flags.boolean({description: 'every matching row'}),
-    sort: Flags.string({description: 'FIELD[,ASC|DESC]: requestId, creationDate, status, contentType, source, session, dispatchedWorkerType, id', default: 'creationDate,DESC'}),
+    sort: Flags.string({description: `FIELD[,ASC|DESC]: ${REQUEST_SORT_FIELDS.join(', ')}`, default: 'creationDate,DESC'}),
     timeout: timeoutFlag('10m'),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(RequestList)
     const search = toSearch(requestFilter(flags))
+    // A stable order: the id breaks ties, so no row is skipped or repeated between pages.
+    const sort = [requestSort(flags.sort), 'id,ASC']
     const wm = await this.workerManager()
     const limit = flags.all ? undefined : flags.limit
-    // A stable order: the id breaks ties, so no row is skipped or repeated between pages.
-    const sort = [flags.sort, 'id,ASC']
     await this.out.stream(wm.requests.search(search, {limit, sort, pageSize: limit === undefined ? 1000 : Math.min(limit, 1000)}), requestTable)
   }
 }

@@ -19,8 +19,9 @@ export default class WorkerCheckCommand extends ServiceCommand {
   async run(): Promise<void> {
     await this.parse(WorkerCheckCommand)
     const wm = await this.workerManager()
-    const report = await checkWorkers(wm)
+    const {checks: report, configUnavailable} = await checkWorkers(wm)
     await this.output(report, {table: checkTable})
+    if (configUnavailable) this.out.warn(configUnavailable)
     const dead = report.filter(c => !c.alive)
     if (dead.length > 0) {
       this.out.note(`${dead.length} dead: ${dead.map(c => c.name).join(', ')}`)

@@ -52,6 +52,10 @@ describe('errorFromResponse normalises every error body', () => {
     )
   })
 
+  it("REGARDS' token endpoint refusing a login says why", () => {
+    expect(err(400, JSON.stringify({additionalInformation: {error: 'ACCOUNT_LOCKED'}, detailMessage: 'Account locked'})).title).toBe('Account locked (ACCOUNT_LOCKED)')
+  })
+
   it('OAuth {error, error_description}', () => {
     expect(err(400, JSON.stringify({error: 'invalid_grant', error_description: 'Bad credentials'})).title).toBe('invalid_grant: Bad credentials')
   })

@@ -5,7 +5,7 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {HttpTransport} from '../../../src/api/http.js'
 import {WorkerManagerClient} from '../../../src/api/workermanager/client.js'
 import {actionSearch, blockedStatuses, errorShape, toSearch} from '../../../src/api/workermanager/filters.js'
-import {planAction, sendAction} from '../../../src/api/workermanager/ops/request-actions.js'
+import {followAction, planAction, sendAction} from '../../../src/api/workermanager/ops/request-actions.js'
 import {summarizeRequests} from '../../../src/api/workermanager/ops/request-summary.js'
 import type {LightRequest} from '../../../src/api/workermanager/types.js'
 import {UsageError} from '../../../src/errors.js'
@@ -107,14 +107,21 @@ describe('retry and delete filters', () => {
     expect(actionSearch({until: new Date('2026-11-24T00:00:00Z')}, now).creationDate).toEqual({before: '2026-11-24T00:00:00.000Z'})
   })
 
-  it('sends DELETE with a JSON body, and ids in batches of 1000', async () => {
+  it('sends DELETE with a JSON body, and ids in batches of 1000, one batch after another once the previous one began', async () => {
     const seen: Seen[] = []
     const counted: Seen[] = []
+    // Blocked rows: 700 per status and batch; queued rows (TO_DELETE) appear once a batch's DELETE arrived.
+    const queued = (req: Seen) => {
+      const body = req.body as {statuses?: {values: string[]}; ids?: {values: number[]}}
+      if (body.statuses?.values[0] !== 'TO_DELETE') return 700
+      return seen.some(d => (d.body as {ids: {values: number[]}}).ids.values[0] === body.ids?.values[0]) ? 5 : 0
+    }
     nock(GW)
       .post(`${BASE}/requests`)
       .query(true)
-      .times(10)
-      .reply(record(counted, () => [200, page([], 0, 700, 1)]))
+      .times(100)
+      .optionally()
+      .reply(record(counted, req => [200, page([], 0, queued(req), 1)]))
       .delete(`${BASE}/requests/delete`)
       .times(3)
       .reply(record(seen, () => [200]))
@@ -131,6 +138,57 @@ describe('retry and delete filters', () => {
       expect((s.body as {creationDate: {before: string}}).creationDate.before).toBe(plan.search.creationDate!.before)
       valid(s)
     }
+  })
+
+  it('a delete whose scan job shows no sign of beginning (its lock was taken) is sent again, at most three times; a retry is not', async () => {
+    const sent: Seen[] = []
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .times(100)
+      .optionally()
+      .reply(() => [200, page([], 0, 4, 1)])
+      .delete(`${BASE}/requests/delete`)
+      .times(3)
+      .reply(record(sent, () => [200]))
+      .post(`${BASE}/requests/retry`)
+      .reply(record(sent, () => [200]))
+    const search = {statuses: {mode: 'INCLUDE' as const, values: ['ERROR' as const]}}
+    expect(await sendAction(wm(), {action: 'delete', search, counts: {ERROR: 4}, total: 4, sample: []}, {graceMs: 200})).toBe(3)
+    expect(await sendAction(wm(), {action: 'retry', search, counts: {ERROR: 4}, total: 4, sample: []}, {graceMs: 200})).toBe(1)
+    expect(sent.map(s => s.method)).toEqual(['DELETE', 'DELETE', 'DELETE', 'POST'])
+  })
+})
+
+describe('following a retry', () => {
+  it('ends once nothing is queued on two polls in a row: requests that failed again are reported, not waited for', async () => {
+    // The job queues the 4 rows (TO_DISPATCH), dispatches them, and they fail again: back in ERROR, still in the set.
+    const states = [
+      {ERROR: 0, TO_DISPATCH: 4},
+      {ERROR: 4, TO_DISPATCH: 0},
+      {ERROR: 4, TO_DISPATCH: 0},
+    ]
+    let poll = -1
+    nock(GW)
+      .post(`${BASE}/requests`)
+      .query(true)
+      .times(100)
+      .optionally()
+      .reply((_uri, body) => {
+        const status = (body as {statuses: {values: string[]}}).statuses.values[0] as 'ERROR' | 'TO_DISPATCH' | 'NO_WORKER_AVAILABLE' | 'INVALID_CONTENT'
+        if (status === 'ERROR') poll++
+        const state = states[Math.min(poll, states.length - 1)]!
+        return [200, page([], 0, status === 'ERROR' || status === 'TO_DISPATCH' ? state[status] : 0, 1)]
+      })
+    const plan = {
+      action: 'retry' as const,
+      search: {statuses: {mode: 'INCLUDE' as const, values: ['ERROR' as const, 'NO_WORKER_AVAILABLE' as const, 'INVALID_CONTENT' as const]}},
+      counts: {ERROR: 4},
+      total: 4,
+      sample: [],
+    }
+    const outcome = await followAction(wm(), plan, {initialMs: 10, maxMs: 20})
+    expect(outcome).toEqual({action: 'retry', matched: 4, redispatched: 0, delayedAgain: 0, stillErrored: 4, pending: 0, complete: true})
   })
 })
 

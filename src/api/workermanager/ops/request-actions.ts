@@ -60,7 +60,7 @@ export interface ActionOutcome {
   redispatched?: number
   /** Retry: back in NO_WORKER_AVAILABLE, no live worker. */
   delayedAgain?: number
-  /** Retry: still ERROR or INVALID_CONTENT (not processed before the deadline). */
+  /** Retry: still ERROR or INVALID_CONTENT: failed again, or not processed before the deadline. */
   stillErrored?: number
   deleted?: number
   /** Still queued by the service's job (TO_DISPATCH / TO_DELETE) when waiting stopped. */
@@ -69,23 +69,77 @@ export interface ActionOutcome {
   complete: boolean
 }
 
-/**
- * Sends the action: one call for a filter, or one per 1000 database ids. Returns the number of calls made.
- */
-export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan): Promise<number> {
-  const calls = idBatches(plan.search)
-  for (const search of calls) await (plan.action === 'retry' ? wm.requests.retry(search) : wm.requests.delete(search))
-  return calls.length
+/** How long a sent part may show nothing before it is sent again (reference/worker-manager.md §6). */
+export const SEND_AGAIN_AFTER_MS = 6_000
+/** Sends of one part, counting the first. */
+const SENDS = 3
+
+const queueOf = (action: RequestAction) => (action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE')
+
+/** Blocked rows a part of the filter still matches, and rows queued for the job. */
+async function progressOf(wm: WorkerManagerClient, action: RequestAction, search: SearchRequestParameters): Promise<{remaining: number; pending: number}> {
+  const [remaining, pending] = await Promise.all([countAll(wm, search), countAll(wm, withStatus(search, queueOf(action)))])
+  return {remaining, pending}
+}
+
+/** Whether the part's scan job visibly began (rows queued, or fewer blocked) within the wait. */
+async function begun(
+  wm: WorkerManagerClient,
+  action: RequestAction,
+  search: SearchRequestParameters,
+  before: {remaining: number; pending: number},
+  options: WaitOptions,
+): Promise<boolean> {
+  try {
+    await poll({
+      what: `${action} to begin`,
+      fetch: () => progressOf(wm, action, search),
+      done: now => now.pending > before.pending || now.remaining < before.remaining,
+      deadline: Math.min(options.deadline ?? Infinity, Date.now() + (options.graceMs ?? SEND_AGAIN_AFTER_MS)),
+      signal: options.signal,
+      initialMs: 250,
+      maxMs: 1000,
+    })
+    return true
+  } catch (error) {
+    if (error instanceof TimeoutError) return false
+    throw error
+  }
 }
 
 /**
- * Polls until the service's job has handled the matched set: nothing of it left in TO_DISPATCH/TO_DELETE and, for
- * a retry, no ERROR/INVALID_CONTENT left unprocessed (for a delete, nothing left). Stops at the deadline with what it saw.
+ * Sends the action: one call for a filter, or one per 1000 database ids, one part after another. Each scan job takes a
+ * lock the service shares between scans (the automatic re-dispatch every 3 s takes it too), and a job that finds it
+ * held is skipped yet reported a success. So a part is sent only once the one before it visibly began; and a delete
+ * (whose effect always shows) that shows no sign of beginning is sent again, which is safe: the filter acts on what is
+ * left. A retry of requests that go straight back to NO_WORKER_AVAILABLE shows nothing either, so it is not repeated.
+ * Returns the number of calls made.
+ */
+export async function sendAction(wm: WorkerManagerClient, plan: ActionPlan, options: WaitOptions = {}): Promise<number> {
+  let calls = 0
+  const parts = idBatches(plan.search)
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1
+    const before = plan.action === 'delete' || !last ? await progressOf(wm, plan.action, part) : undefined
+    for (let send = 1; ; send++) {
+      await (plan.action === 'retry' ? wm.requests.retry(part) : wm.requests.delete(part))
+      calls++
+      const out = options.deadline !== undefined && Date.now() >= options.deadline
+      if (!before || out || (await begun(wm, plan.action, part, before, options))) break
+      if (plan.action === 'retry' || send >= SENDS) break
+    }
+  }
+  return calls
+}
+
+/**
+ * Polls until the service's job has handled the matched set: nothing queued (TO_DISPATCH/TO_DELETE) on two polls in a
+ * row once it has visibly begun. A retried request that fails again goes back to ERROR with its own creation date, so
+ * it stays in the set: it is reported as still errored, not waited for. Stops at the deadline with what it saw.
  */
 export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, options: WaitOptions<ActionOutcome> = {}): Promise<ActionOutcome> {
-  const transient = plan.action === 'retry' ? 'TO_DISPATCH' : 'TO_DELETE'
   const measure = async (): Promise<ActionOutcome> => {
-    const [after, pending] = await Promise.all([countEach(wm, plan.search), countAll(wm, withStatus(plan.search, transient))])
+    const [after, pending] = await Promise.all([countEach(wm, plan.search), countAll(wm, withStatus(plan.search, queueOf(plan.action)))])
     const remaining = sum(after)
     if (plan.action === 'delete') return {action: 'delete', matched: plan.total, deleted: Math.max(0, plan.total - remaining - pending), pending, complete: false}
     const delayedAgain = after.NO_WORKER_AVAILABLE ?? 0
@@ -95,11 +149,13 @@ export async function followAction(wm: WorkerManagerClient, plan: ActionPlan, op
   // The job starts asynchronously: until it has visibly begun (something pending or moved), give it a few polls.
   let polls = 0
   let begun = false
+  let queuedBefore = true
   const isDone = (o: ActionOutcome) => {
     polls++
     begun ||= o.pending > 0 || (o.deleted ?? o.redispatched ?? 0) > 0
-    const settled = o.pending === 0 && (o.action === 'delete' ? o.deleted === o.matched : o.stillErrored === 0)
-    return settled && (begun || polls >= 4)
+    const drained = o.pending === 0 && !queuedBefore
+    queuedBefore = o.pending > 0
+    return drained && (begun || polls >= 4)
   }
   let last: ActionOutcome | undefined
   try {

@@ -45,9 +45,19 @@ export interface SummaryOptions {
 
 /** The content types present in one status, each with its count: one discovery query and one count per type. */
 async function byContentType(wm: WorkerManagerClient, filter: RequestFilter, status: RequestStatus, total: number): Promise<StatusCount['contentTypes']> {
+  const base = toSearch({...filter, statuses: [status]})
+  // Content types the operator named are counted one by one: the discovery below would step outside them.
+  if (filter.contentTypes?.length) {
+    const counts = await Promise.all(
+      [...new Set(filter.contentTypes)].map(async contentType => ({
+        contentType,
+        count: await wm.requests.count(toSearch({...filter, statuses: [status], contentTypes: [contentType]})),
+      })),
+    )
+    return counts.filter(c => c.count > 0).sort((a, b) => b.count - a.count)
+  }
   const out: StatusCount['contentTypes'] = []
   let accounted = 0
-  const base = toSearch({...filter, statuses: [status]})
   while (accounted < total && out.length < 50) {
     const rest = {...base, contentTypes: {mode: 'EXCLUDE' as const, values: out.map(c => c.contentType)}}
     const page = await wm.requests.page(out.length === 0 ? base : rest, {page: 0, size: 1})

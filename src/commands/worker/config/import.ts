@@ -17,6 +17,18 @@ export default class WorkerConfigImport extends ServiceCommand {
     if (typeof config !== 'object' || config === null || !Array.isArray((config as {modules?: unknown}).modules)) {
       throw new UsageError(`${args.file} is not a microservice configuration (no "modules" list)`, 'start from `workerctl worker config export -f FILE`')
     }
+    // The service answers 201 and imports nothing for another module's configuration, and 409 for an empty one.
+    const modules = (config as {modules: Array<{module?: {id?: unknown}; configuration?: unknown}>}).modules
+    const foreign = modules.find(m => m?.module?.id !== 'workermanager')
+    if (modules.length === 0 || foreign) {
+      throw new UsageError(
+        `${args.file} holds no worker manager configuration${foreign ? ` (a module "${String(foreign.module?.id)}")` : ''}: the service would import nothing`,
+        'start from `workerctl worker config export -f FILE`',
+      )
+    }
+    if (modules.some(m => !Array.isArray(m.configuration) || m.configuration.length === 0)) {
+      throw new UsageError(`${args.file} has a module with no configuration items: the service would refuse it`)
+    }
     const wm = await this.workerManager()
     const result = await wm.configuration.import(JSON.stringify(config))
     await this.output(
