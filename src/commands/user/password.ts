@@ -1,4 +1,4 @@
-import {checkLoginName, checkPassword} from '../../api/corda/users.js'
+import {checkLoginName} from '../../api/corda/users.js'
 import {loginArg, passwordStdinFlag} from '../../cli/flags/corda.js'
 import {newPassword} from '../../cli/prompt.js'
 import {ServiceCommand} from '../../cli/service-command.js'
@@ -19,7 +19,6 @@ export default class UserPassword extends ServiceCommand {
     const corda = await this.corda()
     const self = this.context.settings.corda?.username?.toLowerCase() === args.login.toLowerCase()
     const password = await newPassword(this.prompter, args.login, flags['password-stdin'])
-    checkPassword(password)
     const user = await corda.users.setPassword(self ? {self: true} : {loginName: args.login}, password)
     if (self) await this.rememberOwnPassword(password)
     await this.output({...user, result: 'updated'}, userView)
