@@ -25,7 +25,8 @@ export function adminRoutes(opts: {log: RequestLog; startedAt: string; tls: bool
 
 /**
  * - `GET  /_sandbox/faults`: the rate and kinds now.
- * - `POST /_sandbox/faults?rate=R[&kinds=reset,slow,…]`: from now on (kinds: unavailable, reset, slow, lostReply).
+ * - `POST /_sandbox/faults?rate=R[&kinds=reset,slow,…][&method=POST&path=/api/v5_2/role&times=1]`: from now on (kinds:
+ *   unavailable, reset, slow, lostReply), for every service request or, with method/path/times, only those.
  */
 function faultControls(router: Router, faults: Faults): void {
   router.add('GET', `${ADMIN_BASE}/faults`, () => ({status: 200, body: faults.settings}))
@@ -35,8 +36,9 @@ function faultControls(router: Router, faults: Faults): void {
       .split(',')
       .map(k => k.trim())
       .filter(Boolean) as Fault[]
+    const times = first(req.query.times)
     try {
-      faults.set(rate, kinds)
+      faults.set(rate, kinds, {method: first(req.query.method), pathPrefix: first(req.query.path), times: times === undefined ? undefined : Number(times)})
     } catch (error) {
       return problem(400, (error as Error).message)
     }

@@ -93,7 +93,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   }
 
   if (service !== 'unknown' && !isSpecDocument(path)) {
-    const fault = p.faults.draw()
+    const fault = p.faults.draw({method, path})
     if (fault === 'reset') return resetSocket(req.socket)
     if (fault === 'unavailable') return reply(frameworkError(service, {kind: 'unavailable'}))
     if (fault === 'slow') await new Promise(resolve => setTimeout(resolve, p.faults.delayMs()))

@@ -404,6 +404,26 @@ describe('faults', () => {
     expect(unavailable?.responseBody).toEqual({message: 'Service unavailable'})
   })
 
+  it('faults aimed at one method and path prefix, a number of times, leave every other request alone', async () => {
+    const server = await startSandbox({faults: 0, seed: 3, jobs: 0})
+    try {
+      const set = await fetch(`${server.url}/_sandbox/faults?rate=1&kinds=unavailable&method=PUT&path=/job-service/v1/partitions/default/jobs/&times=1`, {method: 'POST'})
+      expect(await set.json()).toEqual({rate: 1, kinds: ['unavailable'], target: {method: 'PUT', pathPrefix: '/job-service/v1/partitions/default/jobs/', times: 1, left: 1}})
+      expect(await outcome(server.url + PING)).toBe('200')
+      const put = () =>
+        fetch(`${server.url}/job-service/v1/partitions/default/jobs/aimed`, {
+          method: 'PUT',
+          headers: {'content-type': 'application/json'},
+          body: JSON.stringify({task: {taskClassifier: 'c', taskApiVersion: 1, taskData: {}, taskPipe: 'p', targetPipe: 't'}}),
+        })
+      expect((await put()).status).toBe(503)
+      expect((await put()).status).toBe(201)
+      expect(server.faults.settings.target).toMatchObject({left: 0})
+    } finally {
+      await server.close()
+    }
+  })
+
   it('slow answers come late but whole; a lost reply is done although the client sees a reset', async () => {
     const server = await startSandbox({faults: 0, seed: 5, jobs: 0})
     try {
