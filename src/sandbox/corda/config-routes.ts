@@ -93,5 +93,5 @@ export function registerConfig(router: Router, ctx: SandboxContext): void {
     if (!stored) return cordaError(404, `Configuration for section '${section} not found.`)
     return {status: 200, body: getResponse(ctx, stored)}
   })
-  cordaRoute(router, ctx, 'PUT', '/config', req => update(ctx, req))
+  cordaRoute(router, ctx, 'PUT', '/config', req => update(ctx, req), {body: 'request'})
 }

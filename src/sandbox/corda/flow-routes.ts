@@ -7,6 +7,7 @@ import type {Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {parseError, readBody} from './body.js'
 import {FLOW_CLASSES, isTerminal, runFlow} from './flow-lifecycle.js'
 import type {Flow} from './model.js'
+import {mayStartFlow} from './rbac-auth.js'
 import {cordaRoute, queryValue} from './route.js'
 import {iso} from './store.js'
 import {findVNode} from './vnode-lifecycle.js'
@@ -27,7 +28,7 @@ export function registerFlows(router: Router, ctx: SandboxContext): void {
     if (!findVNode(ctx, h)) return vnodeNotFound(h)
     return {status: 200, body: {flowClassNames: [...FLOW_CLASSES]}}
   })
-  cordaRoute(router, ctx, 'POST', '/flow/{holdingidentityshorthash}', req => start(ctx, req, settle()))
+  cordaRoute(router, ctx, 'POST', '/flow/{holdingidentityshorthash}', req => start(ctx, req, settle()), {body: 'startFlow'})
   cordaRoute(router, ctx, 'GET', '/flow/{holdingidentityshorthash}', (req, version) => {
     settle()
     const h = req.params.holdingidentityshorthash!
@@ -115,6 +116,9 @@ function start(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxRe
     return cordaError(400, `The flow that was requested (${flowClassName}) is not in the list of startable flows for this holding identity.`, {
       startableFlows: FLOW_CLASSES.join(','),
     })
+  }
+  if (!mayStartFlow(ctx, req.principal!, vnode.shortHash, flowClassName)) {
+    return cordaError(403, `User ${req.principal} is not allowed to start a flow: ${flowClassName}.`)
   }
 
   const flow: Flow = {

@@ -23,7 +23,7 @@ export function registerVirtualNodes(router: Router, ctx: SandboxContext): void 
     ctx.corda.settle(now)
     return now
   }
-  cordaRoute(router, ctx, 'POST', '/virtualnode', req => create(ctx, req, settle()))
+  cordaRoute(router, ctx, 'POST', '/virtualnode', req => create(ctx, req, settle()), {body: 'request'})
   cordaRoute(router, ctx, 'GET', '/virtualnode', () => {
     settle()
     return {status: 200, body: {virtualNodes: [...ctx.corda.vnodes.values()].filter(v => v.created).map(vnodeInfo)}}
@@ -86,7 +86,7 @@ function registerByod(router: Router, ctx: SandboxContext, settle: () => number)
     },
     {versions},
   )
-  cordaRoute(router, ctx, 'PUT', '/virtualnode/{virtualnodeshortid}/db', req => updateDb(ctx, req, settle()), {versions})
+  cordaRoute(router, ctx, 'PUT', '/virtualnode/{virtualnodeshortid}/db', req => updateDb(ctx, req, settle()), {versions, body: 'request'})
 }
 
 function updateDb(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxResponse {
