@@ -70,6 +70,8 @@ export interface Flow {
   flowResult: string | null
   flowError: {type: string; message: string} | null
   updated: number
+  /** clock() from which the REST worker's status store has it (before: 404, and a re-POST is accepted again). */
+  visibleAt: number
 }
 
 export type PermissionType = 'ALLOW' | 'DENY'

@@ -23,6 +23,8 @@ export const CORDA_DELAYS = {
   /** Upgrade and DB change: ACCEPTED, IN_PROGRESS from here, SUCCEEDED at vnodeUpgradeDone (no transient 404: served by RPC). */
   vnodeUpgradeInProgress: 50,
   vnodeUpgradeDone: 200,
+  /** A started flow's status reaches the REST worker's status store this late: GET 404s and a re-POST is 202 again. */
+  flowStatusLag: 20,
   /** Flows: START_REQUESTED, RUNNING from flowRunning, terminal at flowDone (SlowFlow: flowSlowDone). */
   flowRunning: 100,
   flowDone: 300,

@@ -2,11 +2,41 @@
 // transient 404s of the real status cache), upgrades and DB changes as operations, and maintenance, which kills its
 // running flows. The endpoints are vnode-routes.ts.
 import type {SandboxContext} from '../context.js'
-import {isTerminal} from './flow-lifecycle.js'
+import {cordaError} from '../http/errors.js'
+import type {SandboxResponse} from '../http/router.js'
 import type {VNode, VNodeOperation} from './model.js'
 import {CORDA_DELAYS} from './store.js'
 
-/** A created vnode by short hash (any case), as the flow endpoints see it. */
+/** ShortHash.parse (libs/crypto/crypto-core ShortHash.kt): exactly 12 hex characters, any case; upper-cased. */
+export function parseShortHash(value: string): {shortHash: string} | {problem: string} {
+  if (value.length !== 12) return {problem: `Hex string has length of ${value.length} but should be 12 characters`}
+  if (!/^[0-9a-fA-F]+$/.test(value)) return {problem: `Not a hex string: '${value}'`}
+  return {shortHash: value.toUpperCase()}
+}
+
+/** The vnode the REST worker's read model (VirtualNodeInfoReadService) has: created, and published by now. */
+export function readableVNode(ctx: SandboxContext, shortHash: string, now: number): VNode | undefined {
+  const vnode = ctx.corda.vnodes.get(shortHash)
+  return vnode?.created && now >= vnode.readableAt ? vnode : undefined
+}
+
+/**
+ * `ShortHash.parseOrThrow` then the read model (VirtualNodeInfoRPCExtensions.kt): a bad short hash is 400
+ * `Invalid holding identity short hash: …`; an unknown one is the endpoint's own 404.
+ */
+export function lookupVNode(
+  ctx: SandboxContext,
+  value: string,
+  now: number,
+  notFound: (value: string, shortHash: string) => SandboxResponse,
+): {vnode: VNode} | {response: SandboxResponse} {
+  const parsed = parseShortHash(value)
+  if ('problem' in parsed) return {response: cordaError(400, `Invalid holding identity short hash: ${parsed.problem}`)}
+  const vnode = readableVNode(ctx, parsed.shortHash, now)
+  return vnode ? {vnode} : {response: notFound(value, parsed.shortHash)}
+}
+
+/** A created vnode by short hash (any case). */
 export function findVNode(ctx: SandboxContext, shortHash: string): VNode | undefined {
   const vnode = ctx.corda.vnodes.get(shortHash.toUpperCase())
   return vnode?.created ? vnode : undefined
@@ -46,14 +76,7 @@ export function runOperation(ctx: SandboxContext, vnode: VNode, requestId: strin
   })
 }
 
-/** ACTIVE, or MAINTENANCE: which kills the vnode's running flows. */
-export function setVNodeState(ctx: SandboxContext, vnode: VNode, state: 'ACTIVE' | 'MAINTENANCE'): void {
+/** ACTIVE, or MAINTENANCE: its flows are killed at their next event (flow-lifecycle.ts), not now. */
+export function setVNodeState(vnode: VNode, state: 'ACTIVE' | 'MAINTENANCE'): void {
   vnode.state = state
-  if (state === 'MAINTENANCE') {
-    const now = ctx.clock()
-    for (const flow of ctx.corda.flowsOf(vnode.shortHash).values()) {
-      // Corda records a kill as a terminated reason, not a flow error: flowError stays absent.
-      if (!isTerminal(flow)) Object.assign(flow, {flowStatus: 'KILLED', updated: now})
-    }
-  }
 }

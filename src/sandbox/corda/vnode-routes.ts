@@ -200,7 +200,7 @@ function changeState(ctx: SandboxContext, shortHash: string, newState: string): 
   if (state === 'ACTIVE' && vnode.operationInProgress !== null) {
     return cordaError(400, `Virtual node ${vnode.shortHash} cannot be set ACTIVE: operation ${vnode.operationInProgress} is in progress.`)
   }
-  setVNodeState(ctx, vnode, state)
+  setVNodeState(vnode, state)
   return {status: 200, body: {holdingIdShortHash: shortHash, newState}}
 }
 

@@ -153,22 +153,6 @@ describe('virtual nodes', () => {
     expect((await sbx.call('PUT', `/virtualnode/${h}/state/ACTIVE`)).status).toBe(200)
     expectValidResponses()
   })
-
-  it('refuses an upgrade while flows run, and answers v1 with 200 + Warning', async () => {
-    const h = await sbx.createVNode(ALICE, checksum)
-    const v2File = makeCpi({name: 'App', version: '2.0', groupId: GROUP})
-    const v2 = checksumsOf(v2File).cpiFileChecksum
-    await sbx.uploadAndWait(v2File)
-    expect((await sbx.call('POST', `/flow/${h}`, {clientRequestId: 'slow', flowClassName: SANDBOX_FLOWS.slow, requestBody: {}})).status).toBe(202)
-    // Maintenance kills it, so a running flow can only block an upgrade in the instant before; emulate by state directly.
-    sbx.ctx.corda.vnodes.get(h)!.state = 'MAINTENANCE'
-    expect((await sbx.call('PUT', `/virtualnode/${h}/cpi/${v2}`)).status).toBe(400)
-    await sbx.call('PUT', `/virtualnode/${h}/state/MAINTENANCE`)
-    expect((await sbx.call('GET', `/flow/${h}/slow`)).body.flowStatus).toBe('KILLED')
-    const v1 = await sbx.call('PUT', `/virtualnode/${h}/cpi/${v2}`, undefined, 'v1')
-    expect(v1.status).toBe(200)
-    expect(v1.headers.get('warning')).toMatch(/^299 - /)
-  })
 })
 
 describe('BYOD (v5_2)', () => {
@@ -193,85 +177,6 @@ describe('BYOD (v5_2)', () => {
     sbx.advance(CORDA_DELAYS.vnodeUpgradeDone)
     expect((await sbx.call('GET', `/virtualnode/status/${res.body.requestId}`)).body).toMatchObject({operation: 'CHANGE_VIRTUAL_NODE_DB', status: 'SUCCEEDED', resourceId: h})
     expect((await sbx.call('GET', `/virtualnode/${h}`)).body.vaultDmlConnectionId).not.toBe(before)
-    expectValidResponses()
-  })
-})
-
-describe('flows', () => {
-  let h: string
-  beforeEach(async () => {
-    h = await sbx.createVNode(ALICE, checksum)
-  })
-  const start = (clientRequestId: string, flowClassName: string, requestBody: unknown = {}) => sbx.call('POST', `/flow/${h}`, {clientRequestId, flowClassName, requestBody})
-
-  it('lists the startable flow classes', async () => {
-    expect((await sbx.call('GET', `/flowclass/${h}`)).body).toEqual({flowClassNames: Object.values(SANDBOX_FLOWS)})
-    expect((await sbx.call('GET', '/flowclass/000000000000')).status).toBe(404)
-  })
-
-  it('starts an echo flow: 202 START_REQUESTED → RUNNING → COMPLETED with the body as result; /result 202 then 200', async () => {
-    const res = await start('echo-1', SANDBOX_FLOWS.echo, {hello: 'world'})
-    expect(res.status).toBe(202)
-    expect(res.body).toMatchObject({holdingIdentityShortHash: h, clientRequestId: 'echo-1', flowId: null, flowStatus: 'START_REQUESTED', flowResult: null})
-    const pending = await sbx.call('GET', `/flow/${h}/echo-1/result`)
-    expect(pending.status).toBe(202)
-    expect(pending.body).toMatchObject({flowStatus: 'START_REQUESTED', json: null})
-    sbx.advance(CORDA_DELAYS.flowRunning)
-    const running = await sbx.call('GET', `/flow/${h}/echo-1`)
-    expect(running.body.flowStatus).toBe('RUNNING')
-    expect(running.body.flowId).toMatch(/^[0-9a-f-]{36}$/)
-    sbx.advance(CORDA_DELAYS.flowDone)
-    const done = await sbx.call('GET', `/flow/${h}/echo-1`)
-    expect(done.body).toMatchObject({flowStatus: 'COMPLETED', flowResult: '{"hello":"world"}'})
-    const result = await sbx.call('GET', `/flow/${h}/echo-1/result`)
-    expect(result.status).toBe(200)
-    expect(result.body).toMatchObject({flowStatus: 'COMPLETED', json: {hello: 'world'}})
-    // a string requestBody is passed through as is
-    await start('echo-2', SANDBOX_FLOWS.echo, 'plain text')
-    sbx.advance(CORDA_DELAYS.flowDone)
-    expect((await sbx.call('GET', `/flow/${h}/echo-2`)).body.flowResult).toBe('plain text')
-
-    const list = await sbx.call('GET', `/flow/${h}`)
-    expect(list.body.flowStatusResponses.map((f: {clientRequestId: string}) => f.clientRequestId)).toEqual(['echo-1', 'echo-2'])
-    expectValidResponses()
-  })
-
-  it('fails FailingFlow, runs SlowFlow ~2 s, filters the list by status on v5_2 only', async () => {
-    await start('fail', SANDBOX_FLOWS.failing)
-    await start('slow', SANDBOX_FLOWS.slow)
-    sbx.advance(CORDA_DELAYS.flowDone)
-    const failed = await sbx.call('GET', `/flow/${h}/fail`)
-    expect(failed.body).toMatchObject({flowStatus: 'FAILED', flowResult: null, flowError: {type: 'FLOW_FAILED'}})
-    expect((await sbx.call('GET', `/flow/${h}/fail/result`)).status).toBe(200)
-    expect((await sbx.call('GET', `/flow/${h}/slow`)).body.flowStatus).toBe('RUNNING')
-    expect((await sbx.call('GET', `/flow/${h}?status=RUNNING`)).body.flowStatusResponses.map((f: {clientRequestId: string}) => f.clientRequestId)).toEqual(['slow'])
-    expect((await sbx.call('GET', `/flow/${h}?status=RUNNING`, undefined, 'v5_1')).body.flowStatusResponses).toHaveLength(2)
-    sbx.advance(CORDA_DELAYS.flowSlowDone)
-    expect((await sbx.call('GET', `/flow/${h}/slow`)).body.flowStatus).toBe('COMPLETED')
-    expectValidResponses()
-  })
-
-  it('refuses bad ids (400), reused ids (409), unknown classes (400 + startableFlows), maintenance (405), unknown vnode/flow (404)', async () => {
-    expect((await start('bad id!', SANDBOX_FLOWS.echo)).status).toBe(400)
-    expect((await start('x'.repeat(243), SANDBOX_FLOWS.echo)).status).toBe(400)
-    expect((await start('one', SANDBOX_FLOWS.echo)).status).toBe(202)
-    const reused = await start('one', SANDBOX_FLOWS.echo)
-    expect(reused.status).toBe(409)
-    expect(reused.body.title).toBe('A flow has already been started with for the requested holdingId and clientRequestId')
-    const unknown = await start('two', 'com.example.Nope')
-    expect(unknown.status).toBe(400)
-    expect(unknown.body.details.startableFlows).toContain(SANDBOX_FLOWS.echo)
-    expect((await sbx.call('POST', `/flow/${h}`, {clientRequestId: 'x', flowClassName: SANDBOX_FLOWS.echo})).status).toBe(400) // no requestBody
-    expect((await sbx.call('POST', '/flow/000000000000', {clientRequestId: 'x', flowClassName: SANDBOX_FLOWS.echo, requestBody: {}})).status).toBe(404)
-    expect((await sbx.call('GET', `/flow/${h}/nope`)).status).toBe(404)
-    expect((await sbx.call('GET', `/flow/${h}/nope/result`)).status).toBe(404)
-
-    await start('running', SANDBOX_FLOWS.slow)
-    await sbx.call('PUT', `/virtualnode/${h}/state/MAINTENANCE`)
-    expect((await sbx.call('GET', `/flow/${h}/running`)).body.flowStatus).toBe('KILLED')
-    expect((await start('three', SANDBOX_FLOWS.echo)).status).toBe(405)
-    sbx.advance(CORDA_DELAYS.flowSlowDone)
-    expect((await sbx.call('GET', `/flow/${h}/running`)).body.flowStatus).toBe('KILLED') // stays killed
     expectValidResponses()
   })
 })
