@@ -43,22 +43,27 @@ export interface VNode {
   state: 'ACTIVE' | 'MAINTENANCE'
   connections: {vaultDdl: string | null; vaultDml: string; cryptoDdl: string | null; cryptoDml: string; uniquenessDdl: string | null; uniquenessDml: string}
   operationInProgress: string | null
-  /** false until the create operation SUCCEEDED. */
+  /** true once the create operation persisted it (only such vnodes are kept). */
   created: boolean
-  /** clock() from which GET /virtualnode/{h} finds it. */
+  /** clock() from which the REST worker's read model has it (GET /virtualnode, flows, upgrades...). */
   readableAt: number
 }
 
 export type AsyncStatus = 'ACCEPTED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ABORTED'
 
+/** A create status (the REST worker's status cache) or an upgrade / DB change row (the DB worker's table). */
 export interface VNodeOperation {
   requestId: string
   operation: 'CREATE_VIRTUAL_NODE' | 'UPGRADE_VIRTUAL_NODE' | 'CHANGE_VIRTUAL_NODE_DB'
-  resourceId: string
   status: AsyncStatus
   lastUpdated: number
-  /** clock() before which the status GET answers 404 (create statuses live in a per-worker cache). */
+  /** clock() before which the status GET answers 404 (a create status not yet in this worker's cache). */
   visibleAt: number
+  /** `Validation`, `Migration`, `Liquibase diff check` or null. */
+  processingStage: string | null
+  errorReason: string | null
+  /** The short hash, once a create SUCCEEDED; null otherwise (and always for upgrades and DB changes). */
+  resourceId: string | null
 }
 
 export interface Flow {

@@ -13,16 +13,20 @@ export const CORDA_DELAYS = {
   cpiStatusUnknown: 300,
   /** Each CPI validation progress message lasts this long. */
   cpiStage: 50,
-  /** A new vnode's create status answers 404 "Failed to find a status" this long (per-worker cache). */
+  /** A new vnode's create status answers 404 "Failed to find a status" this long (the status cache of another REST worker). */
   vnodeStatusUnknown: 100,
-  /** Create: ACCEPTED from vnodeStatusUnknown, IN_PROGRESS from here, SUCCEEDED at vnodeCreateDone. */
-  vnodeCreateInProgress: 150,
-  vnodeCreateDone: 200,
-  /** After SUCCEEDED, `GET /virtualnode/{h}` still answers 404 this long (eventual consistency). */
+  /** The DB worker takes an async vnode request (create, upgrade, DB change) from its queue this long after it was sent. */
+  vnodeOperationPickup: 150,
+  /** A create runs this long (IN_PROGRESS), then SUCCEEDED. */
+  vnodeCreateRun: 50,
+  /** After a create SUCCEEDED, the REST worker's read model has the vnode this much later (GET 404s, a re-POST is 202). */
   vnodeReadLag: 100,
-  /** Upgrade and DB change: ACCEPTED, IN_PROGRESS from here, SUCCEEDED at vnodeUpgradeDone (no transient 404: served by RPC). */
-  vnodeUpgradeInProgress: 50,
-  vnodeUpgradeDone: 200,
+  /** An upgrade runs this long (IN_PROGRESS, the vnode already on the new CPI), then SUCCEEDED. */
+  vnodeUpgradeRun: 150,
+  /** A DB change runs this long (IN_PROGRESS), then SUCCEEDED. */
+  vnodeDbChangeRun: 150,
+  /** A DB worker RPC that never gets an answer (schema SQL for an unknown CPI or vnode) times out after this (corda.rest.endpoint.timeoutMs, scaled). */
+  rpcTimeout: 200,
   /** A started flow's status reaches the REST worker's status store this late: GET 404s and a re-POST is 202 again. */
   flowStatusLag: 20,
   /** Flows: START_REQUESTED, RUNNING from flowRunning, terminal at flowDone (SlowFlow: flowSlowDone). */
@@ -52,9 +56,12 @@ export class CordaState {
   cpis: CpiRecord[] = []
   /** usage → alias → PEM chain. */
   readonly certificates = new Map<string, Map<string, string>>()
-  /** By short hash, including vnodes still being created. */
+  /** Persisted vnodes by short hash. */
   readonly vnodes = new Map<string, VNode>()
+  /** Create statuses and upgrade / DB-change rows by request id. */
   readonly operations = new Map<string, VNodeOperation>()
+  /** The DB worker's queue of async vnode requests by Kafka key: each job runs when the one before it is done. */
+  readonly partitions = new Map<string, Array<(start: number) => number>>()
   /** short hash → clientRequestId → flow, in start order. */
   readonly flows = new Map<string, Map<string, Flow>>()
   /** RBAC users by lower-case login name (logins compare case-insensitively). */
