@@ -27,9 +27,20 @@ export interface CpiUpload {
   id: string
   /** clock() when the upload was answered. */
   at: number
+  /** A force upload (POST /maintenance/virtualnode/forcecpiupload). */
+  force: boolean
   /** The CPI it persists, unless it fails. */
   cpi?: CpiRecord
   failure?: CpiFailure
+}
+
+/** A cluster-level certificate chain (ClusterCertificate: the alias is the key, the usage is never updated). */
+export interface ClusterCertificate {
+  alias: string
+  /** The usage's public name, as first imported: `code-signer`, `p2p-tls`, `rest-tls`. */
+  usage: string
+  /** The uploaded PEM files, joined with newlines. */
+  pem: string
 }
 
 export type OperationalStatus = 'ACTIVE' | 'INACTIVE'

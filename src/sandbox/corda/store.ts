@@ -3,7 +3,7 @@
 // advances lazily: each handler calls `settle` first, which applies, in time order, every scheduled transition that is
 // now due (scheduler.ts).
 import {createHash} from 'node:crypto'
-import type {ConfigSection, CpiRecord, CpiUpload, Flow, RbacPermission, RbacRole, RbacUser, VNode, VNodeOperation} from './model.js'
+import type {ClusterCertificate, ConfigSection, CpiRecord, CpiUpload, Flow, RbacPermission, RbacRole, RbacUser, VNode, VNodeOperation} from './model.js'
 import {Scheduler} from './scheduler.js'
 import type {CordaVersion} from './versions.js'
 
@@ -52,10 +52,10 @@ export const SANDBOX_SIGNER = `SHA-256:${createHash('sha256').update('workerctl 
 export class CordaState {
   settings: CordaSettings = {...DEFAULT_CORDA_SETTINGS}
   readonly uploads = new Map<string, CpiUpload>()
-  /** Persisted CPIs, oldest first; a force upload replaces the entry with the same name + version + signer. */
+  /** Persisted CPIs, oldest first; a force upload replaces the entry with the same name + version + signer in place. */
   cpis: CpiRecord[] = []
-  /** usage → alias → PEM chain. */
-  readonly certificates = new Map<string, Map<string, string>>()
+  /** Cluster certificates by alias (one alias, one usage, whatever usage a later import names). */
+  readonly certificates = new Map<string, ClusterCertificate>()
   /** Persisted vnodes by short hash. */
   readonly vnodes = new Map<string, VNode>()
   /** Create statuses and upgrade / DB-change rows by request id. */
@@ -83,23 +83,16 @@ export class CordaState {
     this.scheduler.settle(now)
   }
 
-  cpiByChecksum(checksum: string): CpiRecord | undefined {
-    const upper = checksum.toUpperCase()
-    return this.cpis.find(c => c.checksum === upper)
-  }
-
   cpiByIdentity(name: string, version: string, signer: string): CpiRecord | undefined {
     return this.cpis.find(c => c.name === name && c.version === version && c.signerSummaryHash === signer)
   }
 
-  /** Persists a CPI (replacing the one with the same identity) and moves vnodes on it to the new checksum. */
+  /** Persists a CPI (replacing, in place, the one with the same identity) and moves vnodes on it to the new checksum. */
   persistCpi(cpi: CpiRecord): void {
     const old = this.cpiByIdentity(cpi.name, cpi.version, cpi.signerSummaryHash)
-    if (old) {
-      this.cpis = this.cpis.filter(c => c !== old)
-      for (const vnode of this.vnodes.values()) if (vnode.cpi.checksum === old.checksum) vnode.cpi = {...vnode.cpi, checksum: cpi.checksum}
-    }
-    this.cpis.push(cpi)
+    if (!old) return void this.cpis.push(cpi)
+    this.cpis[this.cpis.indexOf(old)] = cpi
+    for (const vnode of this.vnodes.values()) if (vnode.cpi.checksum === old.checksum) vnode.cpi = {...vnode.cpi, checksum: cpi.checksum}
   }
 
   flowsOf(shortHash: string): Map<string, Flow> {
