@@ -281,7 +281,7 @@ export function validationProblem(section: string, version: {major: number; mino
 /** A stored source (JSON or HOCON as sent) as an object; {} if it no longer parses. */
 export function parsedSource(source: string): Json {
   const parsed = parseHocon(source)
-  return 'value' in parsed ? (parsed.value) : {}
+  return 'value' in parsed ? parsed.value : {}
 }
 
 /** The effective configuration of a section (defaults merged with what is stored); undefined for an unknown section. */

@@ -54,8 +54,6 @@ export interface VNode {
   state: 'ACTIVE' | 'MAINTENANCE'
   connections: {vaultDdl: string | null; vaultDml: string; cryptoDdl: string | null; cryptoDml: string; uniquenessDdl: string | null; uniquenessDml: string}
   operationInProgress: string | null
-  /** true once the create operation persisted it (only such vnodes are kept). */
-  created: boolean
   /** clock() from which the REST worker's read model has it (GET /virtualnode, flows, upgrades...). */
   readableAt: number
 }

@@ -17,10 +17,10 @@ export function parseShortHash(value: string): {shortHash: string} | {problem: s
   return {shortHash: value.toUpperCase()}
 }
 
-/** The vnode the REST worker's read model (VirtualNodeInfoReadService) has: created, and published by now. */
+/** The vnode the REST worker's read model (VirtualNodeInfoReadService) has: persisted, and published by now. */
 export function readableVNode(ctx: SandboxContext, shortHash: string, now: number): VNode | undefined {
   const vnode = ctx.corda.vnodes.get(shortHash)
-  return vnode?.created && now >= vnode.readableAt ? vnode : undefined
+  return vnode && now >= vnode.readableAt ? vnode : undefined
 }
 
 /**
@@ -40,10 +40,7 @@ export function lookupVNode(
 }
 
 /** The vnode in the cluster database (what the DB worker's handlers find), by short hash. */
-function persistedVNode(ctx: SandboxContext, shortHash: string): VNode | undefined {
-  const vnode = ctx.corda.vnodes.get(shortHash.toUpperCase())
-  return vnode?.created ? vnode : undefined
-}
+const persistedVNode = (ctx: SandboxContext, shortHash: string): VNode | undefined => ctx.corda.vnodes.get(shortHash.toUpperCase())
 
 /**
  * Queues an async request under its Kafka key: the DB worker takes it up `vnodeOperationPickup` after it was sent,
@@ -101,7 +98,7 @@ export function requestCreate(ctx: SandboxContext, candidate: VNode, checksum: s
     }
     const done = start + CORDA_DELAYS.vnodeCreateRun
     ctx.corda.schedule(done, () => {
-      ctx.corda.vnodes.set(candidate.shortHash, {...candidate, created: true, readableAt: done + CORDA_DELAYS.vnodeReadLag})
+      ctx.corda.vnodes.set(candidate.shortHash, {...candidate, readableAt: done + CORDA_DELAYS.vnodeReadLag})
       setStatus(op, done, 'SUCCEEDED', {resourceId: requestId})
     })
     return done

@@ -227,8 +227,7 @@ function create(ctx: SandboxContext, req: SandboxRequest, now: number): SandboxR
       uniquenessDml: ctx.ids.uuid(),
     },
     operationInProgress: null,
-    created: false,
-    readableAt: Number.POSITIVE_INFINITY,
+    readableAt: Number.POSITIVE_INFINITY, // set when the create persists it
   }
   requestCreate(ctx, vnode, checksum, now)
   return {status: 202, body: {requestId: shortHash}}

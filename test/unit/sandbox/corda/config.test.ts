@@ -2,7 +2,7 @@
 // GET /config/{section} and PUT /config with the corda-api 5.2.1.53 schemas and optimistic locking.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {SEEDED_SECTIONS} from '../../../../src/sandbox/corda/config-schema.js'
-import {contractFor, validateExchange} from '../../../helpers/contract.js'
+import {expectValidAnswers} from '../../../helpers/contract.js'
 import {type CordaSandbox, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
@@ -14,14 +14,6 @@ afterEach(async () => {
 })
 
 const SV = {major: 1, minor: 0}
-
-function expectValidResponses(): void {
-  for (const e of sbx.server.log.entries().filter(e => contractFor(e.path) !== undefined)) {
-    const problems = validateExchange(e)
-    if (problems.some(p => /-> \d+: (request body|query parameter|no such operation)/.test(p))) continue
-    expect(problems).toEqual([])
-  }
-}
 
 describe('cluster configuration', () => {
   it('answers every seeded section at version 0 with sourceConfig "{}" and its defaults; 404 for others', async () => {
@@ -37,7 +29,7 @@ describe('cluster configuration', () => {
     const missing = await sbx.call('GET', '/config/corda.nothing')
     expect(missing).toMatchObject({status: 404, body: {title: "Configuration for section 'corda.nothing not found."}})
     expect((await sbx.call('GET', '/config/corda.membership')).status).toBe(404) // known, never set
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('updates: 202 with the next version; sourceConfig as sent; configWithDefaults merges; a stale version is the whole 409', async () => {
@@ -79,7 +71,7 @@ describe('cluster configuration', () => {
     const created = await sbx.call('PUT', '/config', {section: 'corda.membership', version: -1, schemaVersion: SV, config: {x: 5, expirationTimeFrame: 60}})
     expect(created).toMatchObject({status: 202, body: {version: 0}})
     expect((await sbx.call('GET', '/config/corda.membership')).body).toMatchObject({version: 0, sourceConfig: '{"x":5,"expirationTimeFrame":60}'})
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('refuses what the corda-api 5.2 schema or the parser rejects: 400, the reason in the title after " Cause: ", no details', async () => {
@@ -130,7 +122,7 @@ describe('cluster configuration', () => {
     ]) {
       expect((await sbx.call('PUT', '/config', body)).body.title, JSON.stringify(body)).toBe("Unable to parse parameter 'request'")
     }
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('corda.rbac password limits apply to user validation', async () => {

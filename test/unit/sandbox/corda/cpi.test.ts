@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {CPI_STAGES, STAGE, stageAt} from '../../../../src/sandbox/corda/cpi-lifecycle.js'
 import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {selfSignedCertificate} from '../../../../src/sandbox/http/tls.js'
-import {validateExchange} from '../../../helpers/contract.js'
+import {expectValidAnswers, validateExchange} from '../../../helpers/contract.js'
 import {ADMIN, checksumsOf, type CordaSandbox, makeCpi, makeZip, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
@@ -156,7 +156,7 @@ describe('CPI upload', () => {
     )
     expect((await sbx.uploadAndWait(policy('{"fileFormatVersion":1}'))).body.title).toBe('Unable to upload CPI due to group ID not found')
     expect((await sbx.uploadAndWait(policy('{"fileFormatVersion":1,"groupId":" "}'))).body.title).toBe('Unable to upload CPI due to group ID being blank')
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('refuses an upload over the size limit, declared or streamed chunked, and keeps the limit configurable', async () => {
@@ -304,8 +304,3 @@ describe('cluster certificates', () => {
     expect((await sbx.uploadAndWait(makeCpi(CPI))).body.status).toBe('OK')
   })
 })
-
-/** Every logged exchange conforms to the spec + overlay. */
-function expectValidResponses(): void {
-  for (const e of sbx.server.log.entries()) expect(validateExchange(e)).toEqual([])
-}

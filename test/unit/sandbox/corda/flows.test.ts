@@ -2,7 +2,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {SANDBOX_FLOWS} from '../../../../src/sandbox/corda/flow-lifecycle.js'
 import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
-import {validateExchange} from '../../../helpers/contract.js'
+import {expectValidAnswers} from '../../../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
@@ -19,15 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sbx.close()
 })
-
-/** Every logged exchange conforms to the spec + overlay, except those whose request a test made invalid on purpose. */
-function expectValidResponses(): void {
-  for (const e of sbx.server.log.entries()) {
-    const problems = validateExchange(e)
-    if (problems.some(p => /-> \d+: (request body|query parameter|no such operation)/.test(p))) continue
-    expect(problems).toEqual([])
-  }
-}
 
 const start = (clientRequestId: string, flowClassName: string, requestBody: unknown = {}, vnode = h) =>
   sbx.call('POST', `/flow/${vnode}`, {clientRequestId, flowClassName, requestBody})
@@ -84,7 +75,7 @@ describe('flows', () => {
     expect((await sbx.call('GET', `/flow/${h}/echo-2`)).body.flowResult).toBe('plain text')
     expect((await sbx.call('GET', `/flow/${h}/echo-2/result`)).body.json).toBe('plain text')
     expect(ids(await sbx.call('GET', `/flow/${h}`))).toEqual(['echo-1', 'echo-2'])
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('a re-POST before the status is stored is accepted again (same flow); once stored it is 409 with the real text', async () => {
@@ -97,7 +88,7 @@ describe('flows', () => {
     sbx.advance(CORDA_DELAYS.flowDone)
     // the flow mapper dropped the duplicate start: one flow, with the first body
     expect((await sbx.call('GET', `/flow/${h}/again`)).body.flowResult).toBe('{"n":1}')
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('fails FailingFlow, runs SlowFlow, filters the list by status on v5_2 only; RETRYING and lower case are refused as on 5.2.1', async () => {
@@ -118,7 +109,7 @@ describe('flows', () => {
     }
     sbx.advance(CORDA_DELAYS.flowSlowDone)
     expect((await sbx.call('GET', `/flow/${h}/slow`)).body.flowStatus).toBe('COMPLETED')
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('checks in the real order: vnode, maintenance (405), id (400), reuse (409), startable (400 with six details)', async () => {
@@ -153,7 +144,7 @@ describe('flows', () => {
     // 405 names the short hash as sent, and wins over a bad id
     const off = await start('bad id!', SANDBOX_FLOWS.echo, {}, h.toLowerCase())
     expect(off.body).toEqual({title: `Flow start capabilities of virtual node ${h.toLowerCase()} are not operational.`, status: 405, details: {}})
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('maintenance kills flows at their next event, to KILLED with flowError null; back to ACTIVE in time, they go on', async () => {
@@ -171,6 +162,6 @@ describe('flows', () => {
     expect((await sbx.call('GET', `/flow/${h}/slow`)).body.flowStatus).toBe('COMPLETED')
     const killed = await sbx.call('GET', `/flow/${h}/quick/result`)
     expect(killed).toMatchObject({status: 200, body: {flowStatus: 'KILLED', json: null, flowError: null}})
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 })

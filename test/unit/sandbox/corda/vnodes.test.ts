@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {SANDBOX_FLOWS} from '../../../../src/sandbox/corda/flow-lifecycle.js'
 import {CORDA_DELAYS, SANDBOX_SIGNER} from '../../../../src/sandbox/corda/store.js'
 import {canonicalX500} from '../../../../src/sandbox/corda/x500.js'
-import {validateExchange} from '../../../helpers/contract.js'
+import {expectValidAnswers} from '../../../helpers/contract.js'
 import {checksumsOf, type CordaSandbox, makeCpi, startCorda} from '../../../helpers/cpi.js'
 
 let sbx: CordaSandbox
@@ -22,18 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sbx.close()
 })
-
-/**
- * Every logged exchange conforms to the spec + overlay; exchanges whose *request* the tests made invalid on
- * purpose (missing body fields, v5_2-only query parameters or paths sent to v5_1) are left out, their answers aside.
- */
-function expectValidResponses(): void {
-  for (const e of sbx.server.log.entries()) {
-    const problems = validateExchange(e)
-    if (problems.some(p => /-> \d+: (request body|query parameter|no such operation)/.test(p))) continue
-    expect(problems).toEqual([])
-  }
-}
 
 const shortHashOf = (x500: string, groupId: string) =>
   createHash('sha256')
@@ -95,7 +83,7 @@ describe('virtual node create', () => {
       externalMessagingRouteConfiguration: null,
     })
     expect((await sbx.call('GET', '/virtualnode/ABC')).body.title).toBe('Invalid holding identity short hash: Hex string has length of 3 but should be 12 characters')
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('validates in the real order with the real texts', async () => {
@@ -129,7 +117,7 @@ describe('virtual node create', () => {
     // the wrapper wins: the key `request` is the body whatever else is there
     expect((await post({request: {x500Name: bob, cpiFileChecksum: checksum}, x500Name: 'nonsense'})).status).toBe(202)
     expect(canonicalX500('c=GB, l=London, o=R3')).toEqual({ok: true, value: 'O=R3, L=London, C=GB'})
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('a re-POST before this worker reads the vnode is 202 again: the shared status goes back to ACCEPTED and ends FAILED, for good', async () => {
@@ -163,7 +151,7 @@ describe('virtual node create', () => {
       details: {},
     })
     expect((await sbx.call('GET', '/virtualnode')).body.virtualNodes).toHaveLength(1)
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('between SUCCEEDED and readable, a re-POST also ends FAILED', async () => {
@@ -187,7 +175,7 @@ describe('virtual node create', () => {
     const nodes = (await sbx.call('GET', '/virtualnode')).body.virtualNodes as Array<{holdingIdentity: {groupId: string; shortHash: string}}>
     expect(nodes.map(n => n.holdingIdentity.shortHash).sort()).toEqual([first, second].sort())
     for (const n of nodes) expect(n.holdingIdentity.groupId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 })
 
@@ -220,7 +208,7 @@ describe('virtual node state', () => {
     sbx.ctx.corda.vnodes.get(h)!.operationInProgress = null
     expect((await sbx.call('PUT', `/virtualnode/${h}/state/Active`)).body).toEqual({holdingIdShortHash: h, newState: 'Active'})
     expect((await sbx.call('GET', `/virtualnode/${h}`)).body.flowStartOperationalStatus).toBe('ACTIVE')
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 })
 
@@ -268,7 +256,7 @@ describe('virtual node upgrade', () => {
     expect((await put(h, checksumsOf(other).cpiFileChecksum)).body.title).toBe('Upgrade CPI must have the same name as the current CPI.')
     // a whole checksum or any prefix of it will do
     expect(await put(h, v2Full.slice(0, 20))).toMatchObject({status: 202, body: {requestId: h + checksum + v2}})
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('runs when the DB worker picks it up: 404 until then, no ACCEPTED, IN_PROGRESS on the new CPI, SUCCEEDED with resourceId null', async () => {
@@ -297,7 +285,7 @@ describe('virtual node upgrade', () => {
     })
     expect((await sbx.call('GET', `/virtualnode/${h}`)).body.operationInProgress).toBeNull()
     expect((await sbx.call('PUT', `/virtualnode/${h}/state/ACTIVE`)).status).toBe(200)
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('fails asynchronously (Validation) when the vnode left maintenance before it ran, or the target is in another group', async () => {
@@ -318,7 +306,7 @@ describe('virtual node upgrade', () => {
       processingStage: 'Validation',
       errorReason: `Expected MGM GroupId ${GROUP} but was a0000000-0000-4000-8000-000000000000 in CPI`,
     })
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('an operation left in progress (a crashed DB worker) fails the next upgrade asynchronously: that operation is marked, the new one has no status; forceupgrade goes on', async () => {
@@ -376,7 +364,7 @@ describe('BYOD (v5_2)', () => {
     expect((await sbx.call('GET', `/virtualnode/000000000000/db/vault/${checksum}`)).body.title).toBe(
       'Could not get Schema SQL to update CPI: Could not complete virtual node management request.',
     )
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 
   it('changes DB connections with no maintenance needed: 404 until picked up, IN_PROGRESS, SUCCEEDED; a DDL without its DML fails there', async () => {
@@ -408,7 +396,7 @@ describe('BYOD (v5_2)', () => {
       processingStage: null,
       errorReason: 'If Crypto DDL connection is provided, Crypto DML connection needs to be provided as well.',
     })
-    expectValidResponses()
+    expectValidAnswers(sbx.server.log.entries())
   })
 })
 
