@@ -17,7 +17,7 @@ export class BodyTooLarge extends Error {
 export class RequestAborted extends Error {}
 
 /** Rejects with BodyTooLarge (the rest of the body is then discarded by Node) or RequestAborted. */
-export function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
   if (declared > limit) return Promise.reject(new BodyTooLarge(declared, limit))
   return new Promise((resolve, reject) => {
