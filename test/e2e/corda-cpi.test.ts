@@ -182,7 +182,7 @@ describe('code-signer certificates and a cluster that requires them', () => {
     const out = JSON.parse(stdout) as UploadResult
     expect(out).toMatchObject({cpiName: 'workerctl-demo', cpiVersion: '1.0', requestId: expect.any(String), result: 'failed'})
     expect(out.status).not.toBe('OK')
-    expect(out.status).toMatch(/sign/i)
+    expect(out.status).toBe('Error validating CPI.  Trusted certificates not set') // CpiValidatorImpl with no code-signer certificate
     expect(stderr).toContain(out.status)
   })
 

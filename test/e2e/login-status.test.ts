@@ -78,7 +78,7 @@ describe('login and cluster status', () => {
     try {
       const {stderr, exitCode} = await runCli(loginArgs(sbx.url), {env: home.env, stdin: 'wrong\n'})
       expect(exitCode).toBe(4)
-      expect(stderr).toMatch(/^Error: login to Corda failed: 401 User authentication failed\.; nothing was saved$/m)
+      expect(stderr).toMatch(/^Error: login to Corda failed: 401 Error during user authentication; nothing was saved$/m)
       expect(stderr).not.toContain('wrong')
       expect(existsSync(home.env.WORKERCTL_CONFIG!)).toBe(false)
     } finally {

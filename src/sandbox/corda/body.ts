@@ -1,5 +1,6 @@
-// How the REST worker's Jackson reads a request body into a Kotlin class (corda-rest.md §3): bare or wrapped
-// in the parameter name, unknown properties refused, missing non-null fields refused; every refusal a 400.
+// How the REST worker's Jackson reads a request body into a Kotlin class (corda-rest.md §3): JSON text (duplicate
+// keys refused), bare or wrapped in the parameter name, unknown properties refused, missing non-null fields refused;
+// every refusal a 400 `Unable to parse parameter '<name>'` (ContextUtils.retrieveParameters).
 import {cordaError} from '../http/errors.js'
 import type {SandboxResponse} from '../http/router.js'
 
@@ -7,12 +8,54 @@ export function parseError(parameter: string, reason: string, cause = 'Mismatche
   return cordaError(400, `Unable to parse parameter '${parameter}'`, {cause, reason})
 }
 
-/** A single body parameter may come bare or wrapped in its Kotlin parameter name. */
-function unwrap(body: unknown, parameter: string): unknown {
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const keys = Object.keys(body)
-    if (keys.length === 1 && keys[0] === parameter) return (body as Record<string, unknown>)[parameter]
+/** JSON text as the REST worker's mapper reads it: malformed → JsonParseException; a key twice in one object refused. */
+export function jsonBody(text: string): {value: unknown} | {error: {cause: string; reason: string}} {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return {error: {cause: 'JsonParseException', reason: (error as Error).message}}
   }
+  const duplicate = duplicateKey(text)
+  if (duplicate !== undefined) {
+    const reason = `Duplicate field '${duplicate}' for \`ObjectNode\`: not allowed when \`DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY\` enabled`
+    return {error: {cause: 'MismatchedInputException', reason}}
+  }
+  return {value}
+}
+
+/** The first key found twice in one object of well-formed JSON text. */
+function duplicateKey(text: string): string | undefined {
+  const objects: Array<Set<string> | undefined> = [] // undefined: an array
+  let expectKey = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '"') {
+      let end = i + 1
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string
+        const keys = objects.at(-1)!
+        if (keys.has(key)) return key
+        keys.add(key)
+        expectKey = false
+      }
+      i = end
+    } else if (c === '{' || c === '[') {
+      objects.push(c === '{' ? new Set() : undefined)
+      expectKey = c === '{'
+    } else if (c === '}' || c === ']') {
+      objects.pop()
+    } else if (c === ',') {
+      expectKey = objects.at(-1) !== undefined
+    }
+  }
+  return undefined
+}
+
+/** A single body parameter may come bare or wrapped in its Kotlin parameter name; the wrapper wins (`get(name) ?: root`). */
+function unwrap(body: unknown, parameter: string): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body) && Object.hasOwn(body, parameter)) return (body as Record<string, unknown>)[parameter]
   return body
 }
 

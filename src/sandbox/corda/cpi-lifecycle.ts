@@ -1,6 +1,6 @@
-// The life of a CPI upload (corda-rest.md §6): decided when it is received (judge), then walked through the real
-// validation progress messages over time, its CPI persisted at "Persisting CPI" unless it fails. The endpoints are
-// cpi-routes.ts.
+// The life of a CPI upload (corda-rest.md §6) as CpiValidatorImpl of corda-runtime-os 5.2.1 lives it: walked
+// through the real validation progress messages over time, failing at the stage that finds the problem, persisted at
+// the end of "Persisting CPI" unless it fails. The endpoints are cpi-routes.ts.
 import {parseManifest} from '../../shared/jar-manifest.js'
 import type {SandboxContext} from '../context.js'
 import type {CpiContents} from './cpi-file.js'
@@ -23,45 +23,51 @@ export const CPI_STAGES = [
   'OK',
 ] as const
 
-export const STAGE = {verifying: 2, validating: 3, groupPolicy: 4, groupId: 5, upsert: 6, notifying: 10, ok: 11}
+export const STAGE = {verifying: 2, validating: 3, groupPolicy: 4, groupId: 5, upsert: 6, persisting: 9, notifying: 10, ok: 11}
 
-const PACKAGING_EXCEPTION = 'net.corda.libs.packaging.core.exception.PackagingException'
-const VALIDATION_EXCEPTION = 'net.corda.libs.cpiupload.ValidationException'
-const DUPLICATE_EXCEPTION = 'net.corda.libs.cpiupload.DuplicateCpiUploadException'
+/** When the status GET starts showing stage `stage` of an upload answered at `at`. */
+export const stageAt = (at: number, stage: number) => at + CORDA_DELAYS.cpiStatusUnknown + stage * CORDA_DELAYS.cpiStage
 
-/** Decides now, against every earlier upload, how this one's validation will end. */
-export function judge(ctx: SandboxContext, id: string, at: number, contents: CpiContents | undefined, sha256: string, force: boolean): CpiUpload {
-  const fail = (failure: CpiFailure): CpiUpload => ({id, at, failure})
-  const invalid = (stage: number, errorType: string, errorMessage: string, status = 400): CpiUpload =>
-    fail({stage, status, title: errorMessage, details: {errorType, errorMessage}})
-  if (!contents) return invalid(STAGE.verifying, PACKAGING_EXCEPTION, 'Invalid CPI: the file is not a zip archive.')
-  const manifest = parseManifest(contents.manifest ?? '')
+/** CpiUploadRestResourceImpl.translateExceptionAndRethrow: a ValidationException is a 400 with these details. */
+function invalid(stage: number, message: string): CpiFailure {
+  return {stage, status: 400, title: message, details: {errorType: 'net.corda.libs.cpiupload.ValidationException', errorMessage: message, message}}
+}
+
+/**
+ * What CpiValidatorImpl finds in the file itself, stage by stage (the sandbox's CPI format, PRODUCT.md §7, stands
+ * in for a signed CPI of format 2.0). Checks against other CPIs wait for their stage (recordUpload).
+ */
+export function judge(ctx: SandboxContext, id: string, at: number, contents: CpiContents | undefined, filename: string, sha256: string, force: boolean): CpiUpload {
+  const fail = (stage: number, message: string): CpiUpload => ({id, at, force, failure: invalid(stage, message)})
+  // JarVerifier: a file that is no zip, or a zip whose manifest is not its first entry.
+  if (!contents || contents.manifest === undefined)
+    return fail(STAGE.verifying, `Error validating CPI.  Manifest file is missing or is not the first entry in package "${filename}"`)
+  // The sandbox signs nothing: with requireSigner it stands for a signed CPI, verified against the code-signer certificates.
+  if (ctx.corda.settings.requireSigner && ![...ctx.corda.certificates.values()].some(c => c.usage === 'code-signer')) {
+    return fail(STAGE.verifying, 'Error validating CPI.  Trusted certificates not set')
+  }
+  const manifest = parseManifest(contents.manifest)
   const name = manifest['Corda-CPI-Name']
   const version = manifest['Corda-CPI-Version']
-  if (contents.manifest === undefined) return invalid(STAGE.verifying, PACKAGING_EXCEPTION, 'Invalid CPI: META-INF/MANIFEST.MF not found.')
-  if (!name || !version) return invalid(STAGE.verifying, PACKAGING_EXCEPTION, 'Invalid CPI: the manifest has no Corda-CPI-Name or Corda-CPI-Version.')
-  if (ctx.corda.settings.requireSigner && (ctx.corda.certificates.get('code-signer')?.size ?? 0) === 0) {
-    return invalid(STAGE.validating, VALIDATION_EXCEPTION, `Error validating CPI ${name} ${version}: the CPI is not signed by a trusted code-signer certificate.`)
-  }
-  if (contents.groupPolicy === undefined) return invalid(STAGE.groupPolicy, VALIDATION_EXCEPTION, 'CPI is missing a group policy file.')
-  let groupId: unknown
+  if (!name || !version) return fail(STAGE.validating, 'Invalid CPI: the manifest has no Corda-CPI-Name or Corda-CPI-Version.')
+  if (contents.groupPolicy === undefined || contents.groupPolicy === '') return fail(STAGE.groupPolicy, 'CPI is missing a group policy file')
+  // GroupPolicyParser.getFileFormatVersion, then groupIdFromJson (ValidationFunctions.kt).
+  let policy: unknown
   try {
-    groupId = (JSON.parse(contents.groupPolicy) as {groupId?: unknown} | null)?.groupId
+    policy = JSON.parse(contents.groupPolicy)
   } catch {
-    return invalid(STAGE.groupPolicy, VALIDATION_EXCEPTION, 'Group policy file is not well formed: it is not JSON.')
+    return fail(STAGE.groupPolicy, 'Group policy file in the CPI is invalid. Could not get file format version. Failed to parse group policy file')
   }
-  if (typeof groupId !== 'string' || groupId === '') return invalid(STAGE.groupPolicy, VALIDATION_EXCEPTION, 'Group policy file is not well formed: it has no groupId.')
-
-  // Every upload that will succeed counts, persisted or not yet.
-  const earlier = [...ctx.corda.uploads.values()].filter(u => u.cpi && !u.failure && u.cpi.name === name && u.cpi.version === version && u.cpi.signerSummaryHash === SANDBOX_SIGNER)
-  const existing = earlier.at(-1)?.cpi
-  if (force) {
-    if (!existing) return invalid(STAGE.upsert, VALIDATION_EXCEPTION, 'No instance of same CPI with previous version found')
-    if (existing.groupId !== groupId)
-      return invalid(STAGE.groupId, VALIDATION_EXCEPTION, `CPI ${name} ${version} has group id ${existing.groupId}; a forced upload cannot change it to ${groupId}.`)
-  } else if (existing) {
-    return invalid(STAGE.upsert, DUPLICATE_EXCEPTION, `CPI ${name}, ${version}, ${SANDBOX_SIGNER} already exists.`, 409)
+  const fields = policy !== null && typeof policy === 'object' && !Array.isArray(policy) ? (policy as Record<string, unknown>) : {}
+  if (fields.fileFormatVersion === undefined) {
+    return fail(
+      STAGE.groupPolicy,
+      'Group policy file in the CPI is invalid. Could not get file format version. Failed to parse group policy file. Could not find `fileFormatVersion` in the JSON',
+    )
   }
+  if (fields.groupId === undefined) return fail(STAGE.groupId, 'Unable to upload CPI due to group ID not found')
+  const groupId = typeof fields.groupId === 'string' ? fields.groupId : JSON.stringify(fields.groupId)
+  if (groupId.trim() === '') return fail(STAGE.groupId, 'Unable to upload CPI due to group ID being blank')
   const cpi: CpiRecord = {
     name,
     version,
@@ -72,15 +78,46 @@ export function judge(ctx: SandboxContext, id: string, at: number, contents: Cpi
     checksum: sha256.slice(0, 12),
     timestamp: iso(at),
   }
-  return {id, at, cpi}
+  return {id, at, force, cpi}
 }
 
-/** Keeps the upload, and persists its CPI (unless it fails) once validation reaches that stage. */
+/**
+ * DatabaseCpiPersistence.validateCanUpsertCpi, against the CPIs persisted when the upload reaches that stage: a
+ * forced upload needs one with the same name, signer and version, and the group id of the first with that name and
+ * signer; otherwise the same name, signer and version is a duplicate (409, no details).
+ */
+function upsertProblem(ctx: SandboxContext, cpi: CpiRecord, force: boolean): CpiFailure | undefined {
+  const same = ctx.corda.cpis.filter(c => c.name === cpi.name && c.signerSummaryHash === cpi.signerSummaryHash)
+  const sameVersion = same.some(c => c.version === cpi.version)
+  if (force) {
+    if (!sameVersion) return invalid(STAGE.upsert, 'No instance of same CPI with previous version found')
+    if (same[0]!.groupId !== cpi.groupId) return invalid(STAGE.upsert, 'Cannot force update a CPI with a different group ID')
+    return undefined
+  }
+  if (sameVersion) return {stage: STAGE.upsert, status: 409, title: `CPI ${cpi.name}, ${cpi.version}, ${cpi.signerSummaryHash} already exists.`, details: {}}
+  return undefined
+}
+
+/**
+ * Keeps the upload and lets its validation run on: at "Checking we can upsert…" the duplicate rules against what is
+ * persisted then; at the end of "Persisting CPI" persistCpiToDatabase, where an identical CPI persisted meanwhile
+ * (two uploads in flight) fails it, and a forced upload replaces the CPI but keeps its group policy.
+ */
 export function recordUpload(ctx: SandboxContext, entry: CpiUpload): void {
   ctx.corda.uploads.set(entry.id, entry)
   const {cpi} = entry
-  if (cpi && !entry.failure) {
-    const persistedAt = entry.at + CORDA_DELAYS.cpiStatusUnknown + STAGE.notifying * CORDA_DELAYS.cpiStage
-    ctx.corda.schedule(persistedAt, () => ctx.corda.persistCpi({...cpi, timestamp: iso(persistedAt)}))
-  }
+  if (!cpi || entry.failure) return
+  ctx.corda.schedule(stageAt(entry.at, STAGE.upsert), () => {
+    entry.failure = upsertProblem(ctx, cpi, entry.force)
+  })
+  const persistedAt = stageAt(entry.at, STAGE.notifying)
+  ctx.corda.schedule(persistedAt, () => {
+    if (entry.failure) return
+    const existing = ctx.corda.cpiByIdentity(cpi.name, cpi.version, cpi.signerSummaryHash)
+    if (existing && !entry.force) {
+      entry.failure = invalid(STAGE.persisting, 'Unexpected error when trying to persist CPI and CPK to database')
+      return
+    }
+    ctx.corda.persistCpi({...cpi, timestamp: iso(persistedAt), groupPolicy: existing?.groupPolicy ?? cpi.groupPolicy})
+  })
 }

@@ -1,8 +1,9 @@
 // The life of a flow (corda-rest.md §9): a sandbox CPI offers a fixed set of flow classes; a started flow walks
-// START_REQUESTED → RUNNING → COMPLETED/FAILED over time (KILLED when its vnode enters maintenance). The endpoints
-// are flow-routes.ts.
+// START_REQUESTED → RUNNING → COMPLETED/FAILED over time. Its status reaches the REST worker's status store a moment
+// after the start is accepted. A flow whose vnode is in maintenance is KILLED at its next event, as the flow
+// engine's FlowEventPipelineImpl does (flowError stays null). The endpoints are flow-routes.ts.
 import type {SandboxContext} from '../context.js'
-import type {Flow} from './model.js'
+import type {Flow, VNode} from './model.js'
 import {CORDA_DELAYS} from './store.js'
 
 export const SANDBOX_FLOWS = {
@@ -34,18 +35,21 @@ function slowFlowMs(requestBody: unknown): number {
   return typeof seconds === 'number' && seconds > 0 && seconds <= 86_400 ? seconds * 1000 : CORDA_DELAYS.flowSlowDone
 }
 
-/** Schedules a started flow's way to its end: RUNNING, then COMPLETED or FAILED as its class does. */
-export function runFlow(ctx: SandboxContext, flow: Flow, body: unknown, now: number): void {
+/** Schedules a started flow's way to its end: RUNNING, then COMPLETED or FAILED as its class does, or KILLED. */
+export function runFlow(ctx: SandboxContext, vnode: VNode, flow: Flow, body: unknown, now: number): void {
   const {flowClassName} = flow
   const requestBody = typeof body === 'string' ? body : JSON.stringify(body)
+  // Each event the flow engine processes first checks the vnode: not operational → the flow is killed.
+  const event = (at: number, apply: () => void) =>
+    ctx.corda.schedule(at, () => {
+      if (isTerminal(flow)) return
+      if (vnode.state !== 'ACTIVE') Object.assign(flow, {flowStatus: 'KILLED', updated: at})
+      else apply()
+    })
   const running = now + CORDA_DELAYS.flowRunning
   const done = now + (flowClassName === SANDBOX_FLOWS.slow ? slowFlowMs(body) : CORDA_DELAYS.flowDone)
-  ctx.corda.schedule(running, () => {
-    if (flow.flowStatus !== 'START_REQUESTED') return // killed meanwhile
-    Object.assign(flow, {flowStatus: 'RUNNING', flowId: ctx.ids.uuid(), updated: running})
-  })
-  ctx.corda.schedule(done, () => {
-    if (isTerminal(flow)) return
+  event(running, () => Object.assign(flow, {flowStatus: 'RUNNING', flowId: ctx.ids.uuid(), updated: running}))
+  event(done, () => {
     if (flowClassName === SANDBOX_FLOWS.failing) {
       Object.assign(flow, {flowStatus: 'FAILED', updated: done, flowError: {type: 'FLOW_FAILED', message: `${flowClassName} failed: the sandbox's FailingFlow always fails.`}})
     } else {

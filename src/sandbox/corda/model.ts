@@ -27,9 +27,20 @@ export interface CpiUpload {
   id: string
   /** clock() when the upload was answered. */
   at: number
+  /** A force upload (POST /maintenance/virtualnode/forcecpiupload). */
+  force: boolean
   /** The CPI it persists, unless it fails. */
   cpi?: CpiRecord
   failure?: CpiFailure
+}
+
+/** A cluster-level certificate chain (ClusterCertificate: the alias is the key, the usage is never updated). */
+export interface ClusterCertificate {
+  alias: string
+  /** The usage's public name, as first imported: `code-signer`, `p2p-tls`, `rest-tls`. */
+  usage: string
+  /** The uploaded PEM files, joined with newlines. */
+  pem: string
 }
 
 export type OperationalStatus = 'ACTIVE' | 'INACTIVE'
@@ -43,22 +54,25 @@ export interface VNode {
   state: 'ACTIVE' | 'MAINTENANCE'
   connections: {vaultDdl: string | null; vaultDml: string; cryptoDdl: string | null; cryptoDml: string; uniquenessDdl: string | null; uniquenessDml: string}
   operationInProgress: string | null
-  /** false until the create operation SUCCEEDED. */
-  created: boolean
-  /** clock() from which GET /virtualnode/{h} finds it. */
+  /** clock() from which the REST worker's read model has it (GET /virtualnode, flows, upgrades...). */
   readableAt: number
 }
 
 export type AsyncStatus = 'ACCEPTED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ABORTED'
 
+/** A create status (the REST worker's status cache) or an upgrade / DB change row (the DB worker's table). */
 export interface VNodeOperation {
   requestId: string
   operation: 'CREATE_VIRTUAL_NODE' | 'UPGRADE_VIRTUAL_NODE' | 'CHANGE_VIRTUAL_NODE_DB'
-  resourceId: string
   status: AsyncStatus
   lastUpdated: number
-  /** clock() before which the status GET answers 404 (create statuses live in a per-worker cache). */
+  /** clock() before which the status GET answers 404 (a create status not yet in this worker's cache). */
   visibleAt: number
+  /** `Validation`, `Migration`, `Liquibase diff check` or null. */
+  processingStage: string | null
+  errorReason: string | null
+  /** The short hash, once a create SUCCEEDED; null otherwise (and always for upgrades and DB changes). */
+  resourceId: string | null
 }
 
 export interface Flow {
@@ -70,6 +84,8 @@ export interface Flow {
   flowResult: string | null
   flowError: {type: string; message: string} | null
   updated: number
+  /** clock() from which the REST worker's status store has it (before: 404, and a re-POST is accepted again). */
+  visibleAt: number
 }
 
 export type PermissionType = 'ALLOW' | 'DENY'

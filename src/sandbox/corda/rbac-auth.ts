@@ -91,19 +91,16 @@ export function authorize(ctx: SandboxContext, user: RbacUser, req: SandboxReque
 }
 
 /**
- * Checks that need the request body, run after the guard and before the handler: starting a flow needs a permission
- * matching `StartFlow:<flowClassName>` that is not scoped to another vnode. A body the handler will refuse is left to it.
+ * Whether `principal` may start `flowClassName` on the vnode `shortHash`: a permission matching
+ * `StartFlow:<flowClassName>` that is not scoped to another vnode. The flow start endpoint asks this last, after
+ * its own checks (FlowRestResourceImpl.startFlow).
  */
-export function authorizeBody(ctx: SandboxContext, method: string, template: string, req: SandboxRequest): SandboxResponse | undefined {
-  if (method !== 'POST' || template !== '/flow/{holdingidentityshorthash}' || req.principal === undefined) return undefined
-  const user = findUser(ctx, req.principal)
-  if (!user || isAdmin(user)) return undefined
-  const body = req.body as {flowClassName?: unknown; startFlow?: {flowClassName?: unknown}} | undefined
-  const flowClassName = body?.flowClassName ?? body?.startFlow?.flowClassName
-  if (typeof flowClassName !== 'string') return undefined
-  const h = req.params.holdingidentityshorthash!.toUpperCase()
+export function mayStartFlow(ctx: SandboxContext, principal: string, shortHash: string, flowClassName: string): boolean {
+  const user = findUser(ctx, principal)
+  if (!user || isAdmin(user)) return true
+  const h = shortHash.toUpperCase()
   const applicable = permissionsOf(ctx, user).filter(p => p.virtualNode === null || p.virtualNode.toUpperCase() === h)
-  return permits(applicable, `StartFlow:${flowClassName}`) ? undefined : cordaForbidden({permission: `StartFlow:${flowClassName}`, virtualNode: h})
+  return permits(applicable, `StartFlow:${flowClassName}`)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // Corda 5.2 REST worker (corda-rest.md): one route table served under /api/v5_2, /api/v5_1 and /api/v1,
 // as a 5.2 cluster serves all three. Each resource module (CPIs, vnodes, flows, RBAC...) registers through `cordaRoute`.
 import type {SandboxContext} from '../context.js'
-import {cordaError} from '../http/errors.js'
 import type {Router} from '../http/router.js'
 import {CORDA_API} from '../services.js'
+import {parseError} from './body.js'
 import {registerCertificates} from './cert-routes.js'
 import {registerConfig} from './config-routes.js'
 import {registerCpi} from './cpi-routes.js'
@@ -29,7 +29,7 @@ export function registerCorda(router: Router, ctx: SandboxContext): void {
 
   cordaRoute(router, ctx, 'POST', '/hello', req => {
     const addressee = queryValue(req, 'addressee')
-    if (addressee === undefined) return cordaError(400, 'Missing query parameter "addressee".')
+    if (addressee === undefined) return parseError('addressee', 'Missing query parameter "addressee".', 'BadRequestException')
     // Endpoints typed `string` answer raw text labelled application/json, not a JSON string.
     return {status: 200, body: `Hello, ${addressee}! (from ${req.principal})`, contentType: 'application/json'}
   })

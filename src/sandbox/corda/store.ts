@@ -3,7 +3,7 @@
 // advances lazily: each handler calls `settle` first, which applies, in time order, every scheduled transition that is
 // now due (scheduler.ts).
 import {createHash} from 'node:crypto'
-import type {ConfigSection, CpiRecord, CpiUpload, Flow, RbacPermission, RbacRole, RbacUser, VNode, VNodeOperation} from './model.js'
+import type {ClusterCertificate, ConfigSection, CpiRecord, CpiUpload, Flow, RbacPermission, RbacRole, RbacUser, VNode, VNodeOperation} from './model.js'
 import {Scheduler} from './scheduler.js'
 import type {CordaVersion} from './versions.js'
 
@@ -13,16 +13,22 @@ export const CORDA_DELAYS = {
   cpiStatusUnknown: 300,
   /** Each CPI validation progress message lasts this long. */
   cpiStage: 50,
-  /** A new vnode's create status answers 404 "Failed to find a status" this long (per-worker cache). */
+  /** A new vnode's create status answers 404 "Failed to find a status" this long (the status cache of another REST worker). */
   vnodeStatusUnknown: 100,
-  /** Create: ACCEPTED from vnodeStatusUnknown, IN_PROGRESS from here, SUCCEEDED at vnodeCreateDone. */
-  vnodeCreateInProgress: 150,
-  vnodeCreateDone: 200,
-  /** After SUCCEEDED, `GET /virtualnode/{h}` still answers 404 this long (eventual consistency). */
+  /** The DB worker takes an async vnode request (create, upgrade, DB change) from its queue this long after it was sent. */
+  vnodeOperationPickup: 150,
+  /** A create runs this long (IN_PROGRESS), then SUCCEEDED. */
+  vnodeCreateRun: 50,
+  /** After a create SUCCEEDED, the REST worker's read model has the vnode this much later (GET 404s, a re-POST is 202). */
   vnodeReadLag: 100,
-  /** Upgrade and DB change: ACCEPTED, IN_PROGRESS from here, SUCCEEDED at vnodeUpgradeDone (no transient 404: served by RPC). */
-  vnodeUpgradeInProgress: 50,
-  vnodeUpgradeDone: 200,
+  /** An upgrade runs this long (IN_PROGRESS, the vnode already on the new CPI), then SUCCEEDED. */
+  vnodeUpgradeRun: 150,
+  /** A DB change runs this long (IN_PROGRESS), then SUCCEEDED. */
+  vnodeDbChangeRun: 150,
+  /** A DB worker RPC that never gets an answer (schema SQL for an unknown CPI or vnode) times out after this (corda.rest.endpoint.timeoutMs, scaled). */
+  rpcTimeout: 200,
+  /** A started flow's status reaches the REST worker's status store this late: GET 404s and a re-POST is 202 again. */
+  flowStatusLag: 20,
   /** Flows: START_REQUESTED, RUNNING from flowRunning, terminal at flowDone (SlowFlow: flowSlowDone). */
   flowRunning: 100,
   flowDone: 300,
@@ -46,13 +52,16 @@ export const SANDBOX_SIGNER = `SHA-256:${createHash('sha256').update('workerctl 
 export class CordaState {
   settings: CordaSettings = {...DEFAULT_CORDA_SETTINGS}
   readonly uploads = new Map<string, CpiUpload>()
-  /** Persisted CPIs, oldest first; a force upload replaces the entry with the same name + version + signer. */
+  /** Persisted CPIs, oldest first; a force upload replaces the entry with the same name + version + signer in place. */
   cpis: CpiRecord[] = []
-  /** usage → alias → PEM chain. */
-  readonly certificates = new Map<string, Map<string, string>>()
-  /** By short hash, including vnodes still being created. */
+  /** Cluster certificates by alias (one alias, one usage, whatever usage a later import names). */
+  readonly certificates = new Map<string, ClusterCertificate>()
+  /** Persisted vnodes by short hash. */
   readonly vnodes = new Map<string, VNode>()
+  /** Create statuses and upgrade / DB-change rows by request id. */
   readonly operations = new Map<string, VNodeOperation>()
+  /** The DB worker's queue of async vnode requests by Kafka key: each job runs when the one before it is done. */
+  readonly partitions = new Map<string, Array<(start: number) => number>>()
   /** short hash → clientRequestId → flow, in start order. */
   readonly flows = new Map<string, Map<string, Flow>>()
   /** RBAC users by lower-case login name (logins compare case-insensitively). */
@@ -74,23 +83,16 @@ export class CordaState {
     this.scheduler.settle(now)
   }
 
-  cpiByChecksum(checksum: string): CpiRecord | undefined {
-    const upper = checksum.toUpperCase()
-    return this.cpis.find(c => c.checksum === upper)
-  }
-
   cpiByIdentity(name: string, version: string, signer: string): CpiRecord | undefined {
     return this.cpis.find(c => c.name === name && c.version === version && c.signerSummaryHash === signer)
   }
 
-  /** Persists a CPI (replacing the one with the same identity) and moves vnodes on it to the new checksum. */
+  /** Persists a CPI (replacing, in place, the one with the same identity) and moves vnodes on it to the new checksum. */
   persistCpi(cpi: CpiRecord): void {
     const old = this.cpiByIdentity(cpi.name, cpi.version, cpi.signerSummaryHash)
-    if (old) {
-      this.cpis = this.cpis.filter(c => c !== old)
-      for (const vnode of this.vnodes.values()) if (vnode.cpi.checksum === old.checksum) vnode.cpi = {...vnode.cpi, checksum: cpi.checksum}
-    }
-    this.cpis.push(cpi)
+    if (!old) return void this.cpis.push(cpi)
+    this.cpis[this.cpis.indexOf(old)] = cpi
+    for (const vnode of this.vnodes.values()) if (vnode.cpi.checksum === old.checksum) vnode.cpi = {...vnode.cpi, checksum: cpi.checksum}
   }
 
   flowsOf(shortHash: string): Map<string, Flow> {

@@ -48,7 +48,7 @@ export type Problem =
 /** Errors raised before or around a handler, in the shape of the service the path belongs to. */
 export function frameworkError(service: Service, problem: Problem): SandboxResponse {
   const response = shaped(service, problem)
-  if (problem.kind === 'methodNotAllowed') response.headers = {...response.headers, allow: problem.allowed.join(', ')}
+  if (problem.kind === 'methodNotAllowed' && response.status === 405) response.headers = {...response.headers, allow: problem.allowed.join(', ')}
   return response
 }
 
@@ -74,14 +74,16 @@ const PLAIN: Shapes = {
 }
 
 const SHAPES: Record<Service, Shapes> = {
+  // Javalin 4.6.8 as the REST worker configures it (docs/sandbox-fidelity/corda-core.md): no route is Javalin's
+  // NotFoundResponse, and so is a wrong method (prefer405over404 is false); an oversized POST/PUT is refused before
+  // authentication; an unexpected exception is HttpExceptionMapper's catch-all.
   corda: {
-    notFound: p => cordaError(404, `Endpoint ${p.method} ${p.path} not found`),
-    methodNotAllowed: p => cordaError(405, 'Method not allowed', {availableMethods: p.allowed.join(', ')}),
-    badJson: p => cordaError(400, 'Unable to parse request body.', {cause: 'JsonParseException', reason: p.reason}),
-    // Corda refuses an oversized body with 400 and this title (corda-rest §3).
+    notFound: () => cordaError(404, 'Not found'),
+    methodNotAllowed: () => cordaError(404, 'Not found'),
+    badJson: p => cordaError(400, "Unable to parse parameter 'request'", {cause: 'JsonParseException', reason: p.reason}),
     tooLarge: p => cordaError(400, `Content length is ${p.size} which exceeds the maximum limit of ${p.limit}.`),
     unavailable: () => cordaError(503, 'Service unavailable'),
-    internal: () => cordaError(500, 'Unexpected internal error occurred.'),
+    internal: () => cordaError(500, 'Unexpected error occurred.'),
   },
   workerManager: REGARDS,
   auth: REGARDS,

@@ -84,7 +84,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   let body: Buffer = Buffer.alloc(0)
   if (!raw) {
     try {
-      body = await readBody(req)
+      body = await readBody(req, match.kind === 'route' ? match.route.bodyLimit?.() : undefined)
     } catch (error) {
       if (error instanceof BodyTooLarge) reply(frameworkError(service, {kind: 'tooLarge', size: error.size, limit: error.limit}))
       return // otherwise the client went away: nobody to answer
@@ -114,6 +114,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     }
     if (raw) {
       request.stream = req
+    } else if (route.bodyAsText) {
+      request.body = body.length === 0 ? undefined : body.toString('utf8')
     } else {
       const parsed = parseBody(body, req.headers['content-type'], route.parseJson !== false)
       if (!parsed.ok) return reply(frameworkError(service, {kind: 'badJson', reason: parsed.reason}))

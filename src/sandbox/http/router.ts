@@ -45,6 +45,12 @@ export interface RouteOptions {
   parseJson?: boolean
   /** Javalin's RedirectToLowercasePathPlugin: a mixed-case static segment gets a 301 to the lower-case path. */
   lowercaseRedirect?: boolean
+  /** Javalin's ignoreTrailingSlashes: the path with one trailing `/` matches too. */
+  ignoreTrailingSlash?: boolean
+  /** The most a buffered body may hold (default MAX_BODY_BYTES); read each time, so a changed setting applies. */
+  bodyLimit?: () => number
+  /** The handler gets the buffered body as text (undefined when empty), whatever its content type: it parses it itself. */
+  bodyAsText?: boolean
 }
 
 export interface Route extends RouteOptions {
@@ -77,8 +83,14 @@ export class Router {
 
   /** `search` (without '?') is kept on redirects. */
   match(method: string, path: string, search = ''): Match {
+    const found = this.find(method, path, search, () => true)
+    if (found.kind !== 'none' || !path.endsWith('/') || path === '/') return found
+    return this.find(method, path.slice(0, -1), search, r => r.ignoreTrailingSlash === true)
+  }
+
+  private find(method: string, path: string, search: string, eligible: (route: Route) => boolean): Match {
     const parts = path.split('/')
-    const candidates = this.routes.get(parts.length) ?? []
+    const candidates = (this.routes.get(parts.length) ?? []).filter(eligible)
     const matching = candidates.filter(r => matches(r, parts, false))
     // HEAD is answered by the GET route, as most servers do.
     const route = matching.find(r => r.method === method) ?? (method === 'HEAD' ? matching.find(r => r.method === 'GET') : undefined)
