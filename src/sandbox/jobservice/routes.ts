@@ -1,11 +1,12 @@
 // CAF Job Service (job-service.md): no authentication of its own; a bearer header is accepted and ignored.
 // Jobs live per partition in `ctx.jobs` (job-store.ts); selection, filter and sort are in filter.ts.
 import type {SandboxContext} from '../context.js'
-import {jobServiceError} from '../http/errors.js'
-import type {Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
+import {dropwizardError, jobServiceError} from '../http/errors.js'
+import type {Handler, Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {JOBS_BASE} from '../services.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
 import {jobBody, JS_TIMING, type StoredJob} from './job.js'
+import {acceptsJson, consumable, integerParam, jerseyError, mediaTypeOf, one} from './jersey.js'
 import {checkIds, validateNewJob} from './validate.js'
 
 const P = `${JOBS_BASE}/partitions/{partitionId}`
@@ -15,7 +16,24 @@ export const DEFAULT_PAGE_SIZE = 25
 
 export function registerJobService(router: Router, ctx: SandboxContext): void {
   const store = ctx.jobs
-  router.add('GET', `${JOBS_BASE}/ping`, () => ({status: 200, body: {success: true}}))
+  /**
+   * A JAX-RS resource method: Jersey matches @Produces (and @Consumes for PUT) before anything runs. The body is never
+   * parsed by the pipeline: only PUT reads one, with the service's own JSON binding.
+   */
+  const add = (method: string, template: string, handler: Handler): void =>
+    router.add(
+      method,
+      template,
+      req => {
+        if (!acceptsJson(req)) return jerseyError(406)
+        if (method === 'PUT' && !consumable(mediaTypeOf(req))) return jerseyError(415)
+        return handler(req)
+      },
+      {parseJson: false},
+    )
+
+  // Impl.ping: `Response.ok("{\"success\" : true}", MediaType.APPLICATION_JSON)`, the text as written.
+  add('GET', `${JOBS_BASE}/ping`, () => ({status: 200, body: '{"success" : true}', contentType: 'application/json'}))
 
   /** Runs `body` once the ids are valid; the job (settled) when `needJob`, else 404. */
   const withJob = (req: SandboxRequest, body: (job: StoredJob, partition: string) => SandboxResponse): SandboxResponse => {
@@ -28,13 +46,14 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
   }
   const outcome = (message: string | undefined): SandboxResponse => (message === undefined ? {status: 204} : jobServiceError(400, message))
 
-  router.add('GET', `${P}/jobs`, req => {
+  add('GET', `${P}/jobs`, req => {
+    // Jersey converts the Integer parameters before the method runs, so a bad one is reported before anything else.
+    const limit = integerParam(req.query, 'limit')
+    const offset = integerParam(req.query, 'offset')
+    if (limit === null || offset === null) return jerseyError(404)
     const partition = req.params.partitionId ?? ''
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
-    const limit = intParam(req.query, 'limit')
-    const offset = intParam(req.query, 'offset')
-    if (limit === null || offset === null) return notFound() // JAX-RS: an unconvertible @QueryParam is a 404
     if (offset !== undefined && offset < 0) return jobServiceError(400, 'ERROR: OFFSET must not be negative')
     return query(() => {
       const test = selection(selectionOf(req.query, true))
@@ -46,7 +65,7 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     })
   })
 
-  router.add('GET', `${P}/jobStats/count`, req => {
+  add('GET', `${P}/jobStats/count`, req => {
     const partition = req.params.partitionId ?? ''
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
@@ -58,12 +77,21 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     })
   })
 
-  router.add('PUT', JOB, req => {
+  add('PUT', JOB, req => {
+    const text = typeof req.body === 'string' ? req.body : ''
+    // A body without a Content-Type is read as application/octet-stream, which no reader takes.
+    if (text !== '' && mediaTypeOf(req) === undefined) return jerseyError(415)
+    let parsed: unknown
+    try {
+      parsed = text.trim() === '' ? undefined : JSON.parse(text)
+    } catch {
+      return dropwizardError(400, 'Unable to process JSON')
+    }
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
-    const valid = validateNewJob(req.body)
-    if (!valid.ok) return valid.framework ? {status: 400, body: {code: 400, message: valid.message}} : jobServiceError(400, valid.message)
+    const valid = validateNewJob(parsed)
+    if (!valid.ok) return valid.framework ? dropwizardError(400, valid.message) : jobServiceError(400, valid.message)
     const result = store.create(partition, id, valid.hash, valid.def)
     if (result === 'identical') return {status: 204}
     if (result === 'conflict') return jobServiceError(403, 'Job already exists')
@@ -71,18 +99,18 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     return {status: 201, headers: {location: requestUri(ctx, req)}}
   })
 
-  router.add('GET', JOB, req => withJob(req, job => ({status: 200, body: jobBody(job)})))
+  add('GET', JOB, req => withJob(req, job => ({status: 200, body: jobBody(job)})))
 
-  router.add('DELETE', JOB, req =>
+  add('DELETE', JOB, req =>
     withJob(req, (job, partition) => {
       store.delete(partition, job.id)
       return {status: 204}
     }),
   )
 
-  router.add('GET', `${JOB}/status`, req => withJob(req, job => statusAnswer(job.status)))
+  add('GET', `${JOB}/status`, req => withJob(req, job => statusAnswer(job.status)))
 
-  router.add('GET', `${JOB}/isActive`, req => {
+  add('GET', `${JOB}/isActive`, req => {
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
@@ -90,12 +118,12 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     return statusAnswer(status === 'Active' || status === 'Waiting')
   })
 
-  router.add('POST', `${JOB}/cancel`, req => withJob(req, job => outcome(store.cancel(job))))
-  router.add('POST', `${JOB}/pause`, req => withJob(req, job => outcome(store.pause(job))))
-  router.add('POST', `${JOB}/resume`, req => withJob(req, job => outcome(store.resume(job))))
+  add('POST', `${JOB}/cancel`, req => withJob(req, job => outcome(store.cancel(job))))
+  add('POST', `${JOB}/pause`, req => withJob(req, job => outcome(store.pause(job))))
+  add('POST', `${JOB}/resume`, req => withJob(req, job => outcome(store.resume(job))))
 
   // Bulk: literal colons in the path (a percent-encoded `jobs%3Acancel` matches nothing, as in Jersey).
-  router.add('POST', `${P}/jobs:cancel`, req => {
+  add('POST', `${P}/jobs:cancel`, req => {
     const partition = req.params.partitionId ?? ''
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
@@ -109,7 +137,7 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     })
   })
 
-  router.add('POST', `${P}/jobs:delete`, req => {
+  add('POST', `${P}/jobs:delete`, req => {
     const partition = req.params.partitionId ?? ''
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
@@ -130,7 +158,8 @@ function statusAnswer(value: string | boolean): SandboxResponse {
     status: 200,
     body: JSON.stringify(value),
     contentType: 'application/json',
-    headers: {CacheableJobStatus: 'true', 'Cache-Control': `max-age=${JS_TIMING.statusMaxAgeSeconds}`},
+    // A JAX-RS `new CacheControl()` has noTransform set; Jersey writes it before max-age.
+    headers: {CacheableJobStatus: 'true', 'Cache-Control': `no-transform, max-age=${JS_TIMING.statusMaxAgeSeconds}`},
   }
 }
 
@@ -141,25 +170,6 @@ function query(run: () => SandboxResponse): SandboxResponse {
     if (error instanceof JobQueryError) return jobServiceError(400, error.message)
     throw error
   }
-}
-
-function notFound(): SandboxResponse {
-  return {status: 404, body: {code: 404, message: 'HTTP 404 Not Found'}}
-}
-
-/** The first value of a query parameter (JAX-RS @QueryParam takes the first). */
-function one(q: Query, name: string): string | undefined {
-  const v = q[name]
-  return Array.isArray(v) ? v[0] : v
-}
-
-/** undefined if absent or empty, null if not an int32. */
-function intParam(q: Query, name: string): number | undefined | null {
-  const v = one(q, name)
-  if (v === undefined || v.trim() === '') return undefined
-  if (!/^[+-]?\d+$/.test(v.trim())) return null
-  const n = Number(v.trim())
-  return n > 2147483647 || n < -2147483648 ? null : n
 }
 
 function selectionOf(q: Query, withLabels: boolean) {
