@@ -10,7 +10,7 @@
 //   {failureId: 'TASK_FAILURE', failureSource: 'demoworker-worker', failureMessage: 'java.lang.RuntimeException: <message>'}.
 // Any other classifier completes after 2 s. A job becomes Active SCHEDULER_MS after it is eligible (prerequisites
 // complete, then `delay` seconds).
-import {JS_TIMING, type Partition, percent, type StoredJob, TERMINAL} from './job.js'
+import {type JobStatus, JS_TIMING, type Partition, percent, type StoredJob, TERMINAL} from './job.js'
 
 export class JobMachine {
   /** Runs started per task hash (DemoWorker failTimes). */
@@ -18,9 +18,9 @@ export class JobMachine {
 
   constructor(private readonly clock: () => number) {}
 
-  /** undefined = done; a string = the 400 message. */
-  cancel(job: StoredJob, p: Partition): string | undefined {
-    if (job.status === 'Completed' || job.status === 'Failed') return `job_id {${job.id}} cannot be cancelled`
+  /** undefined = done; 'finished' = refused (Completed or Failed). */
+  cancel(job: StoredJob, p: Partition): 'finished' | undefined {
+    if (job.status === 'Completed' || job.status === 'Failed') return 'finished'
     if (job.status !== 'Cancelled') {
       job.status = 'Cancelled'
       job.lastUpdateTime = this.clock()
@@ -29,10 +29,9 @@ export class JobMachine {
     return undefined
   }
 
-  pause(job: StoredJob): string | undefined {
-    if (job.status !== 'Active' && job.status !== 'Paused' && job.status !== 'Waiting') {
-      return `job_id {${job.id}} cannot be paused as it has a status of {${job.status}}. Only jobs with a status of Active or Waiting can be paused.`
-    }
+  /** undefined = done; a status = refused, the job has it. */
+  pause(job: StoredJob): JobStatus | undefined {
+    if (job.status !== 'Active' && job.status !== 'Paused' && job.status !== 'Waiting') return job.status
     if (job.status === 'Paused') return undefined
     const now = this.clock()
     if (job.run?.segmentStart !== undefined && !job.run.stuck) {
@@ -44,10 +43,9 @@ export class JobMachine {
     return undefined
   }
 
-  resume(job: StoredJob): string | undefined {
-    if (job.status !== 'Paused' && job.status !== 'Active') {
-      return `job_id {${job.id}} cannot be resumed as it has a status of {${job.status}}. Only jobs with a status of Paused can be resumed.`
-    }
+  /** undefined = done; a status = refused, the job has it. */
+  resume(job: StoredJob): JobStatus | undefined {
+    if (job.status !== 'Paused' && job.status !== 'Active') return job.status
     if (job.status === 'Active') return undefined
     const now = this.clock()
     job.status = 'Active'

@@ -1,7 +1,7 @@
 // Job Service jobs per partition (job-service.md §3–§6), in memory: create, read, delete, and the state changes
 // asked for by handlers, each job brought up to the sandbox clock first by its lifecycle (job-machine.ts).
 import {JobMachine} from './job-machine.js'
-import type {NewJobDefinition, Partition, StoredJob} from './job.js'
+import type {JobStatus, NewJobDefinition, Partition, StoredJob} from './job.js'
 import {seedJobs} from './seed.js'
 
 export class JobStore {
@@ -80,16 +80,18 @@ export class JobStore {
     return true
   }
 
-  /** undefined = done; a string = the 400 message. */
-  cancel(job: StoredJob): string | undefined {
+  /** undefined = done; 'finished' = refused (Completed or Failed). */
+  cancel(job: StoredJob): 'finished' | undefined {
     return this.machine.cancel(job, this.partition(job.partition))
   }
 
-  pause(job: StoredJob): string | undefined {
+  /** undefined = done; a status = refused, the job has it. */
+  pause(job: StoredJob): JobStatus | undefined {
     return this.machine.pause(job)
   }
 
-  resume(job: StoredJob): string | undefined {
+  /** undefined = done; a status = refused, the job has it. */
+  resume(job: StoredJob): JobStatus | undefined {
     return this.machine.resume(job)
   }
 

@@ -4,6 +4,7 @@ import type {SandboxContext} from '../context.js'
 import {dropwizardError, jobServiceError} from '../http/errors.js'
 import type {Handler, Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {JOBS_BASE} from '../services.js'
+import {cannotBeCancelled, cannotBePaused, jobNotFound, prerequisitesFailed} from './db-errors.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
 import {jobBody, JS_TIMING, type StoredJob} from './job.js'
 import {acceptsJson, consumable, integerParam, jerseyError, mediaTypeOf, one} from './jersey.js'
@@ -35,16 +36,19 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
   // Impl.ping: `Response.ok("{\"success\" : true}", MediaType.APPLICATION_JSON)`, the text as written.
   add('GET', `${JOBS_BASE}/ping`, () => ({status: 200, body: '{"success" : true}', contentType: 'application/json'}))
 
-  /** Runs `body` once the ids are valid; the job (settled) when `needJob`, else 404. */
-  const withJob = (req: SandboxRequest, body: (job: StoredJob, partition: string) => SandboxResponse): SandboxResponse => {
+  /** Runs `body` once the ids are valid and the job is found; else 404 with the text of the SQL function `lookup`. */
+  const withJob = (
+    req: SandboxRequest,
+    lookup: 'getJob' | 'deleteJob' | 'cancelJob' | 'pauseJob',
+    body: (job: StoredJob, partition: string) => SandboxResponse,
+  ): SandboxResponse => {
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
     const job = store.get(partition, id)
-    if (!job) return jobServiceError(404, `job_id {${id}} not found`)
+    if (!job) return jobServiceError(404, jobNotFound(id, lookup))
     return body(job, partition)
   }
-  const outcome = (message: string | undefined): SandboxResponse => (message === undefined ? {status: 204} : jobServiceError(400, message))
 
   add('GET', `${P}/jobs`, req => {
     // Jersey converts the Integer parameters before the method runs, so a bad one is reported before anything else.
@@ -95,20 +99,20 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const result = store.create(partition, id, valid.hash, valid.def)
     if (result === 'identical') return {status: 204}
     if (result === 'conflict') return jobServiceError(403, 'Job already exists')
-    if (typeof result === 'object') return jobServiceError(400, `One or more prerequisite jobs have failed. Failed Job IDs: ${result.failed.join(', ')}`)
+    if (typeof result === 'object') return jobServiceError(400, prerequisitesFailed(result.failed))
     return {status: 201, headers: {location: requestUri(ctx, req)}}
   })
 
-  add('GET', JOB, req => withJob(req, job => ({status: 200, body: jobBody(job)})))
+  add('GET', JOB, req => withJob(req, 'getJob', job => ({status: 200, body: jobBody(job)})))
 
   add('DELETE', JOB, req =>
-    withJob(req, (job, partition) => {
+    withJob(req, 'deleteJob', (job, partition) => {
       store.delete(partition, job.id)
       return {status: 204}
     }),
   )
 
-  add('GET', `${JOB}/status`, req => withJob(req, job => statusAnswer(job.status)))
+  add('GET', `${JOB}/status`, req => withJob(req, 'getJob', job => statusAnswer(job.status)))
 
   add('GET', `${JOB}/isActive`, req => {
     const {partitionId: partition = '', jobId: id = ''} = req.params
@@ -118,9 +122,23 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     return statusAnswer(status === 'Active' || status === 'Waiting')
   })
 
-  add('POST', `${JOB}/cancel`, req => withJob(req, job => outcome(store.cancel(job))))
-  add('POST', `${JOB}/pause`, req => withJob(req, job => outcome(store.pause(job))))
-  add('POST', `${JOB}/resume`, req => withJob(req, job => outcome(store.resume(job))))
+  // cancel_job and pause_job check the status in SQL (texts with PostgreSQL's envelope); JobsResume checks it in Java,
+  // after reading the job with get_job (whose 404 it answers), so its 400 is a plain text.
+  add('POST', `${JOB}/cancel`, req => withJob(req, 'cancelJob', job => (store.cancel(job) ? jobServiceError(400, cannotBeCancelled(job.id)) : {status: 204})))
+  add('POST', `${JOB}/pause`, req =>
+    withJob(req, 'pauseJob', job => {
+      const refused = store.pause(job)
+      return refused ? jobServiceError(400, cannotBePaused(job.id, refused)) : {status: 204}
+    }),
+  )
+  add('POST', `${JOB}/resume`, req =>
+    withJob(req, 'getJob', job => {
+      const refused = store.resume(job)
+      return refused
+        ? jobServiceError(400, `job_id {${job.id}} cannot be resumed as it has a status of {${refused}}. Only jobs with a status of Paused can be resumed.`)
+        : {status: 204}
+    }),
+  )
 
   // Bulk: literal colons in the path (a percent-encoded `jobs%3Acancel` matches nothing, as in Jersey).
   add('POST', `${P}/jobs:cancel`, req => {
