@@ -82,13 +82,14 @@ describe('contract: the Job Service sandbox', () => {
     // The requests break the spec on purpose (path patterns, bodies), so only the answers are checked.
     const answers = [
       await call('GET', `${J}/jobs/a:b`),
-      await call('PUT', `${J}/jobs/${'x'.repeat(49)}`, {task: task()}),
+      await call('PUT', `${J}/jobs/${'x'.repeat(49)}`, {task: task()}), // 500: varchar(48)
+      await call('GET', `${J}/jobs/${'x'.repeat(49)}`), // 404: no such job
       await call('DELETE', `${J}/jobs/a;b`),
       await call('POST', `${J}/jobs/a!b/cancel`),
       await call('PUT', `${J}/jobs/ok`, '{oops'),
-      await call('PUT', `${J}/jobs/ok`, {task: task(), prerequisiteJobs: []}),
+      await call('PUT', `${J}/jobs/ok`, {name: 'no task'}), // 500: NullPointerException
     ]
-    expect(answers.map(a => a.status)).toEqual([400, 400, 400, 400, 400, 400])
+    expect(answers.map(a => a.status)).toEqual([400, 500, 404, 400, 400, 400, 500])
     const problems = server.log.entries().flatMap(e => validateResponse(e))
     expect(problems).toEqual([])
   })

@@ -158,6 +158,7 @@ function loadSpec(name: ContractName): Spec {
   const file = SPEC_FILES[name]
   // The parsed document is our own object; rewriting it never touches the file on disk.
   const doc = toJsonSchemaDialect(readSpecFile(file))
+  if (name === 'jobservice') allowJobServiceNulls(doc)
   const id = `https://workerctl.contract/${name}.json`
   doc.$id = id
   ajv().addSchema(doc)
@@ -203,6 +204,19 @@ function toJsonSchemaDialect(node: Json): Json {
     if (nullable) allowNull(node)
   }
   return node
+}
+
+/**
+ * The Job Service writes `null` where its swagger says string (PRODUCT.md §8 extra): the generated Job model has no
+ * @JsonInclude and Dropwizard's mapper includes nulls, so a job created without a name, description or externalData
+ * comes back with them as null (DatabaseHelper.getJob sets every field), and a label whose value was sent as null is
+ * stored (label.value is nullable) and returned as null. Only those fields of `job` are widened.
+ */
+function allowJobServiceNulls(doc: Json): void {
+  const job = doc.definitions?.job?.properties as Json | undefined
+  if (!job) throw new Error('jobservice-swagger.yaml: no definitions.job: the null allowance needs updating')
+  for (const field of ['name', 'description', 'externalData']) allowNull(job[field] as Json)
+  allowNull(job.labels.additionalProperties as Json)
 }
 
 function allowNull(schema: Json): void {
@@ -729,6 +743,13 @@ function responseRules(spec: Spec, op: Operation): Map<number, BodyRule> {
     .filter(code => code >= 400)
   if (op.node.operationId === 'createOrUpdateJob') errors.push(403)
   if (op.node.operationId === 'getJobs' || op.node.operationId === 'getJobsCount') errors.push(400)
+  // 500 where the service really answers it for what a caller sent (PRODUCT.md §8 extra), in `{message}`:
+  // - PUT: a value too long for its varchar column (SQLSTATE 22001, rethrown), a Java NullPointerException for a body
+  //   with neither task nor type, or a null taskApiVersion, delay or labels;
+  // - list, count and the bulk calls: a filter whose SQL PostgreSQL refuses (a status outside the enum, `*` on status or
+  //   percentageComplete) or whose percentageComplete is not a Java double (NumberFormatException), and for the list a
+  //   limit or offset Jersey cannot convert (a 404 ParamException the service's ApiExceptionMapper turns into 500).
+  if (['createOrUpdateJob', 'getJobs', 'getJobsCount', 'cancelJobs', 'deleteJobs'].includes(String(op.node.operationId))) errors.push(500)
   for (const code of errors) rules.set(code, jobServiceError)
   return rules
 }

@@ -56,7 +56,7 @@ function compile(node: Expression): JobPredicate {
   if (!['==', '!=', '=gt=', '>', '=ge=', '>=', '=lt=', '<', '=le=', '<=', '=in=', '=out='].includes(operator)) {
     throw new JobQueryError('Unable to parse filter') // jirutka's parser knows only these operators
   }
-  let read: (job: JobView) => string | number | undefined
+  let read: (job: JobView) => string | number | null | undefined
   let numeric = false
   if (key.startsWith('labels.') && key.length > 'labels.'.length) {
     const label = key.slice('labels.'.length)
@@ -76,7 +76,7 @@ function compile(node: Expression): JobPredicate {
   }
 }
 
-function labelOf(job: JobView, label: string): string | undefined {
+function labelOf(job: JobView, label: string): string | null | undefined {
   return Object.hasOwn(job.labels, label) ? job.labels[label] : undefined
 }
 
@@ -128,7 +128,7 @@ function likeRegex(pattern: string): RegExp {
 // ---------------------------------------------------------------------------------------------------------------
 // sort
 
-const SORT_FIELDS: Record<string, (job: JobView) => string | number | undefined> = {
+const SORT_FIELDS: Record<string, (job: JobView) => string | number | null | undefined> = {
   jobId: job => job.id,
   name: job => job.name,
   description: job => job.description,
@@ -149,7 +149,7 @@ export function parseSort(sort: string | undefined): JobComparator {
   const field = text.slice(0, colon)
   const direction = text.slice(colon + 1).toLowerCase()
   if (direction !== 'asc' && direction !== 'desc') throw new JobQueryError(`Invalid format for sort: ${text}`)
-  let read: (job: JobView) => string | number | undefined
+  let read: (job: JobView) => string | number | null | undefined
   if (field.startsWith('labels.') && field.length > 'labels.'.length) {
     const label = field.slice('labels.'.length)
     read = job => labelOf(job, label)
@@ -160,8 +160,8 @@ export function parseSort(sort: string | undefined): JobComparator {
   }
   const sign = direction === 'asc' ? 1 : -1
   return (a, b) => {
-    const x = read(a)
-    const y = read(b)
+    const x = read(a) ?? undefined
+    const y = read(b) ?? undefined
     let c: number
     if (x === undefined || y === undefined) c = x === y ? 0 : x === undefined ? 1 : -1
     else c = x < y ? -1 : x > y ? 1 : 0

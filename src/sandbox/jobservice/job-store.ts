@@ -1,8 +1,35 @@
 // Job Service jobs per partition (job-service.md §3–§6), in memory: create, read, delete, and the state changes
 // asked for by handlers, each job brought up to the sandbox clock first by its lifecycle (job-machine.ts).
 import {JobMachine} from './job-machine.js'
+import type {InsertSite} from './db-errors.js'
 import type {JobStatus, NewJobDefinition, Partition, StoredJob} from './job.js'
 import {seedJobs} from './seed.js'
+
+export type CreateResult = 'created' | 'identical' | 'conflict' | {failed: string[]} | {tooLong: {length: number; site: InsertSite; withDependencies: boolean}}
+
+/** PostgreSQL counts characters (code points), not UTF-16 units. */
+const chars = (s: string) => [...s].length
+
+/**
+ * create_job's reading of prerequisite entries: each cast to VARCHAR(128) (truncated), the id up to the first comma,
+ * the options after it split on commas (not trimmed); a repeated id is taken once, precreated if any entry says `pc`.
+ */
+export function prerequisiteOptions(entries: readonly string[]): Array<{id: string; precreated: boolean}> {
+  const byId = new Map<string, boolean>()
+  for (const entry of entries) {
+    const text = [...entry].slice(0, 128).join('')
+    const comma = text.indexOf(',')
+    const id = comma < 0 ? text : text.slice(0, comma)
+    const precreated =
+      comma >= 0 &&
+      text
+        .slice(comma + 1)
+        .split(',')
+        .includes('pc')
+    byId.set(id, (byId.get(id) ?? false) || precreated)
+  }
+  return [...byId].map(([id, precreated]) => ({id, precreated}))
+}
 
 export class JobStore {
   private readonly partitions = new Map<string, Partition>()
@@ -32,33 +59,45 @@ export class JobStore {
     return this.partition(partition).jobs.get(id)
   }
 
-  /** 'created' | 'identical' | 'conflict' | {failedPrerequisites}. */
-  create(partition: string, id: string, hash: string, def: NewJobDefinition): 'created' | 'identical' | 'conflict' | {failed: string[]} {
+  /**
+   * create_job: the job row first (its varchar columns may be too narrow: 22001), then 204/403 for an existing id,
+   * then labels, then the task or the prerequisites.
+   */
+  create(partition: string, id: string, def: NewJobDefinition): CreateResult {
     const p = this.partition(partition)
     this.settleAll(partition)
+    const withDependencies = def.prerequisites.length > 0
+    const tooLong = (length: number, site: InsertSite): CreateResult => ({tooLong: {length, site, withDependencies}})
+    if (chars(id) > 48 || (def.name !== null && chars(def.name) > 255)) return tooLong(chars(id) > 48 ? 48 : 255, 'job')
     const existing = p.jobs.get(id)
-    if (existing) return existing.hash === hash ? 'identical' : 'conflict'
-    const failed = [...new Set(def.prerequisites.map(r => r.id))].filter(r => p.jobs.get(r)?.status === 'Failed')
+    if (existing) return existing.hash === def.hash ? 'identical' : 'conflict'
+    if ([...def.labels].some(([k, v]) => chars(k) > 255 || (v !== null && chars(v) > 255))) return tooLong(255, 'labels')
+    const taskTooLong = def.taskColumns.some(c => c !== null && chars(c) > 255)
+    if (!withDependencies && taskTooLong) return tooLong(255, 'taskData')
+    const prerequisites = prerequisiteOptions(def.prerequisites)
+    const failed = prerequisites.filter(r => p.jobs.get(r.id)?.status === 'Failed').map(r => r.id)
     if (failed.length > 0) return {failed}
     const deps = new Set<string>()
-    for (const pre of def.prerequisites) {
+    for (const pre of prerequisites) {
       const job = p.jobs.get(pre.id)
       if (job ? job.status !== 'Completed' : !pre.precreated) deps.add(pre.id)
     }
+    if ([...deps].some(d => chars(d) > 48)) return tooLong(48, 'dependencies')
+    if (withDependencies && (deps.size > 0 || def.delaySeconds > 0) && taskTooLong) return tooLong(255, 'taskDataWithDependencies')
     const now = this.clock()
     const job: StoredJob = {
       id,
-      ...(def.name !== undefined ? {name: def.name} : {}),
-      ...(def.description !== undefined ? {description: def.description} : {}),
-      ...(def.externalData !== undefined ? {externalData: def.externalData} : {}),
+      name: def.name,
+      description: def.description,
+      externalData: def.externalData,
       createTime: now,
       lastUpdateTime: now,
       status: 'Waiting',
       percentageComplete: 0,
       failures: [],
-      labels: def.labels,
+      labels: Object.fromEntries(def.labels),
       partition,
-      hash,
+      hash: def.hash,
       taskHash: def.taskHash,
       classifier: def.classifier,
       demo: def.demo,

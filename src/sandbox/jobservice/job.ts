@@ -1,7 +1,5 @@
 // One Job Service job (job-service.md §3–§6) as the sandbox stores it, the public view GET answers, and the timing
 // of its lifecycle (job-machine.ts). The store is job-store.ts.
-import {createHash} from 'node:crypto'
-import {canonicalJson} from '../../shared/canonical-json.js'
 import type {JobStatus} from '../../shared/job-status.js'
 
 export const JS_TIMING = {
@@ -27,15 +25,17 @@ export interface Failure {
 /** What GET returns (and what filters and sorts read). */
 export interface JobView {
   id: string
-  name?: string
-  description?: string
-  externalData?: string
+  /** null when not given: the generated Job model has no @JsonInclude, so Jackson writes the nulls. */
+  name: string | null
+  description: string | null
+  externalData: string | null
   createTime: number
   lastUpdateTime: number
   status: JobStatus
   percentageComplete: number
   failures: Failure[]
-  labels: Record<string, string>
+  /** A label's value may be null: the column is nullable and a PUT may send null. */
+  labels: Record<string, string | null>
 }
 
 export interface DemoTask {
@@ -60,8 +60,8 @@ export interface Run {
 
 export interface StoredJob extends JobView {
   partition: string
-  /** Hash of the whole canonical NewJob: an identical PUT answers 204. */
-  hash: string
+  /** NewJob.hashCode() as JobsPut stored it (job_hash): a PUT with the same hash answers 204. */
+  hash: number
   /** Hash of the task alone: DemoWorker counts runs per task definition. */
   taskHash: string
   classifier: string
@@ -77,16 +77,21 @@ export interface StoredJob extends JobView {
   root?: {id: string; failures: Failure[]}
 }
 
+/** What create_job receives. */
 export interface NewJobDefinition {
-  name?: string
-  description?: string
-  externalData?: string
+  name: string | null
+  description: string | null
+  externalData: string | null
+  hash: number
   classifier: string
+  /** The job_task_data columns limited to 255 characters: taskClassifier, taskPipe, targetPipe. */
+  taskColumns: Array<string | null>
   taskHash: string
   demo: DemoTask
-  prerequisites: Array<{id: string; precreated: boolean}>
+  /** Entries as JobsPut passes them (nulls and blanks dropped), options not yet split off. */
+  prerequisites: string[]
   delaySeconds: number
-  labels: Record<string, string>
+  labels: Map<string, string | null>
 }
 
 export interface Partition {
@@ -97,22 +102,18 @@ export interface Partition {
 
 export const TERMINAL = new Set<JobStatus>(['Completed', 'Failed', 'Cancelled'])
 
-export function hashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
-}
-
 export function percent(activeMs: number, durationMs: number): number {
   if (durationMs <= 0) return 100
   return Math.min(99.9, Math.floor((activeMs / durationMs) * 1000) / 10)
 }
 
-/** The public shape: never task, taskData, prerequisiteJobIds or delay. */
+/** The public shape, all ten fields always (DatabaseHelper.getJob sets each): never task, prerequisites or delay. */
 export function jobBody(job: StoredJob): JobView {
   return {
     id: job.id,
-    ...(job.name !== undefined ? {name: job.name} : {}),
-    ...(job.description !== undefined ? {description: job.description} : {}),
-    ...(job.externalData !== undefined ? {externalData: job.externalData} : {}),
+    name: job.name,
+    description: job.description,
+    externalData: job.externalData,
     createTime: job.createTime,
     lastUpdateTime: job.lastUpdateTime,
     status: job.status,

@@ -4,11 +4,12 @@ import type {SandboxContext} from '../context.js'
 import {dropwizardError, jobServiceError} from '../http/errors.js'
 import type {Handler, Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {JOBS_BASE} from '../services.js'
-import {cannotBeCancelled, cannotBePaused, jobNotFound, prerequisitesFailed} from './db-errors.js'
+import {cannotBeCancelled, cannotBePaused, jobNotFound, prerequisitesFailed, valueTooLong} from './db-errors.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
 import {jobBody, JS_TIMING, type StoredJob} from './job.js'
 import {acceptsJson, consumable, integerParam, jerseyError, mediaTypeOf, one} from './jersey.js'
-import {checkIds, validateNewJob} from './validate.js'
+import {bindNewJob, checkNewJob, demoTask, taskHash} from './new-job.js'
+import {checkIds} from './validate.js'
 
 const P = `${JOBS_BASE}/partitions/{partitionId}`
 const JOB = `${P}/jobs/{jobId}`
@@ -85,21 +86,35 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const text = typeof req.body === 'string' ? req.body : ''
     // A body without a Content-Type is read as application/octet-stream, which no reader takes.
     if (text !== '' && mediaTypeOf(req) === undefined) return jerseyError(415)
-    let parsed: unknown
-    try {
-      parsed = text.trim() === '' ? undefined : JSON.parse(text)
-    } catch {
-      return dropwizardError(400, 'Unable to process JSON')
-    }
+    // Jackson binds the body before the method runs: its failures come before any check of the path.
+    const bound = bindNewJob(text)
+    if (bound === 'unbindable') return dropwizardError(400, 'Unable to process JSON')
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
-    const valid = validateNewJob(parsed)
-    if (!valid.ok) return valid.framework ? dropwizardError(400, valid.message) : jobServiceError(400, valid.message)
-    const result = store.create(partition, id, valid.hash, valid.def)
+    const checked = checkNewJob(bound)
+    if ('status' in checked) return jobServiceError(checked.status, checked.message)
+    const {job, task} = checked
+    const result = store.create(partition, id, {
+      name: job.name,
+      description: job.description,
+      externalData: job.externalData,
+      hash: checked.hash,
+      classifier: task.taskClassifier,
+      taskColumns: [task.taskClassifier, task.taskPipe, task.targetPipe],
+      taskHash: taskHash(task),
+      demo: demoTask(task),
+      prerequisites: checked.prerequisites,
+      delaySeconds: checked.delay,
+      labels: checked.labels,
+    })
     if (result === 'identical') return {status: 204}
+    // A unique_violation whose hash differs: DatabaseHelper throws ForbiddenException("Job already exists").
     if (result === 'conflict') return jobServiceError(403, 'Job already exists')
-    if (typeof result === 'object') return jobServiceError(400, prerequisitesFailed(result.failed))
+    if (typeof result === 'object') {
+      if ('failed' in result) return jobServiceError(400, prerequisitesFailed(result.failed))
+      return jobServiceError(500, valueTooLong(result.tooLong.length, result.tooLong.site, result.tooLong.withDependencies))
+    }
     return {status: 201, headers: {location: requestUri(ctx, req)}}
   })
 

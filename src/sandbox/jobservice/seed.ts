@@ -1,7 +1,8 @@
 // The Job Service's history at sandbox start: jobs in partition `default` over the last days, deterministic from
 // the seed, with their share of Failed, Cancelled, running, waiting, paused and stuck jobs.
 import {Random} from '../random.js'
-import {hashOf, type Partition, percent, type StoredJob, TERMINAL} from './job.js'
+import {stringHash} from './java-json.js'
+import {type Partition, percent, type StoredJob, TERMINAL} from './job.js'
 
 /** Jobs `startSandbox` seeds in partition `default` unless told otherwise. */
 export const DEFAULT_SEEDED_JOBS = 40
@@ -34,7 +35,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
     const job: StoredJob = {
       id,
       name: `${kind.name} ${i + 1}`,
-      ...(rnd.next() < 0.3 ? {description: `${kind.name} for ${labels.owner}`} : {}),
+      description: rnd.next() < 0.3 ? `${kind.name} for ${labels.owner}` : null,
+      externalData: null,
       createTime,
       lastUpdateTime: createTime,
       status: 'Completed',
@@ -42,8 +44,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       failures: [],
       labels,
       partition,
-      hash: hashOf({seeded: id}),
-      taskHash: hashOf({seededTask: id}),
+      hash: stringHash(`seeded:${id}`),
+      taskHash: `seeded:${id}`,
       classifier: kind.classifier,
       demo: {durationMs, fail: false, failTimes: 0},
       deps: [],
