@@ -88,8 +88,13 @@ describe('contract: the Job Service sandbox', () => {
       await call('POST', `${J}/jobs/a!b/cancel`),
       await call('PUT', `${J}/jobs/ok`, '{oops'),
       await call('PUT', `${J}/jobs/ok`, {name: 'no task'}), // 500: NullPointerException
+      await call('GET', `${J}/jobs?filter=${encodeURIComponent('status==active')}`), // 500: not a job_status
+      await call('GET', `${J}/jobStats/count?filter=${encodeURIComponent('percentageComplete=gt=abc')}`), // 500: NumberFormatException
+      await call('POST', `${J}/jobs:cancel?filter=${encodeURIComponent('status==Act*')}`), // 500: job_status ~~ unknown
+      await call('POST', `${J}/jobs:delete?filter=`), // 400: an empty filter does not parse
+      await call('GET', `${J}/jobs?limit=ten`), // 500: Jersey's ParamException
     ]
-    expect(answers.map(a => a.status)).toEqual([400, 500, 404, 400, 400, 400, 500])
+    expect(answers.map(a => a.status)).toEqual([400, 500, 404, 400, 400, 400, 500, 500, 500, 500, 400, 500])
     const problems = server.log.entries().flatMap(e => validateResponse(e))
     expect(problems).toEqual([])
   })

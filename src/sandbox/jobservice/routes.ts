@@ -4,7 +4,7 @@ import type {SandboxContext} from '../context.js'
 import {dropwizardError, jobServiceError} from '../http/errors.js'
 import type {Handler, Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
 import {JOBS_BASE} from '../services.js'
-import {cannotBeCancelled, cannotBePaused, jobNotFound, prerequisitesFailed, valueTooLong} from './db-errors.js'
+import {cannotBeCancelled, cannotBePaused, jobNotFound, prerequisitesFailed, sqlFault, valueTooLong} from './db-errors.js'
 import {JobQueryError, selection, parseSort} from './filter.js'
 import {jobBody, JS_TIMING, type StoredJob} from './job.js'
 import {acceptsJson, consumable, integerParam, jerseyError, mediaTypeOf, one} from './jersey.js'
@@ -59,13 +59,15 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const partition = req.params.partitionId ?? ''
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
-    if (offset !== undefined && offset < 0) return jobServiceError(400, 'ERROR: OFFSET must not be negative')
     return query(() => {
-      const test = selection(selectionOf(req.query, true))
+      // JobsGet: the sort first, then labelExist and the filter; the SQL runs last.
       const order = parseSort(one(req.query, 'sort'))
+      const {test, fault} = selection(selectionOf(req.query, true))
+      if (fault) return jobServiceError(500, sqlFault(fault, 'list'))
       const matching = store.all(partition).filter(test).sort(order)
+      // get_jobs: `IF in_limit > 0 … ELSE LIMIT 25`, `IF in_offset > 0 THEN OFFSET`: a negative offset is no offset.
       const size = limit === undefined || limit <= 0 ? DEFAULT_PAGE_SIZE : limit
-      const start = offset ?? 0
+      const start = offset !== undefined && offset > 0 ? offset : 0
       return {status: 200, body: matching.slice(start, start + size).map(jobBody)}
     })
   })
@@ -75,7 +77,8 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const test = selection(selectionOf(req.query, false))
+      const {test, fault} = selection(selectionOf(req.query, false))
+      if (fault) return jobServiceError(500, sqlFault(fault, 'count'))
       let n = 0
       for (const job of store.all(partition)) if (test(job)) n++
       return {status: 200, body: n}
@@ -161,7 +164,8 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const test = selection({...selectionOf(req.query, true), statusType: 'NotFinished'})
+      const {test, fault} = selection({...selectionOf(req.query, true), statusType: 'NotFinished'})
+      if (fault) return jobServiceError(500, sqlFault(fault, 'cancelJobs'))
       let n = 0
       for (const job of store.all(partition)) {
         if (test(job) && store.cancel(job) === undefined) n++
@@ -175,7 +179,8 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const test = selection({...selectionOf(req.query, true), statusType: undefined})
+      const {test, fault} = selection({...selectionOf(req.query, true), statusType: undefined})
+      if (fault) return jobServiceError(500, sqlFault(fault, 'deleteJobs'))
       let n = 0
       for (const job of store.all(partition)) {
         if (test(job) && store.delete(partition, job.id)) n++
@@ -200,7 +205,7 @@ function query(run: () => SandboxResponse): SandboxResponse {
   try {
     return run()
   } catch (error) {
-    if (error instanceof JobQueryError) return jobServiceError(400, error.message)
+    if (error instanceof JobQueryError) return jobServiceError(error.status, error.message)
     throw error
   }
 }

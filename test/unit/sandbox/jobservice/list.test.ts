@@ -104,9 +104,9 @@ describe('list and count', () => {
     expect(await list('sort=percentageComplete:desc&limit=2')).toEqual(['a_1', 'b-2'])
     for (const [sort, message] of [
       ['createTime', 'Invalid format for sort: createTime'],
-      ['nope:asc', 'Invalid value for sort field: nope'],
-      ['createTime:up', 'Invalid format for sort: createTime:up'],
-      ['id:asc', 'Invalid value for sort field: id'],
+      ['nope:asc', 'Invalid value for sort field: nope:asc'],
+      ['createTime:up', 'Invalid value for sort direction: up'],
+      ['id:asc', 'Invalid value for sort field: id:asc'],
     ] as const) {
       expect(await s.call('GET', `${J}?sort=${sort}`)).toMatchObject({status: 400, body: {message}})
     }
