@@ -66,15 +66,26 @@ export interface StoredJob extends JobView {
   taskHash: string
   classifier: string
   demo: DemoTask
-  /** Prerequisite ids still awaited when the job was created (job_dependency rows). */
-  deps: string[]
+  /** job_dependency rows of this job: the prerequisites it still waits for. */
+  awaiting: Set<string>
+  /** The job row's delay: added when the last prerequisite completes. */
   delayMs: number
-  readyAt?: number
+  /**
+   * job_task_data: the task, not yet sent to its worker; `eligibleAt` unset while prerequisites are awaited. Absent once
+   * sent, and from the start for a job created with prerequisites all satisfied and no delay (create_job stores none).
+   */
+  task?: {eligibleAt?: number}
+  /** The task reached the worker while the job was Paused: held (stowed) until a resume. */
+  stowed?: boolean
   run?: Run
+  /** A completion report not applied yet (completed_subtask_report): when it came. Reads apply it. */
+  completedAt?: number
   /** When it reached Completed/Failed. */
   finishedAt?: number
   /** Failed jobs: the job whose task failed (itself, or the prerequisite it inherited the failure from). */
   root?: {id: string; failures: Failure[]}
+  /** Scheduled events (event queue entries) still meant for this job: a newer one replaces the older. */
+  pending: {dispatch?: number; finish?: number}
 }
 
 /** What create_job receives. */
@@ -94,13 +105,24 @@ export interface NewJobDefinition {
   labels: Map<string, string | null>
 }
 
-export interface Partition {
-  jobs: Map<string, StoredJob>
-  /** Jobs not yet Completed/Failed/Cancelled: the only ones settle has to look at. */
-  live: Set<StoredJob>
+/** What the worker side will do next to a job: send its task, or report the end of its run. */
+export interface JobEvent {
+  at: number
+  seq: number
+  job: StoredJob
+  kind: 'dispatch' | 'finish'
 }
 
-export const TERMINAL = new Set<JobStatus>(['Completed', 'Failed', 'Cancelled'])
+export interface Partition {
+  name: string
+  jobs: Map<string, StoredJob>
+  /** job_dependency rows by the prerequisite they name (the job may not exist, or may have been deleted). */
+  dependents: Map<string, Set<StoredJob>>
+  /** Jobs whose run is in an active segment: their progress moves with the clock. */
+  running: Set<StoredJob>
+  /** Future events, earliest first (a binary heap on at, then seq). */
+  events: JobEvent[]
+}
 
 export function percent(activeMs: number, durationMs: number): number {
   if (durationMs <= 0) return 100

@@ -1,5 +1,6 @@
-// CAF Job Service (job-service.md): no authentication of its own; a bearer header is accepted and ignored.
-// Jobs live per partition in `ctx.jobs` (job-store.ts); selection, filter and sort are in filter.ts.
+// CAF Job Service (JobService/job-service@6f66d0b; docs/sandbox-fidelity/jobservice.md): no authentication of its own,
+// a bearer header is accepted and ignored. Jobs live per partition in `ctx.jobs` (job-store.ts); the PUT body is
+// new-job.ts; selection, filter and sort are filter.ts; texts from the database are db-errors.ts.
 import type {SandboxContext} from '../context.js'
 import {dropwizardError, jobServiceError} from '../http/errors.js'
 import type {Handler, Query, Router, SandboxRequest, SandboxResponse} from '../http/router.js'
@@ -37,7 +38,10 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
   // Impl.ping: `Response.ok("{\"success\" : true}", MediaType.APPLICATION_JSON)`, the text as written.
   add('GET', `${JOBS_BASE}/ping`, () => ({status: 200, body: '{"success" : true}', contentType: 'application/json'}))
 
-  /** Runs `body` once the ids are valid and the job is found; else 404 with the text of the SQL function `lookup`. */
+  /**
+   * Runs `body` once the ids are valid and the job is found; else 404 with the text of the SQL function `lookup`.
+   * get_job applies a pending completion report first; cancel_job, pause_job and delete_job read the row as it is.
+   */
   const withJob = (
     req: SandboxRequest,
     lookup: 'getJob' | 'deleteJob' | 'cancelJob' | 'pauseJob',
@@ -46,7 +50,7 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
-    const job = store.get(partition, id)
+    const job = lookup === 'getJob' ? store.read(partition, id) : store.find(partition, id)
     if (!job) return jobServiceError(404, jobNotFound(id, lookup))
     return body(job, partition)
   }
@@ -62,13 +66,20 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     return query(() => {
       // JobsGet: the sort first, then labelExist and the filter; the SQL runs last.
       const order = parseSort(one(req.query, 'sort'))
-      const {test, fault} = selection(selectionOf(req.query, true))
+      const {test, fault} = selection(selectionOf(req.query, 'list'))
       if (fault) return jobServiceError(500, sqlFault(fault, 'list'))
       const matching = store.all(partition).filter(test).sort(order)
       // get_jobs: `IF in_limit > 0 … ELSE LIMIT 25`, `IF in_offset > 0 THEN OFFSET`: a negative offset is no offset.
       const size = limit === undefined || limit <= 0 ? DEFAULT_PAGE_SIZE : limit
       const start = offset !== undefined && offset > 0 ? offset : 0
-      return {status: 200, body: matching.slice(start, start + size).map(jobBody)}
+      // The page is chosen on the rows as they stand; then each job's pending report is applied, and the answer takes
+      // the new status and percentageComplete but keeps the lastUpdateTime it selected (get_job_temp is not updated).
+      const page = matching.slice(start, start + size).map(job => {
+        const selected = job.lastUpdateTime
+        store.applyPending(job)
+        return {...jobBody(job), lastUpdateTime: selected}
+      })
+      return {status: 200, body: page}
     })
   })
 
@@ -77,7 +88,7 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const {test, fault} = selection(selectionOf(req.query, false))
+      const {test, fault} = selection(selectionOf(req.query, 'count'))
       if (fault) return jobServiceError(500, sqlFault(fault, 'count'))
       let n = 0
       for (const job of store.all(partition)) if (test(job)) n++
@@ -136,7 +147,8 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const {partitionId: partition = '', jobId: id = ''} = req.params
     const invalid = checkIds(partition, id)
     if (invalid) return jobServiceError(400, invalid)
-    const status = store.get(partition, id)?.status
+    // DatabaseHelper.isJobActive swallows get_job's not-found: an unknown job (or an id too long to exist) is false.
+    const status = store.read(partition, id)?.status
     return statusAnswer(status === 'Active' || status === 'Waiting')
   })
 
@@ -164,13 +176,13 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const {test, fault} = selection({...selectionOf(req.query, true), statusType: 'NotFinished'})
+      // statusType is not a parameter of jobs:cancel: cancel_jobs hard-codes NotFinished.
+      const {test, fault} = selection(selectionOf(req.query, 'bulk'))
       if (fault) return jobServiceError(500, sqlFault(fault, 'cancelJobs'))
-      let n = 0
-      for (const job of store.all(partition)) {
-        if (test(job) && store.cancel(job) === undefined) n++
-      }
-      return {status: 200, body: {jobsCanceled: n}}
+      const {cancelled, refused} = store.cancelMatching(partition, test)
+      // cancel_job raised in a later batch: 400 for the whole call, though the batches before it stay cancelled.
+      if (refused !== undefined) return jobServiceError(400, cannotBeCancelled(refused, true))
+      return {status: 200, body: {jobsCanceled: cancelled}}
     })
   })
 
@@ -179,13 +191,9 @@ export function registerJobService(router: Router, ctx: SandboxContext): void {
     const invalid = checkIds(partition)
     if (invalid) return jobServiceError(400, invalid)
     return query(() => {
-      const {test, fault} = selection({...selectionOf(req.query, true), statusType: undefined})
+      const {test, fault} = selection(selectionOf(req.query, 'bulk'))
       if (fault) return jobServiceError(500, sqlFault(fault, 'deleteJobs'))
-      let n = 0
-      for (const job of store.all(partition)) {
-        if (test(job) && store.delete(partition, job.id)) n++
-      }
-      return {status: 200, body: {jobsDeleted: n}}
+      return {status: 200, body: {jobsDeleted: store.deleteMatching(partition, test)}}
     })
   })
 }
@@ -210,11 +218,12 @@ function query(run: () => SandboxResponse): SandboxResponse {
   }
 }
 
-function selectionOf(q: Query, withLabels: boolean) {
+/** The query parameters an operation declares: the list has them all, count no labelExist, the bulk calls no statusType. */
+function selectionOf(q: Query, operation: 'list' | 'count' | 'bulk') {
   return {
     jobIdStartsWith: one(q, 'jobIdStartsWith'),
-    statusType: one(q, 'statusType'),
-    ...(withLabels ? {labelExist: one(q, 'labelExist')} : {}),
+    ...(operation !== 'bulk' ? {statusType: one(q, 'statusType')} : {}),
+    ...(operation !== 'count' ? {labelExist: one(q, 'labelExist')} : {}),
     filter: one(q, 'filter'),
   }
 }

@@ -2,13 +2,14 @@
 // the seed, with their share of Failed, Cancelled, running, waiting, paused and stuck jobs.
 import {Random} from '../random.js'
 import {stringHash} from './java-json.js'
-import {type Partition, percent, type StoredJob, TERMINAL} from './job.js'
+import {percent, type StoredJob} from './job.js'
 
 /** Jobs `startSandbox` seeds in partition `default` unless told otherwise. */
 export const DEFAULT_SEEDED_JOBS = 40
 
 /** A realistic deterministic history in `partition` (PRODUCT.md §7 sandbox): n jobs over the last 7 days. */
-export function seedJobs(p: Partition, partition: string, n: number, seed: number, now: number): void {
+export function seedJobs(partition: string, n: number, seed: number, now: number): StoredJob[] {
+  const jobs: StoredJob[] = []
   const rnd = new Random((seed ^ 0x5eed0b5) >>> 0)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd.next() * xs.length)]!
   const span = 7 * 24 * 3600_000
@@ -48,8 +49,9 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       taskHash: `seeded:${id}`,
       classifier: kind.classifier,
       demo: {durationMs, fail: false, failTimes: 0},
-      deps: [],
+      awaiting: new Set(),
       delayMs: 0,
+      pending: {},
     }
     const r = (phase + i * 0.6180339887) % 1
     const age = now - createTime
@@ -59,7 +61,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
     } else if (r < 0.86) {
       const at = Math.min(now - 1000, createTime + Math.floor(durationMs * rnd.next()))
       job.status = 'Failed'
-      job.percentageComplete = Math.round(rnd.next() * 900) / 10
+      job.percentageComplete = 0 // report_failure sets 0.00
+      rnd.next() // (kept: the draws that follow, hence the whole history, stay as they were)
       job.finishedAt = Math.max(createTime, at)
       job.lastUpdateTime = job.finishedAt
       job.failures = [
@@ -94,7 +97,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
         // Waiting on an upstream job that has not been created yet.
         job.status = 'Waiting'
         job.percentageComplete = 0
-        job.deps = [`upstream-${String(i + 1).padStart(6, '0')}`]
+        job.awaiting = new Set([`upstream-${String(i + 1).padStart(6, '0')}`])
+        job.task = {}
         job.lastUpdateTime = job.createTime
       } else {
         job.status = 'Paused'
@@ -111,7 +115,7 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       job.percentageComplete = Math.round(rnd.next() * 800) / 10
       job.run = {durationMs, message: `${kind.classifier} task failed`, activeBefore: 0, stuck: true}
     }
-    p.jobs.set(id, job)
-    if (!TERMINAL.has(job.status)) p.live.add(job)
+    jobs.push(job)
   }
+  return jobs
 }
