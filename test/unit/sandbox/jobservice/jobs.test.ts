@@ -25,6 +25,25 @@ describe('create', () => {
     for (const hidden of ['task', 'taskData', 'prerequisiteJobIds', 'delay']) expect(job).not.toHaveProperty(hidden)
   })
 
+  it('GET answers all ten fields: unset name, description and externalData as null, failures [] and labels {}', async () => {
+    await s.put('bare', {task: task()})
+    const res = await s.call('GET', `${J}/bare`)
+    expect(Object.keys(res.body).sort()).toEqual([
+      'createTime',
+      'description',
+      'externalData',
+      'failures',
+      'id',
+      'labels',
+      'lastUpdateTime',
+      'name',
+      'percentageComplete',
+      'status',
+    ])
+    expect(res.body).toMatchObject({name: null, description: null, externalData: null, failures: [], labels: {}, status: 'Waiting', percentageComplete: 0})
+    expect(res.body.createTime).toBe(res.body.lastUpdateTime) // IT testCreateJob
+  })
+
   it('refuses invalid definitions with the texts JobsPut throws, in its order (details in put.test.ts)', async () => {
     const cases: Array<[unknown, string]> = [
       [{task: {...task(), taskClassifier: ''}}, 'The task classifier has not been specified.'],

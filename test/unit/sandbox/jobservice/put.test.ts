@@ -116,6 +116,10 @@ describe('"identical" is the Java hash of the bound NewJob', () => {
     expect((await s.put('h', {task: task(), name: 'N', parameters: {a: 1}})).status).toBe(403)
     // an explicit null list is not an empty one (hash 0 against 1)
     expect((await s.put('h', {task: task(), name: 'N', prerequisiteJobIds: null})).status).toBe(403)
+    // taskDataEncoding hashes by identity: stable for the life of one service process (one sandbox)
+    const encoded = {task: {...task('{}'), taskDataEncoding: 'utf8'}}
+    expect((await s.put('e', encoded)).status).toBe(201)
+    expect((await s.put('e', encoded)).status).toBe(204)
   })
 
   it('key order never matters, list order does; 1 and 1.0 are different numbers; coerced text is the same text', () => {
