@@ -101,23 +101,22 @@ export class JobStore {
     const awaiting = new Set<string>()
     let task: StoredJob['task'] = {eligibleAt: now + def.delaySeconds * 1000}
     if (withDependencies) {
-      const prerequisites = prerequisiteOptions(def.prerequisites)
-      for (const pre of prerequisites) {
-        const job = p.jobs.get(pre.id)
-        if (job) this.machine.applyPending(p, job, now)
-      }
-      const failed = prerequisites.filter(r => p.jobs.get(r.id)?.status === 'Failed').map(r => r.id)
+      // The existing prerequisites are read with their pending reports applied (a report makes a job Completed); the
+      // statement fails as a whole on an error below, so nothing is applied unless the job is created.
+      const prerequisites = prerequisiteOptions(def.prerequisites).map(pre => ({...pre, job: p.jobs.get(pre.id)}))
+      const failed = prerequisites.filter(r => r.job?.status === 'Failed').map(r => r.id)
       // array_agg over a scan of the job table: no defined order. The sandbox names them as the PUT did.
       if (failed.length > 0) return {failed}
       for (const pre of prerequisites) {
-        const job = p.jobs.get(pre.id)
-        if (job ? job.status !== 'Completed' : !pre.precreated) awaiting.add(pre.id)
+        const done = pre.job !== undefined && (pre.job.status === 'Completed' || pre.job.completedAt !== undefined)
+        if (pre.job ? !done : !pre.precreated) awaiting.add(pre.id)
       }
       if ([...awaiting].some(d => chars(d) > 48)) return tooLong(48, 'dependencies')
       // `IF FOUND OR in_delay > 0 OR in_suspended_partition THEN INSERT INTO job_task_data …`
       if (awaiting.size === 0 && def.delaySeconds <= 0) task = undefined
       else if (taskTooLong) return tooLong(255, 'taskDataWithDependencies')
       else if (awaiting.size > 0) task = {}
+      for (const pre of prerequisites) if (pre.job) this.machine.applyPending(p, pre.job, now)
     }
 
     const job: StoredJob = {

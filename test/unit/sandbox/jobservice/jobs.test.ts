@@ -95,11 +95,11 @@ describe('lifecycle', () => {
     await s.put('b', {task: task({durationSeconds: 1}), prerequisiteJobIds: ['a', '', 'later'], delay: 5})
     // Nothing to await and a delay: the task is stored with the delay and runs (without a delay, see lifecycle.test.ts).
     await s.put('c', {task: task({durationSeconds: 1}), prerequisiteJobIds: ['ghost,pc'], delay: 1})
-    s.advance(1300)
-    expect((await s.job('c')).status).toBe('Active')
-    s.advance(-1000)
+    s.advance(300)
+    expect((await s.job('c')).status).toBe('Waiting') // eligible at +1000, sent at +1300
     s.advance(1000) // a completes at +1300
     expect((await s.job('a')).status).toBe('Completed')
+    expect((await s.job('c')).status).toBe('Active')
     s.advance(60_000)
     expect((await s.job('b')).status).toBe('Waiting') // 'later' does not exist yet
     await s.put('later', {task: task({durationSeconds: 1})})

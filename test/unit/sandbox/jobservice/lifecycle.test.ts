@@ -101,6 +101,14 @@ describe('prerequisites', () => {
     expect(await status('next')).toBe('Waiting') // all satisfied, no delay: never sent
   })
 
+  it('a refused create_job reads nothing: its statement rolls back, pending reports included', async () => {
+    await s.put('quiet', {task: task({durationSeconds: 0.1})})
+    await s.put('broken', {task: task({durationSeconds: 0.1, fail: true})})
+    s.advance(1000)
+    expect((await s.put('next', {task: task(), prerequisiteJobIds: ['quiet', 'broken']})).status).toBe(400)
+    expect(await count('statusType=NotFinished')).toBe(1) // quiet's report is still waiting for a reader
+  })
+
   it('resumed before its task was sent: Active at once, but it runs only when its prerequisite completes', async () => {
     await s.put('w', {task: task({durationSeconds: 1}), prerequisiteJobIds: ['first']})
     expect((await s.call('POST', `${J}/w/pause`)).status).toBe(204)
