@@ -37,7 +37,7 @@ async function writeDeployment(dir) {
 async function applyOnce(file, parallel, home) {
   const [{loadDeployment}, {planContext}, {applyDeployment}, {HttpTransport}, {basicAuth}, {CordaClient}] = await Promise.all([
     dist('apply/manifest.js'),
-    dist('cli/deployment.js'),
+    dist('apply/plan.js'),
     dist('apply/run.js'),
     dist('api/http.js'),
     dist('api/auth.js'),
@@ -57,7 +57,7 @@ async function applyOnce(file, parallel, home) {
         })),
       jobService: () => Promise.reject(new Error('the bench deployment has no Job')),
     }
-    const ctx = planContext(specs, {'allow-upgrade': false, 'recreate-jobs': false, 'rotate-passwords': false}, clients)
+    const ctx = planContext(specs, {allowUpgrade: false, recreateJobs: false, rotatePasswords: false}, clients)
     const stageEnd = {}
     const started = performance.now()
     const reports = await applyDeployment(

@@ -25,6 +25,8 @@ export interface ApiErrorInit {
   status?: number
   /** The server's own message (Corda `title`, REGARDS `messages`, Job Service `message`), or ours for non-HTTP failures. */
   title: string
+  /** The message whole, when `title` had to be cut to fit an error line. */
+  fullTitle?: string
   details?: Record<string, unknown>
   code?: string
   hint?: string
@@ -37,6 +39,8 @@ export class ApiError extends WorkerctlError {
   readonly url: string
   readonly status?: number
   readonly title: string
+  /** The server's message whole (`title` is cut to fit an error line). */
+  readonly fullTitle: string
   readonly details?: Record<string, unknown>
   readonly code?: string
 
@@ -48,6 +52,7 @@ export class ApiError extends WorkerctlError {
     this.url = init.url
     this.status = init.status
     this.title = init.title
+    this.fullTitle = init.fullTitle ?? init.title
     this.details = init.details
     this.code = init.code
   }
@@ -61,6 +66,7 @@ export class ApiError extends WorkerctlError {
       url: this.url,
       status: this.status,
       title,
+      fullTitle: title === this.title ? this.fullTitle : title,
       details: this.details,
       code: this.code,
       hint,
@@ -166,6 +172,15 @@ export function errorFromResponse(service: ServiceName, method: string, url: str
     }
     return new ApiError({...base, title: oneLine(text)})
   }
-  const {title, details} = messageFromJson(parsed)
-  return new ApiError({...base, title: title ? oneLine(title) : statusText(res.status), details})
+  const message = messageFromJson(parsed)
+  const title = message.title !== undefined && service === 'jobService' ? databaseMessage(message.title) : message.title
+  return new ApiError({...base, title: title ? oneLine(title) : statusText(res.status), fullTitle: title?.replace(/\s+/g, ' ').trim(), details: message.details})
+}
+
+/**
+ * The Job Service passes PostgreSQL's messages through: `ERROR: job_id {x} not found` and then a `Where: PL/pgSQL
+ * function …` context. The operator needs the sentence, not the stored procedure's line number.
+ */
+function databaseMessage(text: string): string {
+  return text.replace(/^ERROR:\s+/, '').replace(/\n\s*(Where|Detail|Hint|Position|Context):[\s\S]*$/, '')
 }

@@ -91,6 +91,8 @@ export interface HttpResponse<T> {
   status: number
   headers: Record<string, string>
   data: T
+  /** How many times the request was sent: above 1, an earlier send may have been done although its answer was lost. */
+  attempts: number
 }
 
 const DEFAULT_RETRY: RetryPolicy = {attempts: 4, baseDelayMs: 250, maxDelayMs: 4000}
@@ -214,7 +216,8 @@ export class HttpTransport {
         renewed = true
         if (await this.auth.renew()) continue
       }
-      if (req.accept?.includes(res.status)) return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, true)}
+      if (req.accept?.includes(res.status))
+        return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, true), attempts: attempt}
       if (idempotent && RETRY_STATUSES.has(res.status) && (await this.backoff(attempt, String(res.status)))) continue
       if (res.status >= 300 && res.status < 400) {
         throw new ApiError({
@@ -228,7 +231,7 @@ export class HttpTransport {
         })
       }
       if (res.status >= 400) throw errorFromResponse(this.service, req.method, shown, {status: res.status, contentType, text})
-      return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, false)}
+      return {status: res.status, headers: res.headers, data: this.parse<T>(req, res.status, contentType, text, shown, false), attempts: attempt}
     }
   }
 

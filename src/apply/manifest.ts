@@ -8,7 +8,7 @@ import {InvalidCpiError, readCpiManifest} from '../api/corda/cpi-file.js'
 import {CPI_MAX_BYTES} from '../api/corda/ops/cpi-deploy.js'
 import {checkPermissionString} from '../api/corda/permissions.js'
 import {ROLE_TEMPLATE_NAMES, ROLE_TEMPLATES} from '../api/corda/rbac-templates.js'
-import type {CertificateUsage} from '../api/corda/types.js'
+import {CLUSTER_CERT_USAGES} from '../api/corda/types.js'
 import {checkLoginName, checkPassword} from '../api/corda/users.js'
 import {canonicalX500, parseX500} from '../api/corda/x500.js'
 import type {NewJob} from '../api/jobservice/types.js'
@@ -280,7 +280,6 @@ interface Reader<K extends Kind> {
   read(f: Fields): Draft<K> | Promise<Draft<K>>
 }
 
-const CERT_USAGES = ['code-signer', 'p2p-tls', 'p2p-session', 'rest-tls'] as const satisfies readonly CertificateUsage[]
 // Typed as a record so a field added to NewJob must be added here too.
 const NEW_JOB: Record<keyof NewJob, true> = {
   name: true,
@@ -300,7 +299,7 @@ const READERS: {[K in Kind]: Reader<K>} = {
   Certificate: {
     fields: ['usage', 'alias', 'file'],
     async read(f) {
-      const usage = f.oneOf('usage', CERT_USAGES, true)
+      const usage = f.oneOf('usage', CLUSTER_CERT_USAGES, true)
       const alias = f.string('alias', true)
       if (alias !== undefined && !/^[-._a-zA-Z0-9]{1,255}$/.test(alias)) f.problem('alias', `alias "${alias}" must be 1 to 255 of a-z A-Z 0-9 - . _`)
       const written = f.string('file', true)

@@ -2,11 +2,12 @@
 // The plan is also where references are checked (a vnode's CPI, a role's vnode, a user's roles): in the file or on
 // the cluster, else a problem with its line, so a bad file stops before anything is sent.
 import {isDeepStrictEqual} from 'node:util'
-import {samePem} from '../api/corda/certificates.js'
 import type {CordaClient} from '../api/corda/client.js'
 import {sha256File} from '../api/corda/cpi-file.js'
+import {permissionsOf} from '../api/corda/ops/rbac.js'
 import {samePermission} from '../api/corda/permissions.js'
 import {templatePermissions} from '../api/corda/rbac-templates.js'
+import {ambiguousRole} from '../api/corda/roles.js'
 import type {CpiMetadata, CreatePermissionType, PermissionResponseType, RoleResponseType, VirtualNodeInfo} from '../api/corda/types.js'
 import {tryCanonicalX500} from '../api/corda/x500.js'
 import {isStatus} from '../api/errors.js'
@@ -110,6 +111,8 @@ export interface CpiTarget {
 
 export class References {
   private readonly fileCpiHashes = new Map<CpiSpec, Promise<string>>()
+  /** Roles this run made: reads may lag writes, so a User stage may not see them listed yet. */
+  private readonly madeRoles = new Map<string, RoleResponseType>()
 
   constructor(
     private readonly specs: ObjectSpec[],
@@ -168,10 +171,23 @@ export class References {
     return `virtual node "${ref}" is neither a VirtualNode in this file nor on the cluster`
   }
 
-  async role(name: string): Promise<RoleResponseType | 'pending' | undefined> {
-    const live = (await this.live.roles()).find(r => r.roleName === name)
-    if (live) return live
-    return this.specs.some(s => s.kind === 'Role' && s.name === name) ? 'pending' : undefined
+  /** A role a User names: by id, or by name (in the file, or on the cluster, where a name may belong to several). */
+  async role(ref: string): Promise<RoleResponseType | 'pending' | {problem: string}> {
+    const live = await this.live.roles()
+    const byId = live.find(r => r.id.toLowerCase() === ref.toLowerCase())
+    if (byId) return byId
+    const named = live.filter(r => r.roleName === ref)
+    if (named.length > 1) return {problem: ambiguousRole(ref, named).message + ': name the role by its id'}
+    if (named[0]) return named[0]
+    const made = this.madeRoles.get(ref)
+    if (made) return made
+    if (this.specs.some(s => s.kind === 'Role' && s.name === ref)) return 'pending'
+    return {problem: `role "${ref}" is neither a Role in this file nor on the cluster`}
+  }
+
+  /** A role the Role stage made or found, for the stages after it. */
+  rememberRole(role: RoleResponseType): void {
+    this.madeRoles.set(role.roleName, role)
   }
 
   /** Every reference of every object checked; the problems found, with their lines. */
@@ -189,7 +205,10 @@ export class References {
           if (typeof found === 'string') add(spec, found)
         }
       } else if (spec.kind === 'User') {
-        for (const role of spec.roles) if (!(await this.role(role))) add(spec, `role "${role}" is neither a Role in this file nor on the cluster`)
+        for (const role of spec.roles) {
+          const found = await this.role(role)
+          if (typeof found === 'object' && 'problem' in found) add(spec, found.problem)
+        }
       }
     }
     return problems
@@ -223,11 +242,11 @@ const planned = (spec: ObjectSpec, action: Action, changes: Change[] = [], reaso
 export async function planObject(spec: ObjectSpec, ctx: PlanContext): Promise<Planned> {
   switch (spec.kind) {
     case 'Certificate': {
-      const corda = await ctx.live.corda()
-      const aliases = await corda.certificates.listCluster(spec.usage)
-      if (!aliases.includes(spec.alias)) return planned(spec, 'create')
-      const pem = await corda.certificates.getCluster(spec.usage, spec.alias)
-      return samePem(pem, spec.pem) ? planned(spec, 'unchanged') : planned(spec, 'update', [{field: 'certificate', from: 'another certificate chain', to: 'the chain in the file'}])
+      const plan = await (await ctx.live.corda()).certificates.importPlan(spec.usage, spec.alias, spec.pem)
+      if ('takenBy' in plan) return planned(spec, 'conflict', [], `alias ${spec.alias} already holds a ${plan.takenBy} certificate: aliases are unique across usages`)
+      return plan.action === 'update'
+        ? planned(spec, 'update', [{field: 'certificate', from: 'another certificate chain', to: 'the chain in the file'}])
+        : planned(spec, plan.action)
     }
     case 'Cpi':
       return planCpi(spec, ctx)
@@ -306,7 +325,9 @@ export async function rolePermissions(spec: RoleSpec, refs: References): Promise
 
 async function planRole(spec: RoleSpec, ctx: PlanContext): Promise<Planned> {
   const {permissions} = await rolePermissions(spec, ctx.refs)
-  const role = (await ctx.live.roles()).find(r => r.roleName === spec.name)
+  const named = (await ctx.live.roles()).filter(r => r.roleName === spec.name)
+  if (named.length > 1) return planned(spec, 'conflict', [], ambiguousRole(spec.name, named).message)
+  const role = named[0]
   if (!role)
     return planned(
       spec,
@@ -322,7 +343,7 @@ async function planRole(spec: RoleSpec, ctx: PlanContext): Promise<Planned> {
       "Corda cannot change a role's group visibility",
     )
   }
-  const all = await ctx.live.permissions()
+  const all = await permissionsOf(await ctx.live.corda(), role, ['ALLOW', 'DENY'], await ctx.live.permissions())
   const onRole = new Set(role.permissions.map(p => p.id))
   const missing = permissions.filter(w => !all.some(p => onRole.has(p.id) && samePermission(p, w)))
   return missing.length === 0
@@ -352,7 +373,7 @@ async function planUser(spec: UserSpec, ctx: PlanContext): Promise<Planned> {
   if (changes.length > 0) return planned(spec, 'conflict', changes, 'Corda cannot edit a user except for its roles and password')
   for (const name of spec.roles) {
     const role = await ctx.refs.role(name)
-    if (role === 'pending' || (role && !user.roleAssociations.some(a => a.roleId === role.id))) changes.push({field: 'role', to: name})
+    if (role === 'pending' || ('id' in role && !user.roleAssociations.some(a => a.roleId === role.id))) changes.push({field: 'role', to: name})
   }
   if (ctx.flags.rotatePasswords) changes.push({field: 'password', to: '(from the environment)'})
   return planned(spec, changes.length > 0 ? 'update' : 'unchanged', changes)

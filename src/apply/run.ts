@@ -7,6 +7,8 @@ import {deployCpi} from '../api/corda/ops/cpi-deploy.js'
 import {ensureRole, ensureUser} from '../api/corda/ops/rbac.js'
 import {ensureVnode} from '../api/corda/ops/vnode-create.js'
 import {upgradeVnode} from '../api/corda/ops/vnode-upgrade.js'
+import type {RoleResponseType} from '../api/corda/types.js'
+import {JobExistsError} from '../api/jobservice/client.js'
 import {DEFINITION_LABEL, definitionHash} from '../api/jobservice/definition.js'
 import type {WaitOptions} from '../api/wait.js'
 import {keepDefinition} from '../config/job-definitions.js'
@@ -147,15 +149,16 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
     }
     case 'Role': {
       const {permissions} = await rolePermissions(spec, ctx.refs)
-      const role = await ensureRole(await ctx.live.corda(), spec.name, {groupVisibility: spec.groupVisibility ?? null, permissions})
+      const role = await ensureRole(await ctx.live.corda(), spec.name, {groupVisibility: spec.groupVisibility ?? null, permissions, ...step})
+      ctx.refs.rememberRole(role)
       return {roleId: role.id}
     }
     case 'User': {
       const corda = await ctx.live.corda()
       const password = ctx.env[spec.passwordEnv] ?? ''
-      const roles = await Promise.all(spec.roles.map(name => resolveRoleByName(ctx, name)))
+      const roles = await Promise.all(spec.roles.map(ref => resolveRole(ctx, ref)))
       const exists = plan.action === 'update'
-      await ensureUser(
+      const user = await ensureUser(
         corda,
         {
           loginName: spec.login,
@@ -165,9 +168,11 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
           ...(spec.passwordExpiry ? {passwordExpiry: spec.passwordExpiry} : {}),
         },
         roles,
+        step,
       )
-      if (exists && ctx.flags.rotatePasswords) await corda.users.setPassword({loginName: spec.login}, password)
-      return undefined
+      if (exists && ctx.flags.rotatePasswords) await corda.users.setPassword({loginName: user.loginName}, password)
+      // Corda stores logins lower-cased: the report says which login the file's name became.
+      return {loginName: user.loginName}
     }
     case 'ConfigSection': {
       const done = await setConfigSection(await ctx.live.corda(), spec.section, spec.values)
@@ -180,9 +185,7 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
       try {
         await js.create(spec.id, definition)
       } catch (error) {
-        if ((error as {status?: number}).status === 403) {
-          throw new ConflictError(`job ${spec.id} exists with another definition`, '--recreate-jobs deletes it and creates it again')
-        }
+        if (error instanceof JobExistsError) throw new ConflictError(error.message, '--recreate-jobs deletes it and creates it again')
         throw error
       }
       await keepDefinition(ctx.contextName, js.partition, spec.id, definition)
@@ -191,9 +194,11 @@ async function change(spec: ObjectSpec, plan: Planned, ctx: ApplyOptions): Promi
   }
 }
 
-async function resolveRoleByName(ctx: ApplyOptions, name: string) {
-  const role = (await ctx.live.roles()).find(r => r.roleName === name)
-  if (!role) throw new ConflictError(`role ${name} does not exist`)
+/** A role a User names, by id or name, as the live state has it now (after the Role stage). */
+async function resolveRole(ctx: ApplyOptions, ref: string): Promise<RoleResponseType> {
+  const role = await ctx.refs.role(ref)
+  if (role === 'pending') throw new ConflictError(`role ${ref} does not exist yet`)
+  if ('problem' in role) throw new ConflictError(role.problem)
   return role
 }
 

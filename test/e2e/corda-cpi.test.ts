@@ -216,6 +216,19 @@ describe('code-signer certificates and a cluster that requires them', () => {
     expect(aliases.every(a => typeof a === 'string')).toBe(true)
   })
 
+  it('an alias another usage holds is a conflict (exit 5) with nothing sent: aliases are unique across usages', async () => {
+    const first = await sbx.cli(['cert', 'import', demo.signer, '--usage', 'code-signer', '--alias', 'shared-alias', '-o', 'json'])
+    expect(first.exitCode, first.stderr).toBe(0)
+    const before = mark(sbx)
+    const taken = await sbx.cli(['cert', 'import', demo.signer, '--usage', 'p2p-tls', '--alias', 'shared-alias', '-o', 'json'])
+    expect(taken.exitCode).toBe(5)
+    expectOneError(taken.stderr, /alias shared-alias already holds a code-signer certificate/)
+    expect(notGets(sbx, before)).toEqual([])
+    // A p2p-session certificate belongs to a virtual node: the cluster refuses it, so the CLI does not offer it.
+    const session = await sbx.cli(['cert', 'import', demo.signer, '--usage', 'p2p-session', '--alias', 'x'])
+    expect(session.exitCode).toBe(2)
+  })
+
   it('once the signer is trusted the same CPI uploads (created)', async () => {
     const trust = await sbx.cli(['cert', 'import', demo.signer, '--usage', 'code-signer', '--alias', 'e2e-signer', '-o', 'json'])
     expect(trust.exitCode, trust.stderr).toBe(0)

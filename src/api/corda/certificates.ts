@@ -1,7 +1,10 @@
-// Cluster-level certificates (code-signer, P2P TLS, P2P session); v1 spells the resource `/certificates`.
+// Cluster-level certificates (code-signer, P2P TLS, REST TLS); v1 spells the resource `/certificates`.
 import {multipartBuffer} from '../multipart.js'
 import {certificateResource} from './capabilities.js'
-import type {CertificateUsage, CordaApi} from './types.js'
+import {CERTIFICATE_USAGES, type CertificateUsage, type CordaApi} from './types.js'
+
+/** What importing a chain under a usage and alias would do; `takenBy` when another usage holds the alias. */
+export type ClusterImport = {action: 'create' | 'update' | 'unchanged'} | {takenBy: CertificateUsage}
 
 export class Certificates {
   constructor(private readonly api: CordaApi) {}
@@ -27,6 +30,18 @@ export class Certificates {
   /** The chain as PEM text (the endpoint answers raw text). */
   async getCluster(usage: CertificateUsage | string, alias: string): Promise<string> {
     return this.api.http.get<string>(await this.resource(`/cluster/${encodeURIComponent(usage)}/${encodeURIComponent(alias)}`), {responseType: 'text'})
+  }
+
+  /**
+   * What importing `pem` under `usage` and `alias` would do. Aliases are unique across usages on a cluster: importing
+   * one another usage holds would replace that certificate's PEM and keep its usage, so that is reported, not done.
+   */
+  async importPlan(usage: CertificateUsage, alias: string, pem: string): Promise<ClusterImport> {
+    const lists = await Promise.all(CERTIFICATE_USAGES.map(async u => [u, await this.listCluster(u)] as const))
+    const holder = lists.find(([, aliases]) => aliases.includes(alias))?.[0]
+    if (holder === undefined) return {action: 'create'}
+    if (holder !== usage) return {takenBy: holder}
+    return {action: samePem(await this.getCluster(usage, alias), pem) ? 'unchanged' : 'update'}
   }
 }
 

@@ -32,6 +32,10 @@ export class CpiNotFoundError extends NotFoundError {
 /** `NAME@VERSION`, as an operator names a CPI. */
 export const cpiLabel = (id: CpiIdentifier) => `${id.cpiName}@${id.cpiVersion}`
 
+/** The same CPI: name, version and signer. */
+export const sameCpiIdentifier = (a: CpiIdentifier, b: CpiIdentifier) =>
+  a.cpiName === b.cpiName && a.cpiVersion === b.cpiVersion && (a.signerSummaryHash ?? null) === (b.signerSummaryHash ?? null)
+
 /** Checksums compare whatever their case: the cluster shows upper case, people type either. */
 export const sameChecksum = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
 

@@ -70,8 +70,10 @@ export interface GetCPIsResponse {
 
 export type CertificateUsage = 'code-signer' | 'p2p-tls' | 'p2p-session' | 'rest-tls'
 
-/** The usages an operator imports cluster certificates for. */
-export const CLUSTER_CERT_USAGES = ['code-signer', 'p2p-tls', 'p2p-session'] as const
+export const CERTIFICATE_USAGES = ['code-signer', 'p2p-tls', 'p2p-session', 'rest-tls'] as const satisfies readonly CertificateUsage[]
+
+/** The usages a certificate can be imported under at cluster level: a p2p-session one belongs to a holding identity. */
+export const CLUSTER_CERT_USAGES = ['code-signer', 'p2p-tls', 'rest-tls'] as const satisfies readonly CertificateUsage[]
 
 // --- Virtual nodes ------------------------------------------------------------------------------------------------
 

@@ -49,8 +49,9 @@ export class VirtualNodes {
 
   /** POST /virtualnode → 202 `{requestId}` (the short hash). 409: the vnode exists. */
   async create(req: CreateVirtualNodeRequest): Promise<AsyncResponse> {
-    // A repeat after a lost answer is a 409 for the same X.500 name, which callers look up: safe to retry.
-    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req, idempotent: true})
+    // Never sent twice by the transport: a repeat while the first create runs is accepted again (202, not 409), and then
+    // fails the shared request id (reference/corda-rest.md §7). ensureVnode looks before sending it again.
+    return this.api.http.post<AsyncResponse>(await this.api.path('/virtualnode'), {json: req, idempotent: false})
   }
 
   async status(requestId: string): Promise<AsyncOperationStatus> {
@@ -62,7 +63,9 @@ export class VirtualNodes {
    * "Failed to find a status" within `graceMs` (15 s) is pending (status cache per REST worker).
    */
   async waitForOperation(requestId: string, options: WaitOptions<AsyncOperationStatus> = {}): Promise<AsyncOperationStatus> {
-    const graceMs = options.graceMs ?? 15_000
+    // A create's status (12-character id) is cached at once; an upgrade's or a DB change's answers 404 until a DB worker
+    // picks the request up (reference §7).
+    const graceMs = options.graceMs ?? (requestId.length === 12 ? 15_000 : 60_000)
     return poll<AsyncOperationStatus>({
       ...options,
       what: `virtual node operation ${requestId}`,

@@ -1,6 +1,7 @@
 // The CAF Job Service: no auth of its own (a gateway may want a bearer token); the partition is a path segment.
 import {randomUUID} from 'node:crypto'
-import {OperationFailedError} from '../../errors.js'
+import {ConflictError, OperationFailedError} from '../../errors.js'
+import {isStatus} from '../errors.js'
 import type {HttpTransport} from '../http.js'
 import type {ChangeResult} from '../types.js'
 import {poll, type WaitOptions} from '../wait.js'
@@ -8,6 +9,16 @@ import type {Job, JobQuery, JobStatus, NewJob, PingResponse} from './types.js'
 import {checkPartition} from './validate.js'
 
 export const JOB_SERVICE_PATH = '/job-service/v1'
+
+/** The job exists with another definition (the service's 403 "Job already exists"): exit 5. Callers say what to do. */
+export class JobExistsError extends ConflictError {
+  constructor(
+    readonly id: string,
+    readonly partition: string,
+  ) {
+    super(`job ${id} already exists in partition ${partition} with another definition`)
+  }
+}
 
 /** Every call carries a fresh CAF-Correlation-Id, so an operator can find it in the service's logs (--verbose shows it). */
 export const correlationHeaders = (): Record<string, string> => ({'CAF-Correlation-Id': randomUUID()})
@@ -62,10 +73,19 @@ export class JobServiceClient {
     return this.http.get<Job>(this.job(id))
   }
 
-  /** PUT: 201 created, 204 an identical job exists; 403 (exists with another definition) is thrown. */
+  /**
+   * PUT: 201 created, 204 an identical job exists. A 204 to a PUT sent again (an answer lost on the way) is most likely
+   * our own first one: `created`. The service's 403 "Job already exists" (another definition) is a JobExistsError; any
+   * other 403 (a gateway refusing) stays an authorisation failure.
+   */
   async create(id: string, job: NewJob): Promise<Extract<ChangeResult, 'created' | 'unchanged'>> {
-    const res = await this.http.request<unknown>({method: 'PUT', path: this.job(id), json: job, idempotent: true})
-    return res.status === 204 ? 'unchanged' : 'created'
+    try {
+      const res = await this.http.request<unknown>({method: 'PUT', path: this.job(id), json: job, idempotent: true})
+      return res.status === 204 && res.attempts === 1 ? 'unchanged' : 'created'
+    } catch (error) {
+      if (isStatus(error, 403, /^Job already exists$/)) throw new JobExistsError(id, this.partition)
+      throw error
+    }
   }
 
   async delete(id: string): Promise<void> {

@@ -1,16 +1,15 @@
 import {readFile} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {samePem} from '../../api/corda/certificates.js'
 import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
 import {ServiceCommand} from '../../cli/service-command.js'
-import {UsageError} from '../../errors.js'
+import {ConflictError, UsageError} from '../../errors.js'
 import {certImportView} from '../../format/corda.js'
 import {localFileError} from '../../input/files.js'
 
 export default class CertImport extends ServiceCommand {
   static override summary = 'Import a cluster-level certificate (the code-signer must be trusted before a CPI it signed uploads)'
-  static override description = `PUTs the PEM file under the usage and alias. If the alias already holds the same certificate, nothing is sent and the result is "unchanged"; a different certificate under the alias is replaced ("updated").
+  static override description = `PUTs the PEM file under the usage and alias. If the alias already holds the same certificate, nothing is sent and the result is "unchanged"; a different certificate under the alias is replaced ("updated"). Aliases are unique across usages: one another usage holds exits 5. A p2p-session certificate belongs to a virtual node, not the cluster.
 
 JSON: {usage, alias, result}.`
 
@@ -29,11 +28,14 @@ JSON: {usage, alias, result}.`
     const {args, flags} = await this.parse(CertImport)
     const pem = await readPem(args.file)
     const corda = await this.corda()
-    const aliases = await corda.certificates.listCluster(flags.usage)
-    let result: 'created' | 'updated' | 'unchanged' = 'created'
-    if (aliases.includes(flags.alias)) {
-      result = samePem(await corda.certificates.getCluster(flags.usage, flags.alias), pem) ? 'unchanged' : 'updated'
+    const plan = await corda.certificates.importPlan(flags.usage, flags.alias, pem)
+    if ('takenBy' in plan) {
+      throw new ConflictError(
+        `alias ${flags.alias} already holds a ${plan.takenBy} certificate`,
+        'aliases are unique across usages on a cluster: choose another alias (importing it would replace that certificate)',
+      )
     }
+    const result = ({create: 'created', update: 'updated', unchanged: 'unchanged'} as const)[plan.action]
     if (result !== 'unchanged') await corda.certificates.importCluster(flags.usage, flags.alias, pem, basename(args.file))
     await this.output({usage: flags.usage, alias: flags.alias, result}, certImportView)
   }

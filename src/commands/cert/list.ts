@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {CLUSTER_CERT_USAGES} from '../../api/corda/types.js'
+import {CERTIFICATE_USAGES} from '../../api/corda/types.js'
 import {ServiceCommand} from '../../cli/service-command.js'
 import {nameTable} from '../../format/corda.js'
 
@@ -7,7 +7,7 @@ export default class CertList extends ServiceCommand {
   static override summary = 'List the aliases of the cluster-level certificates of one usage'
   static override examples = ['<%= config.bin %> cert list', '<%= config.bin %> cert list --usage p2p-tls -o json']
   static override flags = {
-    usage: Flags.option({options: CLUSTER_CERT_USAGES, default: 'code-signer' as const, description: 'which certificates'})(),
+    usage: Flags.option({options: CERTIFICATE_USAGES, default: 'code-signer' as const, description: 'which certificates'})(),
   }
 
   async run(): Promise<void> {

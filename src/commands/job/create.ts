@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {ApiError} from '../../api/errors.js'
+import {JobExistsError} from '../../api/jobservice/client.js'
 import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
 import {partitionFlag} from '../../cli/flags/jobs.js'
@@ -34,11 +34,8 @@ JSON: the Job plus result.`
     try {
       result = await js.create(args.id, job)
     } catch (error) {
-      if (error instanceof ApiError && error.status === 403) {
-        throw new ConflictError(
-          `job ${args.id} already exists in partition ${js.partition} with another definition`,
-          `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`,
-        )
+      if (error instanceof JobExistsError) {
+        throw new ConflictError(error.message, `choose another id, or \`workerctl job retry ${args.id} -f ${flags.file}\` to replace it (delete and re-create)`)
       }
       throw error
     }

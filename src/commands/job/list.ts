@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {jobSort} from '../../api/jobservice/rsql.js'
 import type {Job} from '../../api/jobservice/types.js'
 import {timeoutFlag} from '../../cli/flags/common.js'
 import {jobFilter, jobFilterFlags, partitionFlag} from '../../cli/flags/jobs.js'
@@ -31,7 +32,7 @@ export default class JobList extends JobCommand {
     const {flags} = await this.parse(JobList)
     const query = await jobFilter(flags)
     const stuckMs = flags.stuck === undefined ? undefined : parseDuration(flags.stuck, '--stuck')
-    const sort = flags.sort ? (flags.sort.includes(':') ? flags.sort : `${flags.sort}:asc`) : flags.all ? 'jobId:asc' : stuckMs ? 'lastUpdateTime:asc' : 'createTime:desc'
+    const sort = flags.sort ? jobSort(flags.sort) : flags.all ? 'jobId:asc' : stuckMs ? 'lastUpdateTime:asc' : 'createTime:desc'
     const js = await this.jobs(flags.partition)
     const limit = flags.all ? Infinity : flags.limit
     const statusType = stuckMs === undefined ? undefined : ('NotFinished' as const)

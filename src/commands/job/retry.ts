@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {ApiError} from '../../api/errors.js'
+import {JobExistsError} from '../../api/jobservice/client.js'
 import type {Job, NewJob} from '../../api/jobservice/types.js'
 import {checkJobId, checkNewJob} from '../../api/jobservice/validate.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags/common.js'
@@ -58,7 +59,7 @@ export default class JobRetry extends JobCommand {
     try {
       result = await js.create(id, definition)
     } catch (error) {
-      if (error instanceof ApiError && error.status === 403) throw new ConflictError(`job ${id} already exists with another definition`, 'choose another --new-id')
+      if (error instanceof JobExistsError) throw new ConflictError(error.message, 'choose another --new-id')
       throw error
     }
     await keepDefinition(this.context.name, js.partition, id, definition)

@@ -40,6 +40,7 @@ JSON: the PermissionResponseType plus result and roles.`
         groupVisibility: flags['group-visibility'] ?? null,
       },
       roles,
+      {deadline: this.deadline, signal: this.abort.signal},
     )
     await this.output(permission, permissionView)
   }

@@ -35,7 +35,7 @@ JSON: the RoleResponseType plus result and addedPermissions.`
     const corda = await this.corda()
     const hash = flags.template && flags.vnode ? await corda.vnodes.shortHash(flags.vnode) : undefined
     const permissions = flags.template ? templatePermissions(flags.template, hash) : []
-    const role = await ensureRole(corda, args.name, {groupVisibility: flags['group-visibility'], permissions})
+    const role = await ensureRole(corda, args.name, {groupVisibility: flags['group-visibility'], permissions, deadline: this.deadline, signal: this.abort.signal})
     // The table format spells the permissions out.
     const known = this.out.format === 'table' && role.permissions.length > 0 ? await corda.permissions.index() : undefined
     await this.output(role, roleView(known))

@@ -51,6 +51,7 @@ JSON: the UserResponseType plus result.`
         passwordExpiry,
       },
       roles,
+      {deadline: this.deadline, signal: this.abort.signal},
     )
     await this.output(user, userView)
   }

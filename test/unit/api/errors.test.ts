@@ -44,6 +44,14 @@ describe('errorFromResponse normalises every error body', () => {
     expect(err(400, JSON.stringify({code: 400, message: 'Unable to process JSON'})).title).toBe('Unable to process JSON')
   })
 
+  it("the Job Service's database messages lose PostgreSQL's ERROR: prefix and its Where: context", () => {
+    const body = JSON.stringify({message: 'ERROR: job_id {batch-9} not found\n  Where: PL/pgSQL function get_job(character varying,character varying) line 39 at RAISE'})
+    expect(errorFromResponse('jobService', 'GET', 'u', {status: 404, contentType: 'application/json', text: body}).title).toBe('job_id {batch-9} not found')
+    expect(errorFromResponse('corda', 'GET', 'u', {status: 400, contentType: 'application/json', text: JSON.stringify({title: 'ERROR: kept', status: 400})}).title).toBe(
+      'ERROR: kept',
+    )
+  })
+
   it('OAuth {error, error_description}', () => {
     expect(err(400, JSON.stringify({error: 'invalid_grant', error_description: 'Bad credentials'})).title).toBe('invalid_grant: Bad credentials')
   })

@@ -3,9 +3,10 @@
 import nock from 'nock'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {HttpTransport} from '../../../src/api/http.js'
-import {JobServiceClient} from '../../../src/api/jobservice/client.js'
-import {jobQuery, rsqlValue} from '../../../src/api/jobservice/rsql.js'
+import {JobExistsError, JobServiceClient} from '../../../src/api/jobservice/client.js'
+import {checkRsqlFilter, jobQuery, jobSort, rsqlValue} from '../../../src/api/jobservice/rsql.js'
 import {checkJobId, checkNewJob, parseLabels} from '../../../src/api/jobservice/validate.js'
+import {toFailure} from '../../../src/cli/failure.js'
 import {OperationFailedError, UsageError} from '../../../src/errors.js'
 import {validateRequest} from '../../helpers/contract.js'
 
@@ -76,6 +77,44 @@ describe('local checks', () => {
   })
 })
 
+describe('what the real service refuses or fails on, refused here', () => {
+  it('ids: a path separator, and the length in characters as the database counts them', () => {
+    expect(() => checkJobId('a/b')).toThrow(UsageError)
+    expect(() => checkJobId('a\\b')).toThrow(UsageError)
+    expect(() => checkJobId('é'.repeat(48))).not.toThrow()
+    expect(() => checkJobId('😀'.repeat(48))).not.toThrow()
+    expect(() => checkJobId('😀'.repeat(49))).toThrow(/1 to 48 characters/)
+  })
+
+  it('definitions: empty or scalar taskData, texts longer than the 255 the columns hold, prerequisites with spaces', () => {
+    const task = {taskClassifier: 'c', taskApiVersion: 1, taskPipe: 'p'}
+    expect(() => checkNewJob({task: {...task, taskData: ''}})).toThrow(/task.taskData is required/)
+    expect(() => checkNewJob({task: {...task, taskData: [1, 2]}})).toThrow(/task.taskData must be a mapping or a string, not a list/)
+    expect(() => checkNewJob({task: {...task, taskData: {}, taskPipe: 'p'.repeat(256)}})).toThrow(/task.taskPipe is longer than 255 characters/)
+    expect(() => checkNewJob({name: 'n'.repeat(256), task: {...task, taskData: {}}})).toThrow(/"name" is longer than 255/)
+    expect(() => checkNewJob({task: {...task, taskData: {}}, labels: {k: 'v'.repeat(256)}})).toThrow(/label "k" is longer/)
+    expect(() => checkNewJob({task: {...task, taskData: {}}, prerequisiteJobIds: [' a']})).toThrow(/spaces around its job id/)
+    expect(checkNewJob({task: {...task, taskData: {}}, prerequisiteJobIds: ['a', 'b,pc']})).toBeTruthy()
+  })
+
+  it('filters: a list for a single-value operator, a status not spelled as the service spells it, a non-numeric percentage', async () => {
+    await expect(checkRsqlFilter('name==(a,b)')).rejects.toThrow(/takes one value/)
+    await expect(checkRsqlFilter('status==active')).rejects.toThrow(/"active" is not a job status/)
+    await expect(checkRsqlFilter('status==Fail*')).rejects.toThrow(/not a job status/)
+    await expect(checkRsqlFilter('percentageComplete=lt=half')).rejects.toThrow(/compares numbers/)
+    await expect(checkRsqlFilter('status=in=(Failed,Cancelled);percentageComplete=ge=50;name==x*')).resolves.toBeUndefined()
+  })
+
+  it('sorts: the field as the service names it, the direction in lower case; no label with a colon', () => {
+    expect(jobSort('jobId:ASC')).toBe('jobId:asc')
+    expect(jobSort('createTime')).toBe('createTime:asc')
+    expect(jobSort('labels.owner:desc')).toBe('labels.owner:desc')
+    expect(() => jobSort('labels.tag:1:asc')).toThrow(UsageError)
+    expect(() => jobSort('nope')).toThrow(/sort by one of jobId/)
+    expect(() => jobSort('jobId:up')).toThrow(/asc or desc/)
+  })
+})
+
 describe('client', () => {
   it('PUT 201 is created and 204 unchanged; the body validates against the swagger', async () => {
     let body: unknown
@@ -90,6 +129,26 @@ describe('client', () => {
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('created')
     expect(await js().create('j1', {name: 'n', task: TASK})).toBe('unchanged')
     expect(validateRequest({method: 'PUT', path: `${BASE}/jobs/j1`, query: {}, requestContentType: 'application/json', requestBody: body, status: 201})).toEqual([])
+  })
+
+  it("a 204 to a PUT sent again (its first answer lost) is created; the service's 403 is JobExistsError, a gateway's stays a refusal", async () => {
+    nock(URL).put(`${BASE}/jobs/j2`).reply(503, 'busy').put(`${BASE}/jobs/j2`).reply(204)
+    const retrying = new JobServiceClient(new HttpTransport({service: 'jobService', url: URL, retry: {attempts: 2, baseDelayMs: 1, maxDelayMs: 1}}), 'default')
+    expect(await retrying.create('j2', {task: TASK})).toBe('created')
+    nock(URL).put(`${BASE}/jobs/j3`).reply(403, {message: 'Job already exists'})
+    const exists = await js()
+      .create('j3', {task: TASK})
+      .catch((e: unknown) => e)
+    expect(exists).toBeInstanceOf(JobExistsError)
+    expect(toFailure(exists).exitCode).toBe(5)
+    nock(URL).put(`${BASE}/jobs/j4`).reply(403, {message: 'Forbidden by the gateway'})
+    expect(
+      toFailure(
+        await js()
+          .create('j4', {task: TASK})
+          .catch((e: unknown) => e),
+      ).exitCode,
+    ).toBe(4)
   })
 
   it('the bulk paths keep their colon and carry the filter; count has no labelExist', async () => {

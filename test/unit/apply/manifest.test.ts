@@ -189,12 +189,7 @@ describe('problems', () => {
     ['a number for a string', `${H}kind: Role\n\nname: 42\n`, 4, '"name" must be a string, not a number'],
     ['a list for a mapping', `${H}kind: ConfigSection\nsection: corda.flow\nvalues: [1]\n`, 4, '"values" must be a mapping, not a list'],
     ['a malformed section name', `${H}kind: ConfigSection\nsection: corda flow\nvalues: {}\n`, 3, /^"corda flow" is not a configuration section name: they look like corda\.flow/],
-    [
-      'a value not in the list',
-      `${H}kind: Certificate\nusage: tls\nalias: a\nfile: certs/signer.pem\n`,
-      3,
-      '"usage" must be one of code-signer, p2p-tls, p2p-session, rest-tls, not "tls"',
-    ],
+    ['a value not in the list', `${H}kind: Certificate\nusage: tls\nalias: a\nfile: certs/signer.pem\n`, 3, '"usage" must be one of code-signer, p2p-tls, rest-tls, not "tls"'],
     ['a missing required field (at the kind)', `${H}\nkind: VirtualNode\nx500: "O=R3, L=London, C=GB"\n`, 3, '"cpi" is required'],
     ['an invalid X.500 name', `${H}kind: VirtualNode\ncpi: demo\nx500: "O=R3, L=London"\n`, 4, 'invalid X.500 name "O=R3, L=London": C is required'],
     [

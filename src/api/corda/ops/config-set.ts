@@ -27,7 +27,26 @@ async function currentOrUnset(config: ClusterConfig, section: string): Promise<P
     return {sourceConfig: '{}', version: -1, schemaVersion: {major: 1, minor: 0}}
   }
 }
-const parsed = (text: string): unknown => (text.trim() === '' ? {} : JSON.parse(text))
+/** The source configuration as JSON; text that is not JSON (Corda keeps HOCON as it was sent) compares as different. */
+const parsed = (text: string): unknown => {
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text)
+  } catch {
+    return NOT_JSON
+  }
+}
+const NOT_JSON = Symbol('not JSON')
+
+/** Corda puts why it refused a configuration at the end of its title: `… could not be validated. … Cause: <why>`. */
+function refusal(error: ApiError): string | undefined {
+  if (error.status !== 400) return undefined
+  const cause = / Cause: (.*)$/.exec(error.fullTitle)?.[1]
+  return cause ?? (typeof error.details?.reason === 'string' ? error.details.reason : undefined)
+}
+
+/** The REST worker gave up waiting for the write (a 500 of its own): the write may still have landed. */
+const timedOut = (error: unknown) => isStatus(error, 500) && /Could not publish updated configuration/.test(JSON.stringify((error as ApiError).details ?? {}))
 
 /**
  * Makes `config` the section's source configuration (Corda's PUT replaces it; defaults fill the rest). Reads the current
@@ -46,10 +65,10 @@ export async function setConfigSection(corda: {config: ClusterConfig}, section: 
       const updated = await corda.config.update({section, version: current.version, config, schemaVersion: current.schemaVersion})
       return {section, previousVersion: current.version, version: updated.version, result: 'updated', config}
     } catch (error) {
-      const reason = error instanceof ApiError && error.status === 400 ? error.details?.reason : undefined
-      if (typeof reason === 'string') throw (error as ApiError).withHint(`the cluster says: ${reason}`)
+      const reason = error instanceof ApiError ? refusal(error) : undefined
+      if (reason) throw (error as ApiError).withHint(`the cluster says: ${reason}`, `the cluster refused the ${section} configuration`)
       // A stale version (someone wrote meanwhile) is read again once; a lost answer is read again to see if it landed.
-      if (isOutage(error) && attempt < 3) {
+      if ((isOutage(error) || timedOut(error)) && attempt < 3) {
         sent = current.version
         continue
       }

@@ -83,11 +83,15 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
   }
 
   // An upload whose connection dropped (or that met a 503) may or may not have arrived: it is sent again, and should
-  // the first have arrived, the second's duplicate verdict (409) is checked against what the cluster now lists.
+  // the first have arrived, the second's failure is checked against what the cluster now lists: a duplicate verdict
+  // (409) when the first was persisted before the second's check, or a 400 when both passed it and the first was
+  // persisted between (reference §6).
   let id: string
+  let sends: number
   let hash = createHash('sha256')
   for (let attempt = 1; ; attempt++) {
     try {
+      sends = attempt
       ;({id} = await corda.cpis.upload(
         {path: file, size, filename: basename(file)},
         {
@@ -120,7 +124,7 @@ export async function deployCpi(corda: CordaClient, file: string, options: Deplo
     const done = await followUpload(corda, id, {...options, what: `${name} ${version}`}, message => ({...result, status: message, result: 'failed'}))
     return {...result, cpiFileChecksum: done.cpiFileChecksum || result.cpiFileChecksum, status: done.status, result: changed}
   } catch (error) {
-    if (!isStatus(error, 409)) throw error
+    if (!isStatus(error, 409) && !(sends > 1 && error instanceof OperationFailedError)) throw error
     const listed = (await corda.cpis.list()).find(c => c.id.cpiName === name && c.id.cpiVersion === version && sameChecksum(c.cpiFileFullChecksum, full))
     if (!listed) throw error
     return {...result, cpiFileChecksum: listed.cpiFileChecksum, status: 'OK', result: changed}

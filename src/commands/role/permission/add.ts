@@ -14,6 +14,6 @@ export default class RolePermissionAdd extends ServiceCommand {
     const corda = await this.corda()
     const role = await corda.roles.resolve(args.role)
     if (role.permissions.some(p => p.id === args.permission)) return this.output({...role, result: 'unchanged'}, roleView())
-    await this.output({...(await corda.roles.addPermission(role.id, args.permission)), result: 'updated'}, roleView())
+    await this.output(await corda.roles.addPermission(role.id, args.permission), roleView())
   }
 }

@@ -15,6 +15,6 @@ export default class UserRoleRemove extends ServiceCommand {
     const corda = await this.corda()
     const [user, role] = await Promise.all([corda.users.get(args.login), corda.roles.resolve(args.role)])
     if (!user.roleAssociations.some(a => a.roleId === role.id)) return this.output({...user, result: 'unchanged'}, userView)
-    await this.output({...(await corda.users.removeRole(user.loginName, role.id)), result: 'updated'}, userView)
+    await this.output(await corda.users.removeRole(user.loginName, role.id), userView)
   }
 }

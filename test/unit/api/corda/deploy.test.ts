@@ -7,7 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {sha256File} from '../../../../src/api/corda/cpi-file.js'
 import {CpiNotFoundError} from '../../../../src/api/corda/cpis.js'
 import {deployCpi} from '../../../../src/api/corda/ops/cpi-deploy.js'
-import {ensureVnode} from '../../../../src/api/corda/ops/vnode-create.js'
+import {ensureVnode, holdingIdShortHash} from '../../../../src/api/corda/ops/vnode-create.js'
 import {upgradeVnode} from '../../../../src/api/corda/ops/vnode-upgrade.js'
 import type {CpiMetadata, VirtualNodeInfo} from '../../../../src/api/corda/types.js'
 import {InvalidX500Error} from '../../../../src/api/corda/x500.js'
@@ -160,6 +160,25 @@ describe('deployCpi', () => {
     expect(nock.isDone()).toBe(true)
   })
 
+  it('an upload sent again whose twin was persisted first fails with a 400 at persisting: the listed CPI makes it success', async () => {
+    const file = cpiFile('twin', '1.0')
+    const full = (await sha256File(file.path)).toUpperCase()
+    const persist = 'Unexpected error when trying to persist CPI and CPK to database'
+    nock(URL)
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: []})
+      .post('/api/v5_2/cpi')
+      .reply(503, {title: 'Service unavailable', status: 503, details: {}})
+      .post('/api/v5_2/cpi')
+      .reply(200, {id: 'u10'})
+      .get('/api/v5_2/cpi/status/u10')
+      .reply(400, {title: persist, status: 400, details: {errorType: 'net.corda.libs.cpiupload.ValidationException', errorMessage: persist, message: persist}})
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [meta('twin', '1.0', {cpiFileChecksum: full.slice(0, 12), cpiFileFullChecksum: full})]})
+    expect(await deployCpi(corda(), file.path)).toMatchObject({cpiName: 'twin', status: 'OK', result: 'created'})
+    expect(nock.isDone()).toBe(true)
+  })
+
   it('a rejected CPI ends as a failed operation (exit 8) whose state says why', async () => {
     const file = cpiFile('unsigned', '1.0')
     nock(URL)
@@ -279,6 +298,94 @@ describe('ensureVnode', () => {
     expect(error.hint).toBe('to move it to other@1.0: workerctl vnode upgrade 58B6030FABDD --cpi other@1.0')
   })
 
+  describe('a create whose answer was lost is never sent again blindly (a second POST fails the first)', () => {
+    const hash = () => holdingIdShortHash(ALICE, GROUP)
+
+    it('computes the request id as Corda does: SHA-256 of the X.500 name and group id, 12 upper-case hex', () => {
+      expect(holdingIdShortHash('CN=Alice, O=R3, L=London, C=GB', 'g1')).toBe('14ED60D4FDE9')
+      expect(hash()).toMatch(/^[0-9A-F]{12}$/)
+    })
+
+    it('a reset connection: the status of the expected request id answers, so it is followed, not POSTed again', async () => {
+      const h = hash()
+      const posts: Seen[] = []
+      nock(URL)
+        .post('/api/v5_2/virtualnode')
+        .reply(function (uri, body) {
+          posts.push({method: 'POST', path: uri, query: {}, headers: {}, body})
+          this.req.destroy()
+          return [202, {}]
+        })
+        .get(`/api/v5_2/virtualnode/status/${h}`)
+        .reply(200, opStatus('IN_PROGRESS', {requestId: h, resourceId: null}))
+        .get(`/api/v5_2/virtualnode/status/${h}`)
+        .reply(200, opStatus('SUCCEEDED', {requestId: h, resourceId: h}))
+        .get(`/api/v5_2/virtualnode/${h}`)
+        .reply(200, node(ALICE, app, h))
+      const result = await ensureVnode(corda(), ALICE, app, {graceMs: 1000})
+      expect(result).toMatchObject({requestId: h, result: 'created', holdingIdentity: {shortHash: h}})
+      expect(posts).toHaveLength(1)
+    })
+
+    it('a 503: nothing shows the request arrived (status 404, not listed), so it is sent again, once', async () => {
+      const h = hash()
+      let posts = 0
+      // The status answers only once a POST has really arrived: the first met a 503.
+      nock(URL)
+        .post('/api/v5_2/virtualnode')
+        .reply(() => (posts++, [503, 'Service Unavailable']))
+        .get('/api/v5_2/virtualnode')
+        .reply(200, {virtualNodes: []})
+        .post('/api/v5_2/virtualnode')
+        .reply(() => (posts++, [202, {requestId: h}]))
+        .get(`/api/v5_2/virtualnode/${h}`)
+        .reply(200, node(ALICE, app, h))
+      nock(URL)
+        .get(`/api/v5_2/virtualnode/status/${h}`)
+        .times(50)
+        .optionally()
+        .reply(() =>
+          posts < 2 ? [404, {title: `Failed to find a status for requestId = '${h}'`, status: 404, details: {}}] : [200, opStatus('SUCCEEDED', {requestId: h, resourceId: h})],
+        )
+      expect(await ensureVnode(corda(), ALICE, app, {graceMs: 300})).toMatchObject({result: 'created', holdingIdentity: {shortHash: h}})
+      expect(posts).toBe(2)
+    })
+
+    it('a FAILED status that a duplicate create explains is checked against the vnode itself: it is there, so created', async () => {
+      nock(URL)
+        .post('/api/v5_2/virtualnode')
+        .reply(202, {requestId: '58B6030FABDD'})
+        .get('/api/v5_2/virtualnode/status/58B6030FABDD')
+        .reply(
+          200,
+          opStatus('FAILED', {
+            processingStage: null,
+            resourceId: null,
+            errorReason: `Virtual node for CPI with file checksum AAAAAAAAAAA1 and x500Name ${ALICE} already exists.`,
+          }),
+        )
+        .get('/api/v5_2/virtualnode')
+        .reply(200, {virtualNodes: [node(ALICE, app)]})
+      expect(await ensureVnode(corda(), ALICE, app)).toMatchObject({result: 'created', requestId: '58B6030FABDD', holdingIdentity: {shortHash: '58B6030FABDD'}})
+    })
+
+    it('an MGM CPI (group CREATE_ID) has no predictable request id: a node listed under that X.500 name is the one made', async () => {
+      const mgm: CpiMetadata = {...app, groupPolicy: JSON.stringify({groupId: 'CREATE_ID'})}
+      let posts = 0
+      nock(URL)
+        .post('/api/v5_2/virtualnode')
+        .reply(() => (posts++, [503, 'Service Unavailable']))
+        .get('/api/v5_2/virtualnode')
+        .reply(200, {virtualNodes: [node(ALICE, mgm, 'ABCDEF123456')]})
+        .get('/api/v5_2/virtualnode/status/ABCDEF123456')
+        .reply(200, opStatus('SUCCEEDED', {requestId: 'ABCDEF123456', resourceId: 'ABCDEF123456'}))
+        .get('/api/v5_2/virtualnode/ABCDEF123456')
+        .reply(200, node(ALICE, mgm, 'ABCDEF123456'))
+      expect(await ensureVnode(corda(), ALICE, mgm, {graceMs: 300})).toMatchObject({result: 'created', holdingIdentity: {shortHash: 'ABCDEF123456'}})
+      expect(posts).toBe(1)
+    })
+  })
+
   it('a FAILED creation is a failed operation with the reason and stage', async () => {
     nock(URL)
       .post('/api/v5_2/virtualnode')
@@ -359,6 +466,49 @@ describe('upgradeVnode', () => {
     expect((error as Error).message).toBe('refused')
     expect(shown).toEqual([running])
     expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('a PUT sent again after a 503 meets "already has CPI": the upgrade it made (request id = hash + both checksums) is followed, then updated', async () => {
+    const id = '58B6030FABDDAAAAAAAAAAA1BBBBBBBBBBB2'
+    noFlows()
+    nock(URL)
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE')
+      .reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2')
+      .reply(503, 'Service Unavailable')
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2')
+      .reply(409, {title: 'Virtual Node with shorthash 58B6030FABDD already has CPI with file checksum BBBBBBBBBBB2', status: 409, details: {}})
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [v1, v2]})
+      .get(`/api/v5_2/virtualnode/status/${id}`)
+      .reply(200, opStatus('IN_PROGRESS', {requestId: id, operation: 'UPGRADE_VIRTUAL_NODE', resourceId: null}))
+      .get(`/api/v5_2/virtualnode/status/${id}`)
+      .reply(200, opStatus('SUCCEEDED', {requestId: id, operation: 'UPGRADE_VIRTUAL_NODE', resourceId: null}))
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE')
+      .reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'ACTIVE'})
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(200, node(ALICE, v2))
+    const retrying = client('v5_2', {attempts: 2, baseDelayMs: 1, maxDelayMs: 1})
+    expect(await upgradeVnode(retrying, node(ALICE, v1), v2)).toMatchObject({requestId: id, result: 'updated'})
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('"already has CPI" with no operation of ours (404) is unchanged: the node is made active again', async () => {
+    noFlows()
+    nock(URL)
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/MAINTENANCE')
+      .reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'MAINTENANCE'})
+      .put('/api/v5_2/virtualnode/58B6030FABDD/cpi/BBBBBBBBBBB2')
+      .reply(409, {title: 'Virtual Node with shorthash 58B6030FABDD already has CPI with file checksum BBBBBBBBBBB2', status: 409, details: {}})
+      .get('/api/v5_2/cpi')
+      .reply(200, {cpis: [v1, v2]})
+      .get('/api/v5_2/virtualnode/status/58B6030FABDDAAAAAAAAAAA1BBBBBBBBBBB2')
+      .reply(404, {title: 'Could not find a virtual node operation with requestId of 58B6030FABDDAAAAAAAAAAA1BBBBBBBBBBB2', status: 404, details: {}})
+      .put('/api/v5_2/virtualnode/58B6030FABDD/state/ACTIVE')
+      .reply(200, {holdingIdShortHash: '58B6030FABDD', newState: 'ACTIVE'})
+      .get('/api/v5_2/virtualnode/58B6030FABDD')
+      .reply(200, node(ALICE, v2))
+    expect(await upgradeVnode(corda(), node(ALICE, v1), v2)).toMatchObject({requestId: null, result: 'unchanged'})
   })
 
   it('a FAILED upgrade says the node stays in maintenance', async () => {

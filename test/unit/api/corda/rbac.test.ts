@@ -7,6 +7,7 @@ import {checkPermissionString} from '../../../../src/api/corda/permissions.js'
 import {templatePermissions} from '../../../../src/api/corda/rbac-templates.js'
 import type {PermissionResponseType, RoleResponseType, UserResponseType} from '../../../../src/api/corda/types.js'
 import {checkLoginName} from '../../../../src/api/corda/users.js'
+import {type ApiError} from '../../../../src/api/errors.js'
 import {toFailure} from '../../../../src/cli/failure.js'
 import {ConflictError, NotFoundError, UsageError} from '../../../../src/errors.js'
 import {caught, client, expectValidRequest, recorder, type Seen, URL} from './support.js'
@@ -146,6 +147,139 @@ describe('ensureRole', () => {
   })
 })
 
+describe('roles on a real cluster: names are not unique, and a POST sent twice makes two roles', () => {
+  const lost = function (this: nock.ReplyFnContext) {
+    this.req.destroy()
+    return [201, {}] as const
+  }
+
+  it('a role POST whose answer was lost is looked for, not sent again: the role it made is adopted', async () => {
+    let posts = 0
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [])
+      .post('/api/v5_2/role')
+      .reply(function (this: nock.ReplyFnContext) {
+        posts++
+        return lost.call(this)
+      })
+      .get('/api/v5_2/role')
+      .reply(200, [])
+      .get('/api/v5_2/role')
+      .reply(200, [role([], 'Dev')])
+    expect(await ensureRole(client(), 'Dev', {graceMs: 2000})).toMatchObject({id: ROLE_ID, result: 'created'})
+    expect(posts).toBe(1)
+  })
+
+  it('a role POST that met a 503 is sent again only once the role did not appear within the lag window', async () => {
+    let posts = 0
+    nock(URL)
+      .get('/api/v5_2/role')
+      .times(10)
+      .optionally()
+      .reply(200, [])
+      .post('/api/v5_2/role')
+      .reply(() => (posts++, [503, 'Service Unavailable']))
+      .post('/api/v5_2/role')
+      .reply(() => (posts++, [201, role([], 'Dev')]))
+    expect(await ensureRole(client(), 'Dev', {graceMs: 300})).toMatchObject({result: 'created'})
+    expect(posts).toBe(2)
+  })
+
+  it('several roles of one name are refused with their ids, and nothing is sent', async () => {
+    const twin = {...role([], 'Dev'), id: '7a1f0b1e-0000-4000-8000-000000000009'}
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [role([], 'Dev'), twin])
+    const error = (await caught(ensureRole(client(), 'Dev'))) as UsageError
+    expect(error).toBeInstanceOf(UsageError)
+    expect(error.message).toBe(`2 roles are named "Dev": Dev (${ROLE_ID}), Dev (${twin.id})`)
+    expect(error.hint).toMatch(/name the role by its id/)
+    expect(await caught(client().roles.resolve('Dev', [role([], 'Dev'), twin]))).toMatchObject({message: error.message})
+    expect((await client().roles.resolve(twin.id, [role([], 'Dev'), twin])).id).toBe(twin.id)
+  })
+
+  it('"already associated" (409) and "not associated" (400) are unchanged, with the object as it is', async () => {
+    nock(URL)
+      .put(`/api/v5_2/user/alice/role/${ROLE_ID}`)
+      .reply(...conflict(`Role '${ROLE_ID}' is already associated with User 'alice'.`))
+      .get('/api/v5_2/user/alice')
+      .reply(200, user({roleAssociations: [{roleId: ROLE_ID, createTimestamp: T}]}))
+      .delete(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`)
+      .reply(400, {title: `Permission '${PERM_ID}' is not associated with Role '${ROLE_ID}'.`, status: 400, details: {}})
+      .get(`/api/v5_2/role/${ROLE_ID}`)
+      .reply(200, role())
+      .put(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`)
+      .reply(200, role([PERM_ID]))
+    expect(await client().users.addRole('alice', ROLE_ID)).toMatchObject({loginName: 'alice', result: 'unchanged'})
+    expect(await client().roles.removePermission(ROLE_ID, PERM_ID)).toMatchObject({id: ROLE_ID, result: 'unchanged'})
+    expect(await client().roles.addPermission(ROLE_ID, PERM_ID)).toMatchObject({permissions: [{id: PERM_ID}], result: 'updated'})
+  })
+
+  it('a vnode-scoped permission is created on its own and then associated: the bulk call would drop its vnode', async () => {
+    const scoped = {permissionType: 'ALLOW' as const, permissionString: 'StartFlow:.*', groupVisibility: null, virtualNode: 'ABCDEF012345'}
+    const seen: Seen[] = []
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [role([], 'Runner')])
+      .get('/api/v5_2/permission')
+      .query(true)
+      .times(2)
+      .reply(200, [])
+      .post('/api/v5_2/permission')
+      .reply(recorder(seen, [201, permission(PERM_ID, 'StartFlow:.*', 'ABCDEF012345')]))
+      .put(`/api/v5_2/role/${ROLE_ID}/permission/${PERM_ID}`)
+      .reply(200, role([PERM_ID], 'Runner'))
+      .get(`/api/v5_2/role/${ROLE_ID}`)
+      .reply(200, role([PERM_ID], 'Runner'))
+    expect(await ensureRole(client(), 'Runner', {permissions: [scoped]})).toMatchObject({result: 'updated', addedPermissions: [PERM_ID]})
+    expect(seen[0]!.body).toEqual(scoped)
+    // Again: the list leaves vnode-scoped permissions out, so the role's own one is read by id, and found equal.
+    nock(URL)
+      .get('/api/v5_2/role')
+      .reply(200, [role([PERM_ID], 'Runner')])
+      .get('/api/v5_2/permission')
+      .query(true)
+      .reply(200, [])
+      .get(`/api/v5_2/permission/${PERM_ID}`)
+      .reply(200, permission(PERM_ID, 'StartFlow:.*', 'ABCDEF012345'))
+    expect(await ensureRole(client(), 'Runner', {permissions: [scoped]})).toMatchObject({result: 'unchanged'})
+  })
+})
+
+describe('users on a real cluster', () => {
+  const wanted = {loginName: 'Alice.Smith', fullName: 'Alice', enabled: true, initialPassword: 'secret-1'}
+
+  it('a user POST whose answer was lost is looked for: found, it is created (in the form Corda stores: lower-cased)', async () => {
+    let posts = 0
+    nock(URL)
+      .get('/api/v5_2/user/Alice.Smith')
+      .reply(404, {title: "User 'Alice.Smith' not found.", status: 404, details: {}})
+      .post('/api/v5_2/user')
+      .reply(function (this: nock.ReplyFnContext) {
+        posts++
+        this.req.destroy()
+        return [201, {}]
+      })
+      .get('/api/v5_2/user/Alice.Smith')
+      .reply(200, user({loginName: 'alice.smith'}))
+    expect(await ensureUser(client(), wanted, [], {graceMs: 2000})).toMatchObject({loginName: 'alice.smith', result: 'created'})
+    expect(posts).toBe(1)
+  })
+
+  it('a password change is never sent twice: a repeat of one that landed would be refused', async () => {
+    let posts = 0
+    nock(URL)
+      .post('/api/v5_2/user/otheruserpassword')
+      .times(4)
+      .optionally()
+      .reply(() => (posts++, [503, 'Service Unavailable']))
+    const retrying = client('v5_2', {attempts: 4, baseDelayMs: 1, maxDelayMs: 1})
+    expect(await caught(retrying.users.setPassword({loginName: 'bob'}, 'new-secret'))).toMatchObject({status: 503})
+    expect(posts).toBe(1)
+  })
+})
+
 describe('resolveRole', () => {
   it('by id, by exact name, by a name in another case; unknown is not found', async () => {
     const roles = [role([], 'Operators'), {...role([], 'Readers'), id: '7a1f0b1e-0000-4000-8000-000000000003'}]
@@ -257,6 +391,43 @@ describe('setConfigSection', () => {
       .twice()
       .reply(...conflict('stale'))
     expect(toFailure(await caught(setConfigSection(client(), 'corda.flow', {a: 5}))).exitCode).toBe(5)
+  })
+
+  it('a refusal as Corda words it (the reason after " Cause: " at the end of a long title, details {}) becomes the hint', async () => {
+    const sent = {processing: {noSuchKey: 1, filler: 'x'.repeat(400)}}
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {}))
+      .put('/api/v5_2/config')
+      .reply(400, {
+        title: `Configuration "${JSON.stringify(JSON.stringify(sent)).slice(1, -1)}" could not be validated. Valid JSON or HOCON expected. Cause: Configuration failed to validate for key corda.flow at schema version null: $.processing.noSuchKey: is not defined in the schema and the schema does not allow additional properties`,
+        status: 400,
+        details: {},
+      })
+    const error = (await caught(setConfigSection(client(), 'corda.flow', sent))) as ApiError
+    expect(error.title).toBe('the cluster refused the corda.flow configuration')
+    expect(error.hint).toMatch(/^the cluster says: Configuration failed to validate .*\$\.processing\.noSuchKey: is not defined in the schema/)
+    expect(toFailure(error).exitCode).toBe(2)
+  })
+
+  it('a source configuration kept as HOCON compares as different, so the JSON asked for is PUT (with the version)', async () => {
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, {...current(3, {}), sourceConfig: 'processing { maxRetryAttempts = 5 }'})
+      .put('/api/v5_2/config', body => body.version === 3)
+      .reply(202, {section: 'corda.flow', config: '{}', schemaVersion: {major: 1, minor: 0}, version: 4})
+    expect(await setConfigSection(client(), 'corda.flow', {processing: {maxRetryAttempts: 5}})).toMatchObject({result: 'updated', version: 4})
+  })
+
+  it("the REST worker's own timeout (500 Could not publish…) is read again: the write landed, so it is updated", async () => {
+    nock(URL)
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(3, {a: 1}))
+      .put('/api/v5_2/config')
+      .reply(500, {title: 'Internal server error.', status: 500, details: {cause: 'ConfigRestResourceException', reason: 'Could not publish updated configuration.'}})
+      .get('/api/v5_2/config/corda.flow')
+      .reply(200, current(4, {a: 2}))
+    expect(await setConfigSection(client(), 'corda.flow', {a: 2})).toMatchObject({previousVersion: 3, version: 4, result: 'updated'})
   })
 
   it('a section never set (404) is written with version -1', async () => {
