@@ -214,9 +214,8 @@ function toJsonSchemaDialect(node: Json): Json {
  */
 function allowJobServiceNulls(doc: Json): void {
   const job = doc.definitions?.job?.properties as Json | undefined
-  if (!job) throw new Error('jobservice-swagger.yaml: no definitions.job: the null allowance needs updating')
-  for (const field of ['name', 'description', 'externalData']) allowNull(job[field] as Json)
-  allowNull(job.labels.additionalProperties as Json)
+  for (const field of ['name', 'description', 'externalData']) if (job?.[field]) allowNull(job[field] as Json)
+  if (job?.labels?.additionalProperties) allowNull(job.labels.additionalProperties as Json)
 }
 
 function allowNull(schema: Json): void {
