@@ -82,13 +82,19 @@ describe('contract: the Job Service sandbox', () => {
     // The requests break the spec on purpose (path patterns, bodies), so only the answers are checked.
     const answers = [
       await call('GET', `${J}/jobs/a:b`),
-      await call('PUT', `${J}/jobs/${'x'.repeat(49)}`, {task: task()}),
+      await call('PUT', `${J}/jobs/${'x'.repeat(49)}`, {task: task()}), // 500: varchar(48)
+      await call('GET', `${J}/jobs/${'x'.repeat(49)}`), // 404: no such job
       await call('DELETE', `${J}/jobs/a;b`),
       await call('POST', `${J}/jobs/a!b/cancel`),
       await call('PUT', `${J}/jobs/ok`, '{oops'),
-      await call('PUT', `${J}/jobs/ok`, {task: task(), prerequisiteJobs: []}),
+      await call('PUT', `${J}/jobs/ok`, {name: 'no task'}), // 500: NullPointerException
+      await call('GET', `${J}/jobs?filter=${encodeURIComponent('status==active')}`), // 500: not a job_status
+      await call('GET', `${J}/jobStats/count?filter=${encodeURIComponent('percentageComplete=gt=abc')}`), // 500: NumberFormatException
+      await call('POST', `${J}/jobs:cancel?filter=${encodeURIComponent('status==Act*')}`), // 500: job_status ~~ unknown
+      await call('POST', `${J}/jobs:delete?filter=`), // 400: an empty filter does not parse
+      await call('GET', `${J}/jobs?limit=ten`), // 500: Jersey's ParamException
     ]
-    expect(answers.map(a => a.status)).toEqual([400, 400, 400, 400, 400, 400])
+    expect(answers.map(a => a.status)).toEqual([400, 500, 404, 400, 400, 400, 500, 500, 500, 500, 400, 500])
     const problems = server.log.entries().flatMap(e => validateResponse(e))
     expect(problems).toEqual([])
   })

@@ -159,6 +159,7 @@ function loadSpec(name: ContractName): Spec {
   // The parsed document is our own object; rewriting it never touches the file on disk.
   const doc = toJsonSchemaDialect(readSpecFile(file))
   if (name.startsWith('corda')) allowNullReferences(doc)
+  if (name === 'jobservice') allowJobServiceNulls(doc)
   const id = `https://workerctl.contract/${name}.json`
   doc.$id = id
   ajv().addSchema(doc)
@@ -220,6 +221,18 @@ function allowNullReferences(node: Json): void {
   for (const [name, property] of Object.entries(properties)) {
     if (!required.has(name) && typeof property?.$ref === 'string' && Object.keys(property).length === 1) allowNull(property)
   }
+}
+
+/**
+ * The Job Service writes `null` where its swagger says string (PRODUCT.md §8 extra): the generated Job model has no
+ * @JsonInclude and Dropwizard's mapper includes nulls, so a job created without a name, description or externalData
+ * comes back with them as null (DatabaseHelper.getJob sets every field), and a label whose value was sent as null is
+ * stored (label.value is nullable) and returned as null. Only those fields of `job` are widened.
+ */
+function allowJobServiceNulls(doc: Json): void {
+  const job = doc.definitions?.job?.properties as Json | undefined
+  for (const field of ['name', 'description', 'externalData']) if (job?.[field]) allowNull(job[field] as Json)
+  if (job?.labels?.additionalProperties) allowNull(job.labels.additionalProperties as Json)
 }
 
 function allowNull(schema: Json): void {
@@ -746,6 +759,13 @@ function responseRules(spec: Spec, op: Operation): Map<number, BodyRule> {
     .filter(code => code >= 400)
   if (op.node.operationId === 'createOrUpdateJob') errors.push(403)
   if (op.node.operationId === 'getJobs' || op.node.operationId === 'getJobsCount') errors.push(400)
+  // 500 where the service really answers it for what a caller sent (PRODUCT.md §8 extra), in `{message}`:
+  // - PUT: a value too long for its varchar column (SQLSTATE 22001, rethrown), a Java NullPointerException for a body
+  //   with neither task nor type, or a null taskApiVersion, delay or labels;
+  // - list, count and the bulk calls: a filter whose SQL PostgreSQL refuses (a status outside the enum, `*` on status or
+  //   percentageComplete) or whose percentageComplete is not a Java double (NumberFormatException), and for the list a
+  //   limit or offset Jersey cannot convert (a 404 ParamException the service's ApiExceptionMapper turns into 500).
+  if (['createOrUpdateJob', 'getJobs', 'getJobsCount', 'cancelJobs', 'deleteJobs'].includes(String(op.node.operationId))) errors.push(500)
   for (const code of errors) rules.set(code, jobServiceError)
   return rules
 }

@@ -28,8 +28,8 @@ export function jobServiceError(status: number, message: string): SandboxRespons
   return {status, body: {message}}
 }
 
-/** Dropwizard's own errors (unknown path, wrong method, unreadable JSON) also carry the code. */
-function dropwizardError(status: number, message: string): SandboxResponse {
+/** Dropwizard's own errors (Jackson's JsonProcessingExceptionMapper: unreadable JSON) also carry the code. */
+export function dropwizardError(status: number, message: string): SandboxResponse {
   return {status, body: {code: status, message}}
 }
 
@@ -48,7 +48,9 @@ export type Problem =
 /** Errors raised before or around a handler, in the shape of the service the path belongs to. */
 export function frameworkError(service: Service, problem: Problem): SandboxResponse {
   const response = shaped(service, problem)
-  if (problem.kind === 'methodNotAllowed' && response.status === 405) response.headers = {...response.headers, allow: problem.allowed.join(', ')}
+  // A 405 says which methods it takes; the Job Service answers a wrong method through its own exception mapper, which
+  // builds a new response (no Allow), and Corda answers 404.
+  if (problem.kind === 'methodNotAllowed' && response.status === 405 && service !== 'jobService') response.headers = {...response.headers, allow: problem.allowed.join(', ')}
   return response
 }
 
@@ -87,9 +89,12 @@ const SHAPES: Record<Service, Shapes> = {
   },
   workerManager: REGARDS,
   auth: REGARDS,
+  // Jersey's routing errors are WebApplicationExceptions without an entity, so they go to the closest ExceptionMapper:
+  // the service's ApiExceptionMapper<Exception> beats Dropwizard's LoggingExceptionMapper<Throwable>, and its else
+  // branch answers 500 with the exception's message (job-service api/ApiExceptionMapper.java).
   jobService: {
-    notFound: () => dropwizardError(404, 'HTTP 404 Not Found'),
-    methodNotAllowed: () => dropwizardError(405, 'HTTP 405 Method Not Allowed'),
+    notFound: () => jobServiceError(500, 'HTTP 404 Not Found'),
+    methodNotAllowed: () => jobServiceError(500, 'HTTP 405 Method Not Allowed'),
     badJson: () => dropwizardError(400, 'Unable to process JSON'),
     tooLarge: () => dropwizardError(413, 'HTTP 413 Request Entity Too Large'),
     unavailable: () => jobServiceError(503, 'Service unavailable'),

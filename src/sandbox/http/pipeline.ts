@@ -1,5 +1,6 @@
 // The request pipeline: route, read the body, inject faults, authenticate, handle, answer, log.
 // Nothing a client sends may crash the process: every failure becomes a response in the service's shape.
+import {randomUUID} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
@@ -73,8 +74,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     })
   })
   let loseReply = false
+  const correlation = service === 'jobService' ? correlationId(req) : undefined
   const reply = (response: SandboxResponse) => {
     if (response.loggedRequestBody !== undefined) requestBody = response.loggedRequestBody
+    if (correlation !== undefined) response = {...response, headers: {...response.headers, 'CAF-Correlation-Id': correlation}}
     if (loseReply) return resetSocket(req.socket) // done, but the client never hears it (logged with status 0)
     sent = send(res, response)
   }
@@ -126,6 +129,15 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     report(p, req, error)
     reply(frameworkError(service, {kind: 'internal'}))
   }
+}
+
+/**
+ * The Job Service's CorrelationIdFilter (caf-correlation, a servlet filter in front of everything, errors included):
+ * the request's CAF-Correlation-Id when it has a non-empty one, otherwise a fresh UUID.
+ */
+function correlationId(req: IncomingMessage): string {
+  const sent = req.headersDistinct['caf-correlation-id']?.[0]
+  return sent !== undefined && sent !== '' ? sent : randomUUID()
 }
 
 /** Splits the request target by hand: `new URL` would read `//x/y` as a host. */

@@ -1,7 +1,5 @@
 // One Job Service job (job-service.md §3–§6) as the sandbox stores it, the public view GET answers, and the timing
 // of its lifecycle (job-machine.ts). The store is job-store.ts.
-import {createHash} from 'node:crypto'
-import {canonicalJson} from '../../shared/canonical-json.js'
 import type {JobStatus} from '../../shared/job-status.js'
 
 export const JS_TIMING = {
@@ -27,15 +25,17 @@ export interface Failure {
 /** What GET returns (and what filters and sorts read). */
 export interface JobView {
   id: string
-  name?: string
-  description?: string
-  externalData?: string
+  /** null when not given: the generated Job model has no @JsonInclude, so Jackson writes the nulls. */
+  name: string | null
+  description: string | null
+  externalData: string | null
   createTime: number
   lastUpdateTime: number
   status: JobStatus
   percentageComplete: number
   failures: Failure[]
-  labels: Record<string, string>
+  /** A label's value may be null: the column is nullable and a PUT may send null. */
+  labels: Record<string, string | null>
 }
 
 export interface DemoTask {
@@ -60,45 +60,68 @@ export interface Run {
 
 export interface StoredJob extends JobView {
   partition: string
-  /** Hash of the whole canonical NewJob: an identical PUT answers 204. */
-  hash: string
+  /** NewJob.hashCode() as JobsPut stored it (job_hash): a PUT with the same hash answers 204. */
+  hash: number
   /** Hash of the task alone: DemoWorker counts runs per task definition. */
   taskHash: string
   classifier: string
   demo: DemoTask
-  /** Prerequisite ids still awaited when the job was created (job_dependency rows). */
-  deps: string[]
+  /** job_dependency rows of this job: the prerequisites it still waits for. */
+  awaiting: Set<string>
+  /** The job row's delay: added when the last prerequisite completes. */
   delayMs: number
-  readyAt?: number
+  /**
+   * job_task_data: the task, not yet sent to its worker; `eligibleAt` unset while prerequisites are awaited. Absent once
+   * sent, and from the start for a job created with prerequisites all satisfied and no delay (create_job stores none).
+   */
+  task?: {eligibleAt?: number}
+  /** The task reached the worker while the job was Paused: held (stowed) until a resume. */
+  stowed?: boolean
   run?: Run
+  /** A completion report not applied yet (completed_subtask_report): when it came. Reads apply it. */
+  completedAt?: number
   /** When it reached Completed/Failed. */
   finishedAt?: number
   /** Failed jobs: the job whose task failed (itself, or the prerequisite it inherited the failure from). */
   root?: {id: string; failures: Failure[]}
+  /** Scheduled events (event queue entries) still meant for this job: a newer one replaces the older. */
+  pending: {dispatch?: number; finish?: number}
 }
 
+/** What create_job receives. */
 export interface NewJobDefinition {
-  name?: string
-  description?: string
-  externalData?: string
+  name: string | null
+  description: string | null
+  externalData: string | null
+  hash: number
   classifier: string
+  /** The job_task_data columns limited to 255 characters: taskClassifier, taskPipe, targetPipe. */
+  taskColumns: Array<string | null>
   taskHash: string
   demo: DemoTask
-  prerequisites: Array<{id: string; precreated: boolean}>
+  /** Entries as JobsPut passes them (nulls and blanks dropped), options not yet split off. */
+  prerequisites: string[]
   delaySeconds: number
-  labels: Record<string, string>
+  labels: Map<string, string | null>
+}
+
+/** What the worker side will do next to a job: send its task, or report the end of its run. */
+export interface JobEvent {
+  at: number
+  seq: number
+  job: StoredJob
+  kind: 'dispatch' | 'finish'
 }
 
 export interface Partition {
+  name: string
   jobs: Map<string, StoredJob>
-  /** Jobs not yet Completed/Failed/Cancelled: the only ones settle has to look at. */
-  live: Set<StoredJob>
-}
-
-export const TERMINAL = new Set<JobStatus>(['Completed', 'Failed', 'Cancelled'])
-
-export function hashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
+  /** job_dependency rows by the prerequisite they name (the job may not exist, or may have been deleted). */
+  dependents: Map<string, Set<StoredJob>>
+  /** Jobs whose run is in an active segment: their progress moves with the clock. */
+  running: Set<StoredJob>
+  /** Future events, earliest first (a binary heap on at, then seq). */
+  events: JobEvent[]
 }
 
 export function percent(activeMs: number, durationMs: number): number {
@@ -106,13 +129,13 @@ export function percent(activeMs: number, durationMs: number): number {
   return Math.min(99.9, Math.floor((activeMs / durationMs) * 1000) / 10)
 }
 
-/** The public shape: never task, taskData, prerequisiteJobIds or delay. */
+/** The public shape, all ten fields always (DatabaseHelper.getJob sets each): never task, prerequisites or delay. */
 export function jobBody(job: StoredJob): JobView {
   return {
     id: job.id,
-    ...(job.name !== undefined ? {name: job.name} : {}),
-    ...(job.description !== undefined ? {description: job.description} : {}),
-    ...(job.externalData !== undefined ? {externalData: job.externalData} : {}),
+    name: job.name,
+    description: job.description,
+    externalData: job.externalData,
     createTime: job.createTime,
     lastUpdateTime: job.lastUpdateTime,
     status: job.status,

@@ -1,13 +1,15 @@
 // The Job Service's history at sandbox start: jobs in partition `default` over the last days, deterministic from
 // the seed, with their share of Failed, Cancelled, running, waiting, paused and stuck jobs.
 import {Random} from '../random.js'
-import {hashOf, type Partition, percent, type StoredJob, TERMINAL} from './job.js'
+import {stringHash} from './java-json.js'
+import {percent, type StoredJob} from './job.js'
 
 /** Jobs `startSandbox` seeds in partition `default` unless told otherwise. */
 export const DEFAULT_SEEDED_JOBS = 40
 
 /** A realistic deterministic history in `partition` (PRODUCT.md §7 sandbox): n jobs over the last 7 days. */
-export function seedJobs(p: Partition, partition: string, n: number, seed: number, now: number): void {
+export function seedJobs(partition: string, n: number, seed: number, now: number): StoredJob[] {
+  const jobs: StoredJob[] = []
   const rnd = new Random((seed ^ 0x5eed0b5) >>> 0)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd.next() * xs.length)]!
   const span = 7 * 24 * 3600_000
@@ -34,7 +36,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
     const job: StoredJob = {
       id,
       name: `${kind.name} ${i + 1}`,
-      ...(rnd.next() < 0.3 ? {description: `${kind.name} for ${labels.owner}`} : {}),
+      description: rnd.next() < 0.3 ? `${kind.name} for ${labels.owner}` : null,
+      externalData: null,
       createTime,
       lastUpdateTime: createTime,
       status: 'Completed',
@@ -42,12 +45,13 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       failures: [],
       labels,
       partition,
-      hash: hashOf({seeded: id}),
-      taskHash: hashOf({seededTask: id}),
+      hash: stringHash(`seeded:${id}`),
+      taskHash: `seeded:${id}`,
       classifier: kind.classifier,
       demo: {durationMs, fail: false, failTimes: 0},
-      deps: [],
+      awaiting: new Set(),
       delayMs: 0,
+      pending: {},
     }
     const r = (phase + i * 0.6180339887) % 1
     const age = now - createTime
@@ -57,7 +61,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
     } else if (r < 0.86) {
       const at = Math.min(now - 1000, createTime + Math.floor(durationMs * rnd.next()))
       job.status = 'Failed'
-      job.percentageComplete = Math.round(rnd.next() * 900) / 10
+      job.percentageComplete = 0 // report_failure sets 0.00
+      rnd.next() // (kept: the draws that follow, hence the whole history, stay as they were)
       job.finishedAt = Math.max(createTime, at)
       job.lastUpdateTime = job.finishedAt
       job.failures = [
@@ -92,7 +97,8 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
         // Waiting on an upstream job that has not been created yet.
         job.status = 'Waiting'
         job.percentageComplete = 0
-        job.deps = [`upstream-${String(i + 1).padStart(6, '0')}`]
+        job.awaiting = new Set([`upstream-${String(i + 1).padStart(6, '0')}`])
+        job.task = {}
         job.lastUpdateTime = job.createTime
       } else {
         job.status = 'Paused'
@@ -109,7 +115,7 @@ export function seedJobs(p: Partition, partition: string, n: number, seed: numbe
       job.percentageComplete = Math.round(rnd.next() * 800) / 10
       job.run = {durationMs, message: `${kind.classifier} task failed`, activeBefore: 0, stuck: true}
     }
-    p.jobs.set(id, job)
-    if (!TERMINAL.has(job.status)) p.live.add(job)
+    jobs.push(job)
   }
+  return jobs
 }

@@ -231,10 +231,10 @@ describe('sandbox server', () => {
       }
     })
 
-    it('answers other paths with 404 and a message', async () => {
+    it("answers other paths as its exception mapper answers Jersey's 404: 500 and a message", async () => {
       const res = await fetch(url('/job-service/v1/partitions/default/nothing'))
-      expect(res.status).toBe(404)
-      expect(await res.json()).toMatchObject({message: expect.any(String)})
+      expect(res.status).toBe(500)
+      expect(await res.json()).toEqual({message: 'HTTP 404 Not Found'})
     })
   })
 
@@ -502,7 +502,7 @@ describe('TLS', () => {
     const health = await get('/_sandbox/health', server.caPem)
     expect(health.status).toBe(200)
     expect(JSON.parse(health.body)).toMatchObject({ok: true, tls: true})
-    expect((await get('/job-service/v1/ping', server.caPem)).body).toBe('{"success":true}')
+    expect((await get('/job-service/v1/ping', server.caPem)).body).toBe('{"success" : true}')
   })
 
   it('is refused without the CA', async () => {

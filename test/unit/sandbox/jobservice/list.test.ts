@@ -29,6 +29,7 @@ beforeAll(async () => {
   s.advance(1300)
   await s.call('POST', `${J}/c-3/cancel`)
   await s.call('POST', `${J}/f-6/pause`)
+  await s.job('a_1') // a_1's completion report is applied by a read (see lifecycle.test.ts)
 })
 afterAll(async () => {
   await s.close()
@@ -52,10 +53,10 @@ describe('list and count', () => {
     expect(await ids(f('status=in=(Active,Waiting)'))).toEqual(['d-4', 'e-5'])
     expect(await ids(f('status=out=(Active,Waiting,Completed)'))).toEqual(['b-2', 'c-3', 'f-6'])
     expect(await ids(f('percentageComplete=lt=50;status==Active'))).toEqual(['d-4'])
-    expect(await ids(f('percentageComplete=ge=50'))).toEqual(['a_1', 'b-2'])
+    expect(await ids(f('percentageComplete=ge=50'))).toEqual(['a_1']) // b-2 Failed: 0
     expect(await ids(f('percentageComplete>99'))).toEqual(['a_1'])
-    expect(await ids(f('percentageComplete<=0'))).toEqual(['e-5'])
-    expect(await ids(f('percentageComplete=gt=0 and percentageComplete<100'))).toEqual(['b-2', 'c-3', 'd-4', 'f-6'])
+    expect(await ids(f('percentageComplete<=0'))).toEqual(['b-2', 'e-5'])
+    expect(await ids(f('percentageComplete=gt=0 and percentageComplete<100'))).toEqual(['c-3', 'd-4', 'f-6'])
     expect(await ids(f('id==*-*'))).toEqual(['b-2', 'c-3', 'd-4', 'e-5', 'f-6'])
     expect(await ids(f('id==a_*'))).toEqual(['a_1'])
     expect(await ids(f('id==a%*'))).toEqual([]) // % is literal, only * is a wildcard
@@ -101,18 +102,18 @@ describe('list and count', () => {
     expect(await list('sort=status:desc')).toEqual(['e-5', 'f-6', 'b-2', 'a_1', 'c-3', 'd-4'])
     expect(await list('sort=labels.owner:asc')).toEqual(['d-4', 'a_1', 'b-2', 'c-3', 'e-5', 'f-6'])
     expect(await list('sort=labels.owner:desc')).toEqual(['c-3', 'e-5', 'f-6', 'b-2', 'a_1', 'd-4'])
-    expect(await list('sort=percentageComplete:desc&limit=2')).toEqual(['a_1', 'b-2'])
+    expect(await list('sort=percentageComplete:desc&limit=2')).toEqual(['a_1', 'c-3'])
     for (const [sort, message] of [
       ['createTime', 'Invalid format for sort: createTime'],
-      ['nope:asc', 'Invalid value for sort field: nope'],
-      ['createTime:up', 'Invalid format for sort: createTime:up'],
-      ['id:asc', 'Invalid value for sort field: id'],
+      ['nope:asc', 'Invalid value for sort field: nope:asc'],
+      ['createTime:up', 'Invalid value for sort direction: up'],
+      ['id:asc', 'Invalid value for sort field: id:asc'],
     ] as const) {
       expect(await s.call('GET', `${J}?sort=${sort}`)).toMatchObject({status: 400, body: {message}})
     }
   })
 
-  it('paging: limit/offset; missing or ≤0 limit = 25; a non-integer limit is 404 as JAX-RS answers', async () => {
+  it("paging: limit/offset; missing or ≤0 limit = 25; a non-integer limit is Jersey's 404, which the service's mapper answers as 500", async () => {
     const page = async (q: string) => (await s.call('GET', `${J}?sort=jobId:asc&${q}`)).body.map((j: any) => j.id)
     expect(await page('limit=2&offset=1')).toEqual(['b-2', 'c-3'])
     expect(await page('limit=2&offset=5')).toEqual(['f-6'])
@@ -125,7 +126,7 @@ describe('list and count', () => {
       expect((await big.call('GET', `${J}?limit=-3`)).body).toHaveLength(25)
       expect((await big.call('GET', `${J}?limit=40`)).body).toHaveLength(30)
       expect((await big.call('GET', `${J}?offset=25&sort=jobId:asc`)).body.map((j: any) => j.id)).toEqual(['j-25', 'j-26', 'j-27', 'j-28', 'j-29'])
-      expect((await big.call('GET', `${J}?limit=ten`)).status).toBe(404)
+      expect(await big.call('GET', `${J}?limit=ten`)).toMatchObject({status: 500, body: {message: 'HTTP 404 Not Found'}})
     } finally {
       await big.close()
     }
@@ -139,6 +140,8 @@ describe('bulk', () => {
       for (const id of ['x-1', 'x-2', 'y-1', 'y-2']) await b.put(id, {task: task({durationSeconds: id.endsWith('1') ? 1 : 100}), labels: id.startsWith('x') ? {grp: 'x'} : {}})
       await b.put('other', {task: task()}, 'elsewhere')
       b.advance(1500) // *-1 Completed, *-2 Active
+      await b.job('x-1') // applies x-1's completion report: unread, it would make the bulk cancel fail (lifecycle.test.ts)
+      await b.job('y-1')
       expect(await b.call('POST', '/partitions/default/jobs:cancel?jobIdStartsWith=x')).toMatchObject({status: 200, body: {jobsCanceled: 1}})
       expect((await b.job('x-2')).status).toBe('Cancelled')
       expect((await b.job('x-1')).status).toBe('Completed')
